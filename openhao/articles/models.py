@@ -1,0 +1,147 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from openhao.creators.models import Creator
+
+from .sanitize import sanitize_body
+
+
+class Section(models.Model):
+    """A group of channels shown together, e.g. 要闻 (news boxes) or 态度原创 (original sections)."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("名称"), max_length=20)
+    order = models.PositiveSmallIntegerField(default=0)
+    is_original = models.BooleanField(_("原创板块"), default=False)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("板块")
+        verbose_name_plural = _("板块")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Channel(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("名称"), max_length=20, unique=True)
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="channels")
+    # Title of the channel's headline box, e.g. 体育要闻.
+    box_title = models.CharField(_("要闻框标题"), max_length=20, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("频道")
+        verbose_name_plural = _("频道")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:channel", args=[self.slug])
+
+    @property
+    def heading(self) -> str:
+        return self.box_title or self.name
+
+
+class Topic(models.Model):
+    """A hashtag (#话题#). Campaign hashtags are topics too; campaigns attach rules to them."""
+
+    name = models.CharField(_("话题"), max_length=40, unique=True)
+    description = models.CharField(_("简介"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("话题")
+        verbose_name_plural = _("话题")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:topic", args=[self.name])
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PENDING = "pending", _("审核中")
+        PUBLISHED = "published", _("已发布")
+        REMOVED = "removed", _("已下架")
+
+    creator = models.ForeignKey(Creator, on_delete=models.PROTECT, related_name="articles")
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="articles")
+    title = models.CharField(_("标题"), max_length=64)
+    summary = models.CharField(_("摘要"), max_length=200, blank=True)
+    body_html = models.TextField(_("正文"), blank=True)
+    cover = models.ImageField(_("封面"), upload_to="covers/%Y/%m/", blank=True)
+    cover_alt = models.CharField(_("封面说明"), max_length=120, blank=True)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="articles")
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    is_original = models.BooleanField(_("原创"), default=False)
+    # Staff-pinned top story (要闻置顶); the ranking issue adds scores beside it.
+    is_pinned = models.BooleanField(_("要闻置顶"), default=False)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    view_count = models.PositiveIntegerField(_("阅读数"), default=0)
+    comment_count = models.PositiveIntegerField(_("跟贴数"), default=0)
+    like_count = models.PositiveIntegerField(_("点赞数"), default=0)
+    share_count = models.PositiveIntegerField(_("分享数"), default=0)
+
+    class Meta:
+        verbose_name = _("文章")
+        verbose_name_plural = _("文章")
+        # Each index serves a list in selectors.py; the comment there names it.
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_pub_idx"),
+            models.Index(
+                fields=["channel", "status", "-published_at"], name="article_channel_pub_idx"
+            ),
+            models.Index(
+                fields=["creator", "status", "-published_at"], name="article_creator_pub_idx"
+            ),
+            models.Index(
+                fields=["is_pinned", "status", "-published_at"], name="article_pinned_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # Sanitising here, not in a service, makes it an invariant of the table: admin edits,
+        # importers and fixtures cannot store a live script.
+        self.body_html = sanitize_body(self.body_html)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", args=[self.pk])
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.published_at is not None
+
+
+class Reference(models.Model):
+    """One entry of 参考资料: title — source, with an optional link."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
+    title = models.CharField(_("标题"), max_length=200)
+    source = models.CharField(_("来源"), max_length=100, blank=True)
+    url = models.URLField(_("链接"), blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("参考资料")
+        verbose_name_plural = _("参考资料")
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,163 @@
+"""Reads of articles, channels and topics. Each list names the index in models.py it relies on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404
+
+from openhao.common.cache import LISTS_TAG, fragment
+from openhao.creators.models import Creator
+
+from .models import Article, Channel, Section, Topic
+
+# Columns that list items show (title, time, creator, channel, cover, counts); the body is
+# never loaded for a list.
+LIST_FIELDS = (
+    "id",
+    "title",
+    "summary",
+    "cover",
+    "cover_alt",
+    "published_at",
+    "is_original",
+    "is_pinned",
+    "comment_count",
+    "view_count",
+    "creator__id",
+    "creator__display_name",
+    "creator__avatar",
+    "creator__verified",
+    "channel__id",
+    "channel__slug",
+    "channel__name",
+)
+
+
+def published() -> QuerySet[Article]:
+    return Article.objects.filter(status=Article.Status.PUBLISHED)
+
+
+def list_queryset() -> QuerySet[Article]:
+    return published().select_related("creator", "channel").only(*LIST_FIELDS)
+
+
+def union_lists(querysets: Sequence[QuerySet[Article]]) -> list[Article]:
+    """Run several small, individually indexed top-N lists as one UNION ALL query."""
+    querysets = list(querysets)
+    if not querysets:
+        return []
+    if len(querysets) == 1:
+        return list(querysets[0])
+    return list(querysets[0].union(*querysets[1:], all=True))
+
+
+def article_get_public(pk: int) -> Article:
+    """The article page's main object with everything it shows (one query plus prefetches).
+
+    Drafts, pending and removed articles are 404 to readers."""
+    try:
+        return (
+            published()
+            .select_related("creator", "channel")
+            .prefetch_related("references", "topics", "creator__badges")
+            .get(pk=pk)
+        )
+    except Article.DoesNotExist:
+        raise Http404("article not found") from None
+
+
+def paginate(queryset, page_number, per_page: int | None = None) -> Page:
+    paginator = Paginator(queryset, per_page or settings.OPENHAO_PAGE_SIZE)
+    return paginator.get_page(page_number)
+
+
+def channel_articles(channel: Channel) -> QuerySet[Article]:
+    # article_channel_pub_idx
+    return list_queryset().filter(channel=channel).order_by("-published_at", "-id")
+
+
+def creator_articles(creator: Creator) -> QuerySet[Article]:
+    # article_creator_pub_idx
+    return list_queryset().filter(creator=creator).order_by("-published_at", "-id")
+
+
+def topic_articles(topic: Topic) -> QuerySet[Article]:
+    # The M2M table's (topic_id) index narrows to the topic; the sort is over its articles.
+    return list_queryset().filter(topics=topic).order_by("-published_at", "-id")
+
+
+def platform_articles() -> QuerySet[Article]:
+    # article_pub_idx
+    return list_queryset().order_by("-published_at", "-id")
+
+
+def creator_latest(creator_id: int, *, exclude_id: int | None = None, limit: int = 5):
+    """往期回顾: the creator's newest articles (article_creator_pub_idx)."""
+    qs = list_queryset().filter(creator_id=creator_id).order_by("-published_at", "-id")
+    if exclude_id is not None:
+        qs = qs.exclude(pk=exclude_id)
+    return list(qs[:limit])
+
+
+def channel_get(slug: str) -> Channel:
+    try:
+        return Channel.objects.select_related("section").get(slug=slug)
+    except Channel.DoesNotExist:
+        raise Http404("channel not found") from None
+
+
+def topic_get(name: str) -> Topic:
+    try:
+        return Topic.objects.get(name=name)
+    except Topic.DoesNotExist:
+        raise Http404("topic not found") from None
+
+
+@dataclass(frozen=True)
+class ChannelBox:
+    channel: Channel
+    articles: list[Article]
+
+
+@dataclass(frozen=True)
+class SectionBoxes:
+    section: Section
+    boxes: list[ChannelBox]
+
+
+def _build_channel_boxes(per_channel: int) -> list[SectionBoxes]:
+    channels = list(Channel.objects.select_related("section").order_by("section__order", "order"))
+    # One UNION ALL of per-channel top-N lists: each part is an index range scan on
+    # article_channel_pub_idx, so the cost does not grow with the number of articles.
+    parts = [channel_articles(c)[:per_channel] for c in channels]
+    by_channel: dict[int, list[Article]] = {c.id: [] for c in channels}
+    for article in union_lists(parts):
+        by_channel[article.channel_id].append(article)
+    sections: dict[int, SectionBoxes] = {}
+    for channel in channels:
+        entry = sections.setdefault(channel.section_id, SectionBoxes(channel.section, []))
+        items = sorted(by_channel[channel.id], key=lambda a: a.published_at, reverse=True)
+        entry.boxes.append(ChannelBox(channel, items))
+    return list(sections.values())
+
+
+def channel_boxes(per_channel: int = 6) -> list[SectionBoxes]:
+    """Headline boxes for every channel, grouped by section (要闻 boxes, 态度原创 sections).
+
+    The same on every page, so it is a cached fragment invalidated whenever lists change."""
+    return fragment(
+        f"channel-boxes:{per_channel}", [LISTS_TAG], lambda: _build_channel_boxes(per_channel)
+    )
+
+
+def nav_channels() -> list[Channel]:
+    return fragment("nav-channels", [LISTS_TAG], lambda: list(Channel.objects.order_by("order")))
+
+
+def channel_ids_of(articles: Iterable[Article]) -> set[int]:
+    return {a.channel_id for a in articles}

@@ -1,0 +1,108 @@
+from django.conf import settings
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
+
+from openhao.common.cache import LISTS_TAG, add_cache_tags, fragment, public_page
+from openhao.ranking import selectors as ranking
+
+from . import selectors
+from .share import article_url, qr_png, share_links
+
+
+@require_safe
+@public_page
+def home(request):
+    add_cache_tags(request, LISTS_TAG)
+    return TemplateResponse(
+        request,
+        "articles/home.html",
+        {
+            "top_stories": ranking.top_stories(limit=10),
+            "hot": ranking.hot_articles(limit=10),
+            "sections": selectors.channel_boxes(),
+        },
+    )
+
+
+@require_safe
+@public_page
+def platform(request):
+    """The 号 platform's own front page: newest creator articles and how to join."""
+    add_cache_tags(request, LISTS_TAG)
+    page = selectors.paginate(selectors.platform_articles(), request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        "articles/platform.html",
+        {"page": page, "hot": ranking.hot_articles(limit=10)},
+    )
+
+
+@require_safe
+@public_page
+def channel_detail(request, slug):
+    add_cache_tags(request, LISTS_TAG)
+    channel = selectors.channel_get(slug)
+    page = selectors.paginate(selectors.channel_articles(channel), request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        "articles/channel.html",
+        {
+            "channel": channel,
+            "page": page,
+            "top_stories": ranking.top_stories(channel=channel, limit=5),
+            "hot": ranking.hot_articles(limit=10),
+        },
+    )
+
+
+@require_safe
+@public_page
+def topic_detail(request, name):
+    add_cache_tags(request, LISTS_TAG)
+    topic = selectors.topic_get(name)
+    page = selectors.paginate(selectors.topic_articles(topic), request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        "articles/topic.html",
+        {"topic": topic, "page": page, "hot": ranking.hot_articles(limit=10)},
+    )
+
+
+@require_safe
+@public_page
+def article_detail(request, pk):
+    # Site-wide lists on this page (hot, channel boxes) refresh with the page's max-age; only
+    # the article itself and its creator invalidate it, so one publish elsewhere does not
+    # empty the cache of every article page.
+    add_cache_tags(request, f"article:{pk}")
+    article = selectors.article_get_public(pk)
+    add_cache_tags(request, f"creator:{article.creator_id}")
+    return TemplateResponse(
+        request,
+        "articles/detail.html",
+        {
+            "article": article,
+            "creator": article.creator,
+            "canonical_url": article_url(article),
+            "share": share_links(article),
+            "related": ranking.related_articles(article, limit=6),
+            "hot": ranking.hot_articles(limit=10, exclude_id=article.pk),
+            "past": selectors.creator_latest(article.creator_id, exclude_id=article.pk),
+            "sections": selectors.channel_boxes(),
+            "disclaimer_zh": settings.OPENHAO_DISCLAIMER_ZH.format(site=settings.OPENHAO_SITE_NAME),
+            "disclaimer_en": settings.OPENHAO_DISCLAIMER_EN.format(site=settings.OPENHAO_SITE_NAME),
+        },
+    )
+
+
+@require_safe
+def article_qr(request, pk):
+    """PNG QR code of the article's canonical URL, for sharing to WeChat."""
+    article = selectors.article_get_public(pk)
+    url = article_url(article)
+    png = fragment(f"qr:{pk}", [f"article:{pk}"], lambda: qr_png(url), timeout=86400)
+    response = HttpResponse(png, content_type="image/png")
+    patch_cache_control(response, public=True, max_age=86400)
+    return response

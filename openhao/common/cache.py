@@ -1,0 +1,186 @@
+"""Whole-page and fragment caching with invalidation by tag.
+
+Every anonymous page is the same bytes for every visitor, so it can be cached here and by a
+reverse proxy or CDN. A cached entry records the tags it depends on (``article:12``,
+``creator:3``, ``lists``) together with each tag's version at render time; bumping a tag's
+version (``bump_tags``) makes every entry that recorded it stale at once, without having to know
+the entries' keys. Versions are random tokens rather than counters, so a version evicted from the
+cache can never come back equal to an old one.
+
+The only per-visitor input a cached page may depend on is the care-mode flag, which is part of
+the key (and of the proxy's key: see docs/caching.md). Views under ``public_page`` may not read
+``request.user`` or the session: a guard raises, because that would leak one visitor's data to
+every other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.cache import patch_cache_control
+from django.utils.encoding import iri_to_uri
+
+CARE_COOKIE = "oh_care"
+KEY_PREFIX = "oh:v1"
+LISTS_TAG = "lists"
+
+
+def is_care_mode(request: HttpRequest) -> bool:
+    return request.COOKIES.get(CARE_COOKIE) == "1"
+
+
+def _tag_key(tag: str) -> str:
+    return f"{KEY_PREFIX}:tag:{tag}"
+
+
+def tag_versions(tags: Iterable[str]) -> dict[str, str]:
+    """Current version of each tag, creating the missing ones."""
+    tags = list(dict.fromkeys(tags))
+    found = cache.get_many([_tag_key(t) for t in tags])
+    versions = {}
+    missing = {}
+    for tag in tags:
+        version = found.get(_tag_key(tag))
+        if version is None:
+            version = uuid.uuid4().hex
+            missing[_tag_key(tag)] = version
+        versions[tag] = version
+    if missing:
+        cache.set_many(missing, timeout=None)
+    return versions
+
+
+def bump_tags(*tags: str) -> None:
+    """Invalidate every cached page and fragment that depends on any of ``tags``."""
+    if tags:
+        cache.set_many({_tag_key(t): uuid.uuid4().hex for t in tags}, timeout=None)
+
+
+def _versions_current(stored: dict[str, str]) -> bool:
+    if not stored:
+        return True
+    found = cache.get_many([_tag_key(t) for t in stored])
+    return all(found.get(_tag_key(tag)) == version for tag, version in stored.items())
+
+
+def page_cache_key(request: HttpRequest) -> str:
+    url = iri_to_uri(request.get_full_path())
+    digest = hashlib.sha256(url.encode()).hexdigest()[:32]
+    return f"{KEY_PREFIX}:page:{digest}:care{int(is_care_mode(request))}"
+
+
+class EdgeCachedUserAccess(RuntimeError):
+    """A publicly cached view tried to read the current user or session."""
+
+
+class _ForbiddenLazy:
+    def __init__(self, what: str):
+        self._what = what
+
+    def __getattr__(self, name):
+        raise EdgeCachedUserAccess(
+            f"request.{self._what} is not available in a publicly cached view; load personal "
+            "data from the personal fragment instead."
+        )
+
+
+def add_cache_tags(request: HttpRequest, *tags: str) -> None:
+    """Declare what the page being rendered depends on. Call it before anything can raise
+    Http404, so that a cached 404 is invalidated too when the object appears."""
+    request._cache_tags = [*getattr(request, "_cache_tags", []), *tags]  # noqa: SLF001
+
+
+def _set_public_headers(response: HttpResponse, max_age: int) -> None:
+    # Browsers revalidate every time (cheap: ETag + 304) so a care-mode switch shows at once;
+    # shared caches may hold the page for max_age.
+    patch_cache_control(response, public=True, max_age=0, s_maxage=max_age)
+
+
+def public_page(view: Callable) -> Callable:
+    """Serve a GET view from the page cache, rendering and storing it on a miss.
+
+    The view must declare its dependencies with ``add_cache_tags``. A 404 raised by the view is
+    rendered and cached for a short time only.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or not settings.OPENHAO_PAGE_CACHE_ENABLED:
+            return _render(view, request, args, kwargs)
+        key = page_cache_key(request)
+        entry = cache.get(key)
+        if entry is not None and _versions_current(entry["tags"]):
+            response = HttpResponse(
+                entry["content"], status=entry["status"], content_type=entry["content_type"]
+            )
+            response["ETag"] = entry["etag"]
+            _set_public_headers(response, entry["max_age"])
+            response["X-Page-Cache"] = "hit"
+            return response
+        request._cache_tags = []  # noqa: SLF001
+        response = _render(view, request, args, kwargs)
+        if response.status_code not in (200, 404) or response.cookies:
+            return response
+        # Read after the render: a change committed during these few milliseconds can be
+        # stored as fresh; the entry's max_age bounds how long that lasts.
+        versions = tag_versions(request._cache_tags)  # noqa: SLF001
+        max_age = (
+            settings.OPENHAO_PAGE_CACHE_SECONDS
+            if response.status_code == 200
+            else settings.OPENHAO_404_CACHE_SECONDS
+        )
+        content = response.content
+        etag = f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
+        response["ETag"] = etag
+        _set_public_headers(response, max_age)
+        response["X-Page-Cache"] = "miss"
+        cache.set(
+            key,
+            {
+                "content": content,
+                "status": response.status_code,
+                "content_type": response["Content-Type"],
+                "etag": etag,
+                "max_age": max_age,
+                "tags": versions,
+            },
+            timeout=max_age,
+        )
+        return response
+
+    return wrapper
+
+
+def _render(view, request, args, kwargs) -> HttpResponse:
+    real_user, real_session = getattr(request, "user", None), getattr(request, "session", None)
+    request.user = _ForbiddenLazy("user")
+    request.session = _ForbiddenLazy("session")
+    try:
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            response = TemplateResponse(request, "404.html", status=404)
+        if isinstance(response, TemplateResponse):
+            response.render()
+    finally:
+        request.user, request.session = real_user, real_session
+    return response
+
+
+def fragment(key: str, tags: Iterable[str], build: Callable[[], object], timeout: int = 300):
+    """Cache the result of ``build()`` under ``key`` for as long as ``tags`` stay unchanged."""
+    versions = tag_versions(tags)
+    digest = hashlib.sha256(repr(sorted(versions.items())).encode()).hexdigest()[:16]
+    full_key = f"{KEY_PREFIX}:frag:{key}:{digest}"
+    value = cache.get(full_key)
+    if value is None:
+        value = build()
+        cache.set(full_key, value, timeout=timeout)
+    return value

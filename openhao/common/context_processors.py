@@ -1,0 +1,12 @@
+from django.conf import settings
+
+from .cache import is_care_mode
+
+
+def site(request):
+    """Only inputs that are the same for every visitor, or part of the page-cache key."""
+    return {
+        "site_name": settings.OPENHAO_SITE_NAME,
+        "base_url": settings.OPENHAO_BASE_URL,
+        "care_mode": is_care_mode(request),
+    }

@@ -1,0 +1,63 @@
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import get_token
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_safe
+
+from .cache import CARE_COOKIE, LISTS_TAG, add_cache_tags, public_page
+
+CARE_COOKIE_AGE = 365 * 24 * 3600
+
+
+def _safe_next(request, default="/") -> str:
+    target = request.GET.get("next") or request.POST.get("next") or default
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@require_safe
+def care_mode(request, state: str):
+    """Switch 关怀版 on or off. A plain link, so it works by keyboard and without JavaScript;
+    the choice is a cookie that the page cache keys on (and nothing else)."""
+    response = HttpResponseRedirect(_safe_next(request))
+    if state == "on":
+        response.set_cookie(CARE_COOKIE, "1", max_age=CARE_COOKIE_AGE, samesite="Lax")
+    else:
+        response.delete_cookie(CARE_COOKIE, samesite="Lax")
+    add_never_cache_headers(response)
+    return response
+
+
+@require_safe
+@public_page
+def accessibility(request):
+    add_cache_tags(request, LISTS_TAG)
+    return TemplateResponse(request, "common/accessibility.html", {})
+
+
+@require_safe
+def personal(request):
+    """The small per-visitor request behind every cached page: the signed-in header and the
+    CSRF token for htmx writes. Never cached by anyone."""
+    user = request.user
+    context = {
+        "authenticated": user.is_authenticated,
+        "name": user.public_name if user.is_authenticated else "",
+        "is_staff": user.is_staff,
+        "csrf_token": get_token(request),
+    }
+    if request.headers.get("HX-Request"):
+        response = TemplateResponse(request, "common/personal.html", context)
+    else:
+        response = JsonResponse(context)
+    add_never_cache_headers(response)
+    response["Cache-Control"] += ", private"
+    return response
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,17 @@
+"""The test suite. Uses DATABASE_URL and REDIS_URL when given, so CI can run the same suite on
+PostgreSQL and Redis."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import CACHES, REDIS_URL
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if REDIS_URL:
+    # A prefix of its own, so a test run never reads what the running site cached.
+    CACHES["default"]["KEY_PREFIX"] = f"openhao-test-{os.getpid()}"
