@@ -8,7 +8,7 @@ from .sanitize import sanitize_body
 
 
 class Section(models.Model):
-    """A group of channels shown together, e.g. 要闻 (news boxes) or 态度原创 (original sections)."""
+    """A group of channels shown together: 要闻 (news boxes) or 态度原创 (original sections)."""
 
     slug = models.SlugField(unique=True)
     name = models.CharField(_("名称"), max_length=20)

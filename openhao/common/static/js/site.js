@@ -1,0 +1,50 @@
+// Progressive enhancement only: every feature here has a no-JavaScript fallback.
+(function () {
+  "use strict";
+
+  // Personal fragment (/_/me) carries the CSRF token; htmx sends it on every write.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var holder = document.querySelector(".personal-data[data-csrf]");
+    if (holder) event.detail.headers["X-CSRFToken"] = holder.dataset.csrf;
+  });
+
+  document.addEventListener("click", function (event) {
+    var copy = event.target.closest(".copy-link");
+    if (copy) {
+      var status = copy.parentElement.querySelector(".copy-status");
+      var done = function (ok) { if (status) status.textContent = ok ? "链接已复制" : "请手动复制上面的链接"; };
+      if (navigator.clipboard) {
+        navigator.clipboard.writeText(copy.dataset.copy).then(function () { done(true); }, function () { done(false); });
+      } else {
+        var input = copy.parentElement.querySelector("input");
+        input.select();
+        done(document.execCommand && document.execCommand("copy"));
+      }
+    }
+  });
+
+  // Read-aloud with the browser's own speech synthesis; the button stays hidden where the
+  // browser has none.
+  var reader = document.querySelector(".read-aloud");
+  if (reader && "speechSynthesis" in window) {
+    reader.hidden = false;
+    var label = reader.textContent;
+    reader.setAttribute("aria-pressed", "false");
+    reader.addEventListener("click", function () {
+      var synth = window.speechSynthesis;
+      if (synth.speaking) {
+        synth.cancel();
+        return;
+      }
+      var title = document.querySelector("#article-title");
+      var body = document.querySelector(reader.dataset.target);
+      var text = (title ? title.textContent + "。" : "") + (body ? body.innerText : "");
+      var utterance = new SpeechSynthesisUtterance(text);
+      utterance.lang = "zh-CN";
+      utterance.rate = document.documentElement.classList.contains("care") ? 0.85 : 1;
+      utterance.onstart = function () { reader.textContent = "停止朗读"; reader.setAttribute("aria-pressed", "true"); };
+      utterance.onend = utterance.onerror = function () { reader.textContent = label; reader.setAttribute("aria-pressed", "false"); };
+      synth.speak(utterance);
+    });
+  }
+})();
