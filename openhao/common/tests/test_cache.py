@@ -1,0 +1,124 @@
+"""Whole-page caching: identical bytes for every anonymous visitor, proxy-friendly headers,
+invalidation by tag, and care mode as the only per-visitor variation."""
+
+import pytest
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from openhao.articles.services import article_remove
+from openhao.articles.tests.factories import ArticleFactory
+from openhao.common.cache import EdgeCachedUserAccess, public_page
+from openhao.creators.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def article():
+    return ArticleFactory(title="缓存测试文章")
+
+
+def test_anonymous_page_sets_no_cookie_and_does_not_vary_on_cookie(client, article):
+    response = client.get(f"/article/{article.pk}/")
+    assert response.status_code == 200
+    assert not response.cookies
+    assert "Cookie" not in response.get("Vary", "")
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+    cache_control = response["Cache-Control"]
+    assert "public" in cache_control and "s-maxage=300" in cache_control
+    assert response["ETag"].startswith('"')
+
+
+def test_same_bytes_for_every_visitor_even_signed_in(client, article):
+    anonymous = client.get(f"/article/{article.pk}/").content
+    client.force_login(UserFactory(nickname="某位读者"))
+    other_cookies = client.get(f"/article/{article.pk}/", HTTP_COOKIE="foo=bar").content
+    assert anonymous == other_cookies
+    assert "某位读者" not in other_cookies.decode()
+
+
+def test_second_request_is_a_hit_and_etag_gives_304(client, article):
+    first = client.get(f"/article/{article.pk}/")
+    assert first["X-Page-Cache"] == "miss"
+    second = client.get(f"/article/{article.pk}/")
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content and second["ETag"] == first["ETag"]
+    not_modified = client.get(f"/article/{article.pk}/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert not_modified.status_code == 304
+
+
+def test_editing_the_article_invalidates_its_page(client, article):
+    client.get(f"/article/{article.pk}/")
+    article.title = "改过的标题"
+    article.save()
+    response = client.get(f"/article/{article.pk}/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "改过的标题" in response.content.decode()
+
+
+def test_removing_the_article_invalidates_its_page(client, article):
+    client.get(f"/article/{article.pk}/")
+    article_remove(article=article)
+    assert client.get(f"/article/{article.pk}/").status_code == 404
+
+
+def test_creator_change_invalidates_their_article_pages(client, article):
+    client.get(f"/article/{article.pk}/")
+    creator = article.creator
+    creator.display_name = "改名后的作者"
+    creator.save()
+    assert "改名后的作者" in client.get(f"/article/{article.pk}/").content.decode()
+
+
+def test_new_article_invalidates_channel_page(client, article):
+    url = f"/channel/{article.channel.slug}/"
+    client.get(url)
+    ArticleFactory(channel=article.channel, title="刚发布的新文章")
+    assert "刚发布的新文章" in client.get(url).content.decode()
+
+
+def test_care_mode_is_a_separate_cache_entry(client, article):
+    url = f"/article/{article.pk}/"
+    normal = client.get(url)
+    client.cookies["oh_care"] = "1"
+    care = client.get(url)
+    assert care["X-Page-Cache"] == "miss"
+    assert 'class="care"' in care.content.decode() and "care.css" in care.content.decode()
+    assert 'class="care"' not in normal.content.decode()
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_care_mode_switch_sets_cookie_and_redirects_safely(client, article):
+    url = f"/article/{article.pk}/"
+    on = client.get("/care/on/", {"next": url})
+    assert on.status_code == 302 and on["Location"] == url
+    assert on.cookies["oh_care"].value == "1"
+    assert on.cookies["oh_care"]["max-age"] == 365 * 24 * 3600
+    assert "退出关怀版" in client.get(url).content.decode()
+    off = client.get("/care/off/", {"next": url})
+    assert off.cookies["oh_care"].value == ""
+    assert "进入关怀版" in client.get(url).content.decode()
+    evil = client.get("/care/on/", {"next": "https://evil.example/"})
+    assert evil["Location"] == "/"
+    assert client.get("/care/maybe/").status_code == 404
+
+
+def test_personal_fragment_is_private_and_personal(client):
+    anonymous = client.get("/_/me")
+    assert anonymous.json()["authenticated"] is False
+    assert "no-store" in anonymous["Cache-Control"] and "private" in anonymous["Cache-Control"]
+    client.force_login(UserFactory(nickname="小明"))
+    fragment = client.get("/_/me", HTTP_HX_REQUEST="true").content.decode()
+    assert "小明" in fragment and 'data-csrf="' in fragment
+
+
+def test_cached_views_may_not_read_the_user():
+    @public_page
+    def leaky(request):
+        return HttpResponse(request.user.username)
+
+    request = RequestFactory().get("/leaky/")
+    request.user = object()
+    request.session = object()
+    with pytest.raises(EdgeCachedUserAccess):
+        leaky(request)
