@@ -1,0 +1,41 @@
+from django.contrib import admin
+
+from .models import Article, Channel, Reference, Section, Topic
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "order", "is_original")
+    list_editable = ("order",)
+
+
+@admin.register(Channel)
+class ChannelAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "section", "box_title", "order")
+    list_filter = ("section",)
+    list_editable = ("order",)
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ("name", "created_at")
+    search_fields = ("name",)
+
+
+class ReferenceInline(admin.TabularInline):
+    model = Reference
+    extra = 0
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("title", "creator", "channel", "status", "is_pinned", "published_at")
+    list_filter = ("status", "is_pinned", "is_original", "channel")
+    list_editable = ("is_pinned",)
+    search_fields = ("title",)
+    raw_id_fields = ("creator",)
+    autocomplete_fields = ("topics",)
+    date_hierarchy = "published_at"
+    list_select_related = ("creator", "channel")
+    inlines = [ReferenceInline]
+    readonly_fields = ("view_count", "comment_count", "like_count", "share_count")
