@@ -1,0 +1,6 @@
+# Benchmarks; included from the Makefile. See bench/README.md.
+
+# Article page throughput: uncached render, page cache hit, and nginx serving the same bytes.
+# Knobs are environment variables (BENCH_DURATION=30s make bench-pages, ...).
+bench-pages: $(STAMP)
+	$(PY) bench/pages.py
