@@ -128,3 +128,13 @@ def test_platform_page_lists_newest_and_explains_joining(client):
 def test_accessibility_page(client):
     html = client.get("/accessibility/").content.decode()
     assert "无障碍浏览" in html and "关怀版" in html and "60×60" in html
+
+
+def test_unknown_url_gets_the_site_404_page(client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
+
+
+def test_healthz(client):
+    assert client.get("/healthz").content == b"ok"
