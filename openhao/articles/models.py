@@ -2,6 +2,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from openhao.common.urls import url_for_pk
 from openhao.creators.models import Creator
 
 from .sanitize import sanitize_body
@@ -122,7 +123,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:detail", args=[self.pk])
+        return url_for_pk("articles:detail", self.pk)
 
     @property
     def is_public(self) -> bool:

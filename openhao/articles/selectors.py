@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -11,7 +11,6 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 
-from openhao.common.cache import LISTS_TAG, fragment
 from openhao.creators.models import Creator
 
 from .models import Article, Channel, Section, Topic
@@ -78,7 +77,7 @@ def article_get_public(pk: int) -> Article:
         return (
             published()
             .select_related("creator", "channel")
-            .prefetch_related("references", "topics", "creator__badges")
+            .prefetch_related("references", "topics")
             .get(pk=pk)
         )
     except Article.DoesNotExist:
@@ -110,12 +109,11 @@ def platform_articles() -> QuerySet[Article]:
     return list_queryset().order_by("-published_at", "-id")
 
 
-def creator_latest(creator_id: int, *, exclude_id: int | None = None, limit: int = 5):
+def creator_latest(creator_id: int, *, limit: int = 5) -> list[Article]:
     """往期回顾: the creator's newest articles (article_creator_pub_idx)."""
-    qs = list_queryset().filter(creator_id=creator_id).order_by("-published_at", "-id")
-    if exclude_id is not None:
-        qs = qs.exclude(pk=exclude_id)
-    return list(qs[:limit])
+    return list(
+        list_queryset().filter(creator_id=creator_id).order_by("-published_at", "-id")[:limit]
+    )
 
 
 def channel_get(slug: str) -> Channel:
@@ -144,7 +142,9 @@ class SectionBoxes:
     boxes: list[ChannelBox]
 
 
-def _build_channel_boxes(per_channel: int) -> list[SectionBoxes]:
+def channel_boxes(per_channel: int = 6) -> list[SectionBoxes]:
+    """Headline boxes for every channel, grouped by section (要闻 boxes, 态度原创 sections).
+    Pages use the cached HTML of this (articles.fragments)."""
     channels = list(Channel.objects.select_related("section").order_by("section__order", "order"))
     # One UNION ALL of per-channel top-N lists: each part is an index range scan on
     # article_channel_pub_idx, so the cost does not grow with the number of articles.
@@ -160,18 +160,5 @@ def _build_channel_boxes(per_channel: int) -> list[SectionBoxes]:
     return list(sections.values())
 
 
-def channel_boxes(per_channel: int = 6) -> list[SectionBoxes]:
-    """Headline boxes for every channel, grouped by section (要闻 boxes, 态度原创 sections).
-
-    The same on every page, so it is a cached fragment invalidated whenever lists change."""
-    return fragment(
-        f"channel-boxes:{per_channel}", [LISTS_TAG], lambda: _build_channel_boxes(per_channel)
-    )
-
-
 def nav_channels() -> list[Channel]:
-    return fragment("nav-channels", [LISTS_TAG], lambda: list(Channel.objects.order_by("order")))
-
-
-def channel_ids_of(articles: Iterable[Article]) -> set[int]:
-    return {a.channel_id for a in articles}
+    return list(Channel.objects.order_by("order"))

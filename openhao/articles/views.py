@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 from openhao.common.cache import LISTS_TAG, add_cache_tags, fragment, public_page
 from openhao.ranking import selectors as ranking
 
-from . import selectors
+from . import fragments, selectors
 from .share import article_url, qr_png, share_links
 
 
@@ -20,8 +20,8 @@ def home(request):
         "articles/home.html",
         {
             "top_stories": ranking.top_stories(limit=10),
-            "hot": ranking.hot_articles(limit=10),
-            "sections": selectors.channel_boxes(),
+            "hot_html": fragments.hot_list_html(),
+            "boxes_html": fragments.channel_boxes_html(),
         },
     )
 
@@ -35,7 +35,7 @@ def platform(request):
     return TemplateResponse(
         request,
         "articles/platform.html",
-        {"page": page, "hot": ranking.hot_articles(limit=10)},
+        {"page": page, "hot_html": fragments.hot_list_html()},
     )
 
 
@@ -52,7 +52,7 @@ def channel_detail(request, slug):
             "channel": channel,
             "page": page,
             "top_stories": ranking.top_stories(channel=channel, limit=5),
-            "hot": ranking.hot_articles(limit=10),
+            "hot_html": fragments.hot_list_html(),
         },
     )
 
@@ -66,7 +66,7 @@ def topic_detail(request, name):
     return TemplateResponse(
         request,
         "articles/topic.html",
-        {"topic": topic, "page": page, "hot": ranking.hot_articles(limit=10)},
+        {"topic": topic, "page": page, "hot_html": fragments.hot_list_html()},
     )
 
 
@@ -88,9 +88,11 @@ def article_detail(request, pk):
             "canonical_url": article_url(article),
             "share": share_links(article),
             "related": ranking.related_articles(article, limit=6),
-            "hot": ranking.hot_articles(limit=10, exclude_id=article.pk),
-            "past": selectors.creator_latest(article.creator_id, exclude_id=article.pk),
-            "sections": selectors.channel_boxes(),
+            "hot_html": fragments.hot_list_html(exclude_id=article.pk),
+            "creator_card_html": fragments.creator_card_html(
+                article.creator, exclude_id=article.pk
+            ),
+            "boxes_html": fragments.channel_boxes_html(),
             "disclaimer_zh": settings.OPENHAO_DISCLAIMER_ZH.format(site=settings.OPENHAO_SITE_NAME),
             "disclaimer_en": settings.OPENHAO_DISCLAIMER_EN.format(site=settings.OPENHAO_SITE_NAME),
         },

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from openhao.common.urls import url_for_pk
 
 
 class Badge(models.Model):
@@ -48,7 +49,7 @@ class Creator(models.Model):
         return self.display_name
 
     def get_absolute_url(self) -> str:
-        return reverse("creators:detail", args=[self.pk])
+        return url_for_pk("creators:detail", self.pk)
 
     @property
     def initial(self) -> str:

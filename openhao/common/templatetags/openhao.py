@@ -1,14 +1,15 @@
 from django import template
 from django.utils.http import urlencode
 
-from openhao.articles.selectors import nav_channels
+from openhao.articles.fragments import nav_html
 
 register = template.Library()
 
 
 @register.simple_tag
-def channels_for_nav():
-    return nav_channels()
+def channel_nav():
+    """The channel navigation of every page, as cached HTML."""
+    return nav_html()
 
 
 @register.simple_tag(takes_context=True)

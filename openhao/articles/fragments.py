@@ -1,0 +1,70 @@
+"""Rendered HTML of the site-wide blocks that many pages share (navigation, hot list, channel
+boxes), cached by tag. Caching the HTML rather than the model instances saves both the
+unpickling of a few hundred objects and their rendering (URL reversing included) on every page
+that misses the page cache. Care mode changes only styles, so one HTML serves both modes."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from openhao.common.cache import LISTS_TAG, fragment
+from openhao.ranking import selectors as ranking
+
+from . import selectors
+
+
+def _render(template: str, context: dict) -> SafeString:
+    return mark_safe(render_to_string(template, context))  # noqa: S308 (template output)
+
+
+def nav_html() -> SafeString:
+    return fragment(
+        "html:nav",
+        [LISTS_TAG],
+        lambda: _render("includes/channel_nav.html", {"channels": selectors.nav_channels()}),
+    )
+
+
+def channel_boxes_html() -> SafeString:
+    return fragment(
+        "html:channel-boxes",
+        [LISTS_TAG],
+        lambda: _render("includes/channel_boxes.html", {"sections": selectors.channel_boxes()}),
+    )
+
+
+def hot_list_html(*, exclude_id: int | None = None, limit: int = 10) -> SafeString:
+    """The 热点推荐 block. Keyed by the ids it shows, so the article being read can be left out
+    while every page outside the list shares one copy."""
+    items = ranking.hot_articles(limit=limit, exclude_id=exclude_id)
+    shown = hashlib.sha256(",".join(str(a.pk) for a in items).encode()).hexdigest()[:16]
+    return fragment(
+        f"html:hot:{shown}",
+        [LISTS_TAG],
+        lambda: _render("includes/hot_list.html", {"hot": items}),
+        timeout=120,
+    )
+
+
+PAST_ITEMS = 5
+
+
+def creator_card_html(creator, *, exclude_id: int | None = None) -> SafeString:
+    """The author card with 往期回顾, cached per creator: badges, counts and the latest articles
+    change only through writes that bump the creator's tag."""
+    tags = [f"creator:{creator.pk}"]
+    latest = fragment(
+        f"creator-latest:{creator.pk}",
+        tags,
+        lambda: selectors.creator_latest(creator.pk, limit=PAST_ITEMS + 1),
+    )
+    past = [a for a in latest if a.pk != exclude_id][:PAST_ITEMS]
+    shown = hashlib.sha256(",".join(str(a.pk) for a in past).encode()).hexdigest()[:16]
+    return fragment(
+        f"html:creator-card:{creator.pk}:{shown}",
+        tags,
+        lambda: _render("includes/creator_card.html", {"creator": creator, "past": past}),
+    )
