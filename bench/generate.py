@@ -27,31 +27,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openhao.settings.dev")
 
-HEADLINES = REPO.parent / "shared" / "data" / "nlpcc2017-headlines" / "headlines.tsv"
 BATCH = 5000
 TITLE_MAX = 64
-
-# nlpcc2017 category -> channel slug of openhao.articles.demo.structure.
-CATEGORY_CHANNEL = {
-    "world": "toutiao",
-    "essay": "toutiao",
-    "story": "toutiao",
-    "sports": "sports",
-    "entertainment": "ent",
-    "finance": "money",
-    "tech": "tech",
-    "game": "tech",
-    "car": "auto",
-    "baby": "home",
-    "regimen": "home",
-    "fashion": "home",
-    "food": "home",
-    "travel": "travel",
-    "society": "local",
-    "history": "open",
-    "discovery": "open",
-    "military": "mil",
-}
 
 SENTENCES = [
     "这件事在过去几天里引发了不少讨论，支持和反对的声音几乎一样多。",
@@ -177,31 +154,17 @@ def log(msg: str) -> None:
     print(msg, flush=True)
 
 
-def _latin(char: str) -> bool:
-    return char.isascii() and char.isalnum()
-
-
-def join_tokens(segmented: str) -> str:
-    """Undo word segmentation: no space between CJK tokens, one between two Latin/digit ones."""
-    out = ""
-    for token in segmented.split():
-        if out and _latin(out[-1]) and _latin(token[0]):
-            out += " "
-        out += token
-    return out
-
-
 def load_titles(rng: random.Random) -> list[tuple[str, str]]:
     """(channel slug, title) pairs from the NLPCC 2017 headlines, or synthesised."""
+    # The demo loader's reader: same de-segmentation and category-to-channel mapping.
+    from openhao.articles.demo.loader import default_headlines_path, read_headlines
+
     titles: list[tuple[str, str]] = []
-    if HEADLINES.exists():
-        with HEADLINES.open(encoding="utf-8") as fh:
-            for line in fh:
-                category, _, segmented = line.rstrip("\n").partition("\t")
-                title = join_tokens(segmented)[:TITLE_MAX]
-                if title:
-                    titles.append((CATEGORY_CHANNEL.get(category, "toutiao"), title))
-        log(f"titles: {len(titles)} headlines from {HEADLINES}")
+    path = default_headlines_path()
+    if path.exists():
+        for slug, channel_titles in read_headlines(path).items():
+            titles.extend((slug, title) for title in channel_titles)
+        log(f"titles: {len(titles)} headlines from {path}")
         return titles
     subjects = ["这座城市", "一位老人", "年轻人", "这家企业", "研究团队", "本地居民", "这支球队"]
     verbs = ["用十年时间", "悄悄地", "第一次", "终于", "意外地", "坚持"]
