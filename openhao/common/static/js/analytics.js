@@ -17,7 +17,7 @@
         return {
           label: set.label, data: set.data, borderColor: colours[i % colours.length],
           backgroundColor: colours[i % colours.length], borderDash: dashes[i % dashes.length],
-          tension: 0.2, pointRadius: data.labels.length > 40 ? 0 : 2
+          tension: 0, pointRadius: data.labels.length > 40 ? 0 : 2
         };
       })
     },

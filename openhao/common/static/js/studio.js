@@ -2,9 +2,27 @@
 // the form still saves, previews and publishes, and images upload on their own page.
 (function () {
   "use strict";
+  // Loaded before the editor's modules (not deferred) so that this listener is in place when
+  // the editor announces itself; everything else waits for the document.
+  var editors = [];
+  document.addEventListener("prose-editor:ready", function (event) {
+    editors.push(event.detail);
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUp);
+  } else {
+    setUp();
+  }
+
+  function setUp() {
   var form = document.querySelector("form.editor-form");
   if (!form) return;
-  var editor = null;
+  function currentEditor() {
+    for (var i = 0; i < editors.length; i++) {
+      if (editors[i].textarea.form === form) return editors[i].editor;
+    }
+    return null;
+  }
   var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
   var status = form.querySelector(".autosave-status");
   var uploadStatus = form.querySelector(".upload-status");
@@ -12,10 +30,6 @@
   var dirty = false;
   var submitting = false;
   var saving = false;
-
-  document.addEventListener("prose-editor:ready", function (event) {
-    if (event.detail.textarea.form === form) editor = event.detail.editor;
-  });
 
   // --- image upload -----------------------------------------------------------------------
   var tools = form.querySelector(".upload-js");
@@ -39,6 +53,7 @@
       }).then(function (result) {
         if (!result.ok) { uploadStatus.textContent = result.json.error || "上传失败。"; return; }
         var img = { type: "image", attrs: { src: result.json.url, alt: alt } };
+        var editor = currentEditor();
         if (editor) {
           editor.chain().focus().insertContent({ type: "figure", content: [img] }).run();
         } else {
@@ -108,4 +123,5 @@
   });
   window.addEventListener("pagehide", saveOnLeave);
   window.studioAutosave = save;  // lets the browser test trigger a save without waiting 30 s
+  }
 })();

@@ -1,0 +1,173 @@
+"""The creator's path in Chromium: apply, be approved by staff in a second browser context,
+write an article with an uploaded image, pass review, publish, and find it on the channel page.
+Screenshots of the studio and the analytics page go to var/screenshots/."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from PIL import Image
+
+from .conftest import VIEWPORT, browser_required, browser_unavailable_reason
+
+_reason = browser_unavailable_reason()
+if _reason:
+    if browser_required():
+        raise RuntimeError(f"OPENHAO_REQUIRE_BROWSER=1 but the browser tests cannot run: {_reason}")
+    pytest.skip(f"browser tests skipped: {_reason}", allow_module_level=True)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "correct horse battery"
+TITLE = "清晨的江边跑步路线推荐"
+
+
+def photo(path) -> str:
+    image = Image.new("RGB", (1600, 900), (40, 110, 170))
+    for x in range(0, 1600, 80):
+        image.paste((230, 200, 60), (x, 400, x + 40, 500))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG")
+    path.write_bytes(buffer.getvalue())
+    return str(path)
+
+
+def sign_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(re.compile(r".*/$"))
+
+
+def test_apply_approve_write_publish(
+    browser, page, live_server, screenshot_dir, js_errors, tmp_path, transactional_db
+):
+    from openhao.articles.demo.structure import ensure_channels
+    from openhao.articles.models import Article
+    from openhao.creators.tests.factories import UserFactory
+
+    channels = ensure_channels()
+    sports = channels["sports"]
+    UserFactory(username="writer", email="writer@example.com")
+    UserFactory(username="editor", is_staff=True)
+    base = live_server.url
+
+    # 1. A reader applies through the 申请入驻 link in the header.
+    sign_in(page, base, "writer")
+    page.locator(".site-header").get_by_role("link", name="申请入驻").click()
+    page.fill("#id_display_name", "江边跑者")
+    page.fill("#id_motto", "每天五公里")
+    page.select_option("#id_channel", label=sports.name)
+    page.fill("#id_intro", "跑步十年，想分享城市里的跑步路线。")
+    page.check("#id_real_name_confirmed")
+    page.check("#id_rules_accepted")
+    page.get_by_role("button", name="提交申请").click()
+    assert page.locator(".application-status").inner_text() == "审核中"
+
+    # 2. Staff approve it in a second browser context (another person, another session).
+    staff_ctx = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+    staff_page = staff_ctx.new_page()
+    try:
+        sign_in(staff_page, base, "editor")
+        staff_page.goto(f"{base}/review/applications/")
+        staff_page.get_by_role("link", name="江边跑者").click()
+        staff_page.get_by_role("button", name="通过").click()
+        assert "已通过" in staff_page.locator(".messages").inner_text()
+
+        # 3. The new creator writes an article with an uploaded image.
+        page.reload()
+        assert page.locator(".application-status").inner_text() == "已通过"
+        page.get_by_role("link", name="进入创作者中心").click()
+        page.locator(".subnav").get_by_role("link", name="写文章").click()
+        page.fill("#id_title", TITLE)
+        page.select_option("#id_channel", label=sports.name)
+        editor = page.locator(".ProseMirror[contenteditable=true]")
+        editor.wait_for()
+        editor.click()
+        page.keyboard.type("沿着江边的步道，从大桥跑到老码头，一路都是晨练的人和早点摊。")
+        page.keyboard.press("Enter")
+        page.set_input_files("#body-image", photo(tmp_path / "river.jpg"))
+        page.fill("#body-image-alt", "清晨江边步道上的跑者")
+        page.get_by_role("button", name="上传并插入").click()
+        page.wait_for_function(
+            "() => document.querySelector('.upload-status').textContent === '图片已插入。'"
+        )
+        assert editor.locator("img[alt='清晨江边步道上的跑者']").count() == 1
+        page.fill("#id_topics", "城市跑步")
+        page.evaluate("window.scrollTo(0, 0)")  # the editor's toolbar is sticky
+        page.screenshot(path=screenshot_dir / "studio-editor.png", full_page=True)
+
+        # Autosave turns the new article into a draft and keeps editing it.
+        page.evaluate("window.studioAutosave()")
+        page.wait_for_function(
+            "() => document.querySelector('.autosave-status').textContent.includes('已自动保存')"
+        )
+        assert re.search(r"/studio/articles/\d+/$", page.url)
+        assert Article.objects.filter(title=TITLE).count() == 1
+
+        page.get_by_role("button", name="提交审核").click()
+        assert "已提交审核" in page.locator(".messages").inner_text()
+        article = Article.objects.get(title=TITLE)
+        assert article.status == Article.Status.PENDING
+
+        # 4. Staff pass it (先审后发) and it is published.
+        staff_page.goto(f"{base}/review/articles/")
+        staff_page.get_by_role("link", name=TITLE).click()
+        staff_page.get_by_role("button", name="通过").click()
+        article.refresh_from_db()
+        assert article.status == Article.Status.PUBLISHED
+    finally:
+        staff_ctx.close()
+
+    page.goto(f"{base}/studio/")
+    assert page.locator(".studio-articles").get_by_text("已发布").count() == 1
+    page.screenshot(path=screenshot_dir / "studio.png", full_page=True)
+
+    # A fortnight of engagement, as the engagement features will record it.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from openhao.analytics.services import stats_record, stats_record_follow
+
+    today = timezone.localdate()
+    for i in range(14):
+        day = today - timedelta(days=i)
+        stats_record(article=article, metric="reads", amount=120 + 15 * (i % 5), day=day)
+        stats_record(article=article, metric="likes", amount=8 + i % 4, day=day)
+        stats_record(article=article, metric="comments", amount=2 + i % 3, day=day)
+        stats_record(article=article, metric="shares", amount=1 + i % 2, day=day)
+        stats_record_follow(creator=article.creator, amount=3 + i % 4, day=day)
+    # ...and the public counters that the engagement features bump beside the daily rows.
+    from django.db.models import Sum
+
+    from openhao.analytics.models import ArticleDailyStats, CreatorDailyStats
+    from openhao.creators.models import Creator
+
+    sums = ArticleDailyStats.objects.filter(article=article).aggregate(
+        r=Sum("reads"), l=Sum("likes"), c=Sum("comments"), s=Sum("shares")
+    )
+    Article.objects.filter(pk=article.pk).update(
+        view_count=sums["r"], like_count=sums["l"], comment_count=sums["c"], share_count=sums["s"]
+    )
+    followers = CreatorDailyStats.objects.aggregate(n=Sum("new_followers"))["n"]
+    Creator.objects.filter(pk=article.creator_id).update(follower_count=followers)
+    page.goto(f"{base}/studio/analytics/")
+    page.wait_for_function("() => document.querySelector('#stats-chart').width > 0")
+    assert page.locator(".total-articles").inner_text() == "1"
+    assert page.locator(".total-reads").inner_text() == str(sums["r"])
+    page.screenshot(path=screenshot_dir / "analytics.png", full_page=True)
+
+    # 5. Readers find it on the channel page, with the image and its alt text.
+    reader_page = browser.new_page(viewport=VIEWPORT)
+    try:
+        reader_page.goto(f"{base}{sports.get_absolute_url()}")
+        reader_page.get_by_role("link", name=TITLE).first.click()
+        assert reader_page.locator("h1#article-title").inner_text() == TITLE
+        assert reader_page.locator(".article-body img[alt='清晨江边步道上的跑者']").count() == 1
+    finally:
+        reader_page.close()
+    assert js_errors == []
