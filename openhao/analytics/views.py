@@ -8,6 +8,7 @@ import csv
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -17,11 +18,11 @@ from openhao.creators.permissions import creator_required
 from . import selectors
 
 METRIC_LABELS = {
-    "reads": "阅读",
-    "likes": "点赞",
-    "comments": "评论",
-    "shares": "分享",
-    "new_followers": "新增关注",
+    "reads": gettext_lazy("阅读"),
+    "likes": gettext_lazy("点赞"),
+    "comments": gettext_lazy("评论"),
+    "shares": gettext_lazy("分享"),
+    "new_followers": gettext_lazy("新增关注"),
 }
 
 
@@ -37,7 +38,7 @@ def _chart_data(series) -> dict:
     return {
         "labels": [d.strftime("%m-%d") for d in series.days],
         "datasets": [
-            {"key": m, "label": _(METRIC_LABELS[m]), "data": series.values[m]}
+            {"key": m, "label": str(METRIC_LABELS[m]), "data": series.values[m]}
             for m in selectors.METRICS
         ],
     }
@@ -48,7 +49,7 @@ def _csv(series, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # BOM: Excel opens UTF-8 Chinese headers correctly
     writer = csv.writer(response)
-    writer.writerow([_("日期")] + [_(METRIC_LABELS[m]) for m in selectors.METRICS])
+    writer.writerow([_("日期")] + [str(METRIC_LABELS[m]) for m in selectors.METRICS])
     for day, values in series.rows():
         writer.writerow([day.isoformat(), *values])
     return response
