@@ -171,3 +171,85 @@ def test_apply_approve_write_publish(
     finally:
         reader_page.close()
     assert js_errors == []
+
+
+def test_care_mode_forms(context, page, live_server, screenshot_dir, js_errors, transactional_db):
+    """关怀版 on the application form and the studio editor: every target at least 60×60 px
+    (the editor's own toolbar included), and no script errors."""
+    from openhao.articles.demo.structure import ensure_channels
+    from openhao.creators.tests.factories import CreatorFactory, UserFactory
+
+    from .test_article_browser import TARGETS_JS
+
+    ensure_channels()
+    UserFactory(username="applicant")
+    CreatorFactory(user=UserFactory(username="writer"), display_name="关怀作者")
+    base = live_server.url
+    context.add_cookies([{"name": "oh_care", "value": "1", "url": base}])
+
+    sign_in(page, base, "applicant")
+    page.goto(f"{base}/creator/apply/")
+    assert page.evaluate(TARGETS_JS) == []
+    page.screenshot(path=screenshot_dir / "apply-care.png", full_page=True)
+
+    page.context.clear_cookies()
+    context.add_cookies([{"name": "oh_care", "value": "1", "url": base}])
+    sign_in(page, base, "writer")
+    page.goto(f"{base}/studio/articles/new/")
+    page.locator(".ProseMirror[contenteditable=true]").wait_for()
+    assert page.evaluate(TARGETS_JS) == []
+    page.screenshot(path=screenshot_dir / "studio-editor-care.png", full_page=True)
+    assert js_errors == []
+
+
+PASTE_JS = """
+(html) => {
+  const target = document.querySelector(".ProseMirror[contenteditable=true]");
+  target.focus();
+  const data = new DataTransfer();
+  data.setData("text/html", html);
+  data.setData("text/plain", "fallback");
+  const event = new ClipboardEvent(
+    "paste", {clipboardData: data, bubbles: true, cancelable: true});
+  target.dispatchEvent(event);
+}
+"""
+
+PASTED = (
+    '<meta charset="utf-8"><p class="MsoNormal" style="font-family:宋体;color:red">'
+    '<span style="font-size:20pt" onclick="steal()">'
+    "从文档里复制的一段文字，带着各种格式和样式。</span>"
+    "<o:p></o:p></p><script>alert(1)</script>"
+    '<h1 style="color:blue">一级标题</h1>'
+    '<p><b>加粗</b>和<a href="javascript:alert(1)">坏链接</a></p>'
+    "<table><tr><td>表格</td></tr></table>"
+)
+
+
+def test_pasted_formatting_is_cleaned(page, live_server, js_errors, transactional_db):
+    """Paste of formatted text: the editor keeps only what its schema knows, and what is saved
+    has no styles, scripts, classes or javascript: links."""
+    from openhao.articles.demo.structure import ensure_channels
+    from openhao.articles.models import Article
+    from openhao.creators.tests.factories import CreatorFactory, UserFactory
+
+    channels = ensure_channels()
+    CreatorFactory(
+        user=UserFactory(username="writer"), display_name="粘贴作者", main_channel=channels["tech"]
+    )
+    base = live_server.url
+    sign_in(page, base, "writer")
+    page.goto(f"{base}/studio/articles/new/")
+    page.fill("#id_title", "粘贴格式清理测试标题")
+    page.locator(".ProseMirror[contenteditable=true]").wait_for()
+    page.evaluate(PASTE_JS, PASTED)
+    editor_html = page.locator(".ProseMirror[contenteditable=true]").inner_html()
+    assert "从文档里复制的一段文字" in editor_html
+    assert "font-family" not in editor_html and "MsoNormal" not in editor_html
+    page.get_by_role("button", name="保存草稿").click()
+    assert "已保存" in page.locator(".messages").inner_text()
+    body = Article.objects.get(title="粘贴格式清理测试标题").body_html
+    assert "从文档里复制的一段文字" in body and "<strong>加粗</strong>" in body
+    for bad in ("style=", "class=", "<script", "onclick", "javascript:", "<span", "o:p", "<h1"):
+        assert bad not in body, (bad, body)
+    assert js_errors == []
