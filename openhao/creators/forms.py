@@ -92,14 +92,15 @@ class ApplicationForm(forms.ModelForm):
         lines = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
         if len(lines) > 10:
             raise forms.ValidationError(_("最多填写 10 个链接。"))
+        cleaned = []
         for line in lines:
             try:
-                validator.clean(line)
+                cleaned.append(validator.clean(line))
             except forms.ValidationError:
                 raise forms.ValidationError(
                     _("“%(link)s”不是有效的网址。"), params={"link": line}
                 ) from None
-        return "\n".join(lines)
+        return "\n".join(cleaned)
 
 
 class RejectForm(forms.Form):

@@ -57,6 +57,7 @@ def _wants_json(request) -> bool:
 @require_safe
 def home(request):
     status = request.GET.get("status", "")
+    counts = article_selectors.studio_status_counts(request.creator)
     return render(
         request,
         "studio/home.html",
@@ -65,8 +66,11 @@ def home(request):
             "creator": request.creator,
             "articles": article_selectors.studio_articles(request.creator, status=status),
             "status": status,
-            "status_counts": article_selectors.studio_status_counts(request.creator),
-            "statuses": Article.Status,
+            "tabs": [
+                (value, label, counts[value])
+                for value, label in Article.Status.choices
+                if value in counts
+            ],
         },
     )
 
@@ -227,6 +231,8 @@ def autosave(request, pk=None):
         return _too_many(request)
     article = article_selectors.studio_article_get(creator, pk) if pk else None
     channel = Channel.objects.filter(pk=request.POST.get("channel") or 0).first()
+    if article is None and channel is None and creator.main_channel_id is None:
+        return JsonResponse({"error": _("请先选择频道，再自动保存。")}, status=400)
     body = request.POST.get("body_html", "")
     if len(body) > settings.OPENHAO_BODY_MAX_CHARS * 10:
         return JsonResponse({"error": _("正文太长，无法自动保存。")}, status=400)

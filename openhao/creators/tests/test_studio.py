@@ -406,3 +406,21 @@ def test_studio_home_query_count(client, creator, channel, django_assert_max_num
     with django_assert_max_num_queries(8):
         response = client.get(reverse("studio:home"))
     assert response.content.decode().count('class="status-draft"') == 10
+
+
+def test_editor_and_preview_query_counts(client, creator, channel, django_assert_max_num_queries):
+    article = draft(creator, channel, topic_names=["话题一", "话题二"])
+    client.force_login(creator.user)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("studio:edit", args=[article.pk])).status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("studio:preview", args=[article.pk])).status_code == 200
+
+
+def test_status_tabs_filter_the_list(client, trusted_creator, channel):
+    draft(trusted_creator, channel, title="还在写的草稿文章")
+    ArticleFactory(creator=trusted_creator, channel=channel, title="已经发布的文章")
+    client.force_login(trusted_creator.user)
+    html = client.get(reverse("studio:home") + "?status=published").content.decode()
+    assert "已经发布的文章" in html and "还在写的草稿文章" not in html
+    assert "草稿（1）" in html and "已发布（1）" in html
