@@ -97,6 +97,11 @@ def test_apply_approve_write_publish(
         )
         assert editor.locator("img[alt='清晨江边步道上的跑者']").count() == 1
         page.fill("#id_topics", "城市跑步")
+        page.fill("#id_refs-0-title", "城市步道规划")
+        page.fill("#id_refs-0-source", "市规划局")
+        page.get_by_role("button", name="添加一行").click()
+        page.fill("#id_refs-2-title", "跑步与健康")
+        page.fill("#id_refs-2-url", "https://example.com/running")
         page.evaluate("window.scrollTo(0, 0)")  # the editor's toolbar is sticky
         page.screenshot(path=screenshot_dir / "studio-editor.png", full_page=True)
 
@@ -112,6 +117,10 @@ def test_apply_approve_write_publish(
         assert "已提交审核" in page.locator(".messages").inner_text()
         article = Article.objects.get(title=TITLE)
         assert article.status == Article.Status.PENDING
+        assert list(article.references.values_list("title", "source", "url")) == [
+            ("城市步道规划", "市规划局", ""),
+            ("跑步与健康", "", "https://example.com/running"),
+        ]
 
         # 4. Staff pass it (先审后发) and it is published.
         staff_page.goto(f"{base}/review/articles/")

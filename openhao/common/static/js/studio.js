@@ -70,6 +70,32 @@
     });
   }
 
+  // --- references: one more row without a round trip --------------------------------------
+  var refs = form.querySelector(".references-set");
+  var addRow = refs && refs.querySelector(".add-reference");
+  if (addRow) {
+    addRow.hidden = false;
+    addRow.addEventListener("click", function () {
+      var total = refs.querySelector("[name=refs-TOTAL_FORMS]");
+      var max = parseInt(refs.querySelector("[name=refs-MAX_NUM_FORMS]").value, 10);
+      var rows = refs.querySelectorAll(".reference-row");
+      var n = parseInt(total.value, 10);
+      if (n >= max) { addRow.disabled = true; return; }
+      var row = rows[rows.length - 1].cloneNode(true);
+      row.querySelectorAll("[id], [for], [name]").forEach(function (el) {
+        ["id", "for", "name"].forEach(function (attr) {
+          var value = el.getAttribute(attr);
+          if (value) el.setAttribute(attr, value.replace(/refs-\d+-/, "refs-" + n + "-"));
+        });
+        if (el.tagName === "INPUT") el.value = "";
+      });
+      row.querySelectorAll(".error").forEach(function (el) { el.remove(); });
+      rows[rows.length - 1].after(row);
+      total.value = n + 1;
+      row.querySelector("input").focus();
+    });
+  }
+
   // --- autosave ---------------------------------------------------------------------------
   function payload() {
     var data = new FormData();
