@@ -262,3 +262,32 @@ def test_pasted_formatting_is_cleaned(page, live_server, js_errors, transactiona
     for bad in ("style=", "class=", "<script", "onclick", "javascript:", "<span", "o:p", "<h1"):
         assert bad not in body, (bad, body)
     assert js_errors == []
+
+
+def test_leaving_the_editor_autosaves(page, live_server, js_errors, transactional_db):
+    """No lost work when the page is left: the editor sends what it has with sendBeacon."""
+    import time
+
+    from openhao.articles.demo.structure import ensure_channels
+    from openhao.articles.models import Article
+    from openhao.creators.tests.factories import CreatorFactory, UserFactory
+
+    channels = ensure_channels()
+    CreatorFactory(
+        user=UserFactory(username="writer"), display_name="离开作者", main_channel=channels["tech"]
+    )
+    base = live_server.url
+    sign_in(page, base, "writer")
+    page.goto(f"{base}/studio/articles/new/")
+    page.fill("#id_title", "写到一半就关掉的文章")
+    page.locator(".ProseMirror[contenteditable=true]").click()
+    page.keyboard.type("这一段还没有保存。")
+    page.goto(f"{base}/accessibility/")  # leave without saving
+    for _ in range(50):  # the beacon is sent asynchronously
+        if Article.objects.filter(title="写到一半就关掉的文章").exists():
+            break
+        time.sleep(0.1)
+    article = Article.objects.get(title="写到一半就关掉的文章")
+    assert article.status == Article.Status.DRAFT
+    assert "这一段还没有保存。" in article.body_html
+    assert js_errors == []
