@@ -193,8 +193,12 @@ def article_update(
     cover_alt: str | None = None,
 ) -> Article:
     """Save the creator's edits. A published article keeps its URL and records when it was last
-    edited; the autosaved copy is dropped once the edit is saved for real."""
-    article = Article.objects.select_for_update().get(pk=article.pk)
+    edited; the autosaved copy is dropped once the edit is saved for real.
+
+    While its creator is still under 先审后发, an edit to a published article goes back to
+    review (and off the site until approved), so an approved article cannot be swapped for
+    unreviewed content."""
+    article = Article.objects.select_for_update().select_related("creator").get(pk=article.pk)
     body_html = sanitize_body(body_html)
     article.channel = channel
     article.title = title
@@ -207,6 +211,11 @@ def article_update(
         article.cover_alt = cover_alt
     if article.status == Article.Status.PUBLISHED:
         article.edited_at = timezone.now()
+        if _needs_review(article.creator):
+            article.status = Article.Status.PENDING
+            Creator.objects.filter(pk=article.creator_id, article_count__gt=0).update(
+                article_count=F("article_count") - 1
+            )
     article.save()
     if topic_names is not None:
         article.topics.set(topics_get_or_create(topic_names))
@@ -274,16 +283,19 @@ def article_approve(*, article: Article, staff) -> Article:
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.status != Article.Status.PENDING:
         raise ValidationError(_("这篇文章不在待审核状态。"))
+    first_approval = not article.reviews.filter(decision=ReviewRecord.Decision.APPROVE).exists()
     ReviewRecord.objects.create(
         article=article, decision=ReviewRecord.Decision.APPROVE, staff=staff
     )
-    Creator.objects.filter(pk=article.creator_id).update(
-        approved_article_count=F("approved_article_count") + 1
-    )
+    if first_approval:  # an edit approved again does not count twice towards 先审后发
+        Creator.objects.filter(pk=article.creator_id).update(
+            approved_article_count=F("approved_article_count") + 1
+        )
     if article.scheduled_at and article.scheduled_at > timezone.now():
         _schedule(article, article.scheduled_at)
         return article
-    return article_publish(article=article)
+    # A re-reviewed edit keeps its original publishing time.
+    return article_publish(article=article, at=article.published_at)
 
 
 @transaction.atomic

@@ -96,8 +96,12 @@ def _editor(request, article: Article | None):
         form = ArticleForm(request.POST, request.FILES)
         formset = ReferenceFormSet(request.POST, prefix="refs")
         if form.is_valid() and formset.is_valid():
+            was_public = article is not None and article.status == Article.Status.PUBLISHED
             article = _save(creator, article, form, formset)
             action = request.POST.get("action", "save")
+            if was_public and article.status == Article.Status.PENDING:
+                messages.success(request, _("修改已提交审核，审核通过后重新显示。"))
+                return redirect("studio:home")
             if action == "preview":
                 return redirect("studio:preview", pk=article.pk)
             if action == "publish":
