@@ -8,6 +8,7 @@ from openhao.common.cache import LISTS_TAG, add_cache_tags, fragment, public_pag
 from openhao.ranking import selectors as ranking
 
 from . import fragments, selectors
+from .renditions import body_with_renditions
 from .share import article_url, qr_png, share_links
 
 
@@ -87,6 +88,7 @@ def article_page_context(article) -> dict:
     the same context, so a preview is what readers will see."""
     return {
         "article": article,
+        "body_html": body_with_renditions(article.body_html),
         "creator": article.creator,
         "canonical_url": article_url(article),
         "share": share_links(article),

@@ -64,6 +64,7 @@ def review_application(request, pk):
             "application": application,
             "reject_form": reject_form,
             "records": application.reviews.select_related("staff"),
+            "history": selectors.application_history(application.user).exclude(pk=application.pk),
         },
     )
 

@@ -135,3 +135,41 @@ def test_cover_upload_and_alt_required_for_publishing(client, trusted_creator, c
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED
     assert article.cover_alt == "起跑线上的人群"
+
+
+def test_article_page_serves_renditions(
+    client, trusted_creator, channel, django_capture_on_commit_callbacks
+):
+    from openhao.articles.services import article_create, article_submit
+
+    client.force_login(trusted_creator.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        data = post_image(client, jpeg_bytes(1600, 900)).json()
+    image = ArticleImage.objects.get(pk=data["id"])
+    article = article_create(
+        creator=trusted_creator,
+        channel=channel,
+        title="带响应式图片的文章",
+        body_html=(
+            "<p>正文第一段，足够长的文字用来通过字数检查。</p>"
+            f'<figure><img src="{data["url"]}" alt="江边"><figcaption>江边</figcaption></figure>'
+            '<p><img src="https://example.com/outside.jpg" alt="外链图片"></p>'
+        ),
+    )
+    article_submit(article=article)
+    html = client.get(article.get_absolute_url()).content.decode()
+    webp = ", ".join(
+        f"{default_storage.url(image.renditions[f'{w}.webp'])} {w}w" for w in (640, 1280)
+    )
+    jpg = ", ".join(
+        f"{default_storage.url(image.renditions[f'{w}.jpg'])} {w}w" for w in (640, 1280)
+    )
+    assert f'<picture><source type="image/webp" srcset="{webp}"' in html
+    assert f'srcset="{jpg}"' in html
+    assert 'width="1600" height="900"' in html
+    assert 'alt="江边"' in html
+    # Images from elsewhere are left alone.
+    assert html.count("<picture>") == 1
+    # The stored body is unchanged: renditions are added when the page is rendered.
+    article.refresh_from_db()
+    assert "srcset" not in article.body_html

@@ -189,6 +189,10 @@ def test_reject_needs_a_reason_then_applicant_reapplies(
     assert CreatorApplication.objects.filter(user=reader).count() == 2
     latest = CreatorApplication.objects.filter(user=reader).latest("created_at")
     assert latest.status == CreatorApplication.Status.PENDING
+    # The reviewer sees the earlier attempt and why it failed.
+    client.force_login(staff)
+    page = client.get(reverse("review:application", args=[latest.pk])).content.decode()
+    assert "该用户以往的申请" in page and "自我介绍过于简单" in page
 
 
 def test_decisions_are_audited_and_append_only(reader, staff, channel):
