@@ -23,6 +23,8 @@ urlpatterns = [
     path("", article_views.home, name="home"),
     path("", include("openhao.articles.urls")),
     path("creator/", include("openhao.creators.urls")),
+    path("studio/", include("openhao.creators.studio_urls")),
+    path("review/", include("openhao.creators.review_urls")),
     path("accounts/", include(accounts_patterns)),
     re_path(r"^care/(?P<state>on|off)/$", common_views.care_mode, name="care-mode"),
     path("accessibility/", common_views.accessibility, name="accessibility"),

@@ -71,6 +71,7 @@ class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
         PENDING = "pending", _("审核中")
+        SCHEDULED = "scheduled", _("定时发布")
         PUBLISHED = "published", _("已发布")
         REMOVED = "removed", _("已下架")
 
@@ -89,6 +90,13 @@ class Article(models.Model):
     # Staff-pinned top story (要闻置顶); the ranking issue adds scores beside it.
     is_pinned = models.BooleanField(_("要闻置顶"), default=False)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    # When a scheduled (or reviewed-then-scheduled) article goes public.
+    scheduled_at = models.DateTimeField(_("定时发布时间"), null=True, blank=True)
+    # Last change to a published article by its creator; the URL never changes.
+    edited_at = models.DateTimeField(_("最后编辑时间"), null=True, blank=True)
+    # Soft delete by the creator: gone from the studio and the site, kept for audit.
+    deleted_at = models.DateTimeField(_("删除时间"), null=True, blank=True)
+    review_note = models.CharField(_("审核意见"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     view_count = models.PositiveIntegerField(_("阅读数"), default=0)
@@ -111,6 +119,8 @@ class Article(models.Model):
             models.Index(
                 fields=["is_pinned", "status", "-published_at"], name="article_pinned_idx"
             ),
+            # services.articles_publish_due: scheduled articles whose time has come.
+            models.Index(fields=["status", "scheduled_at"], name="article_scheduled_idx"),
         ]
 
     def __str__(self) -> str:
@@ -146,3 +156,46 @@ class Reference(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ArticleAutosave(models.Model):
+    """The editor's latest autosaved state of an article (one row per article), kept apart
+    from the article so that autosaving never changes what readers see."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="autosave")
+    title = models.CharField(_("标题"), max_length=64, blank=True)
+    body_html = models.TextField(_("正文"), blank=True)
+    saved_at = models.DateTimeField(_("自动保存时间"))
+
+    class Meta:
+        verbose_name = _("自动保存")
+        verbose_name_plural = _("自动保存")
+
+    def __str__(self) -> str:
+        return f"{self.article_id} @ {self.saved_at:%Y-%m-%d %H:%M:%S}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = sanitize_body(self.body_html)
+        super().save(*args, **kwargs)
+
+
+class ArticleImage(models.Model):
+    """An image a creator uploaded in the studio (into the body or as a cover). The stored
+    original is already cleaned (decoded and re-encoded, EXIF gone); ``renditions`` lists the
+    resized copies made by the ``make_renditions`` task: {"640.webp": "images/...", ...}."""
+
+    creator = models.ForeignKey(Creator, on_delete=models.PROTECT, related_name="images")
+    file = models.ImageField(
+        _("图片"), upload_to="images/%Y/%m/", width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    renditions = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("图片")
+        verbose_name_plural = _("图片")
+
+    def __str__(self) -> str:
+        return self.file.name

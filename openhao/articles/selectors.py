@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from openhao.creators.models import Creator
@@ -162,3 +162,66 @@ def channel_boxes(per_channel: int = 6) -> list[SectionBoxes]:
 
 def nav_channels() -> list[Channel]:
     return list(Channel.objects.order_by("order"))
+
+
+STUDIO_STATUSES = ("draft", "pending", "scheduled", "published", "removed")
+
+
+def studio_articles(creator: Creator, *, status: str = "") -> QuerySet[Article]:
+    """The creator's own articles, newest change first, without soft-deleted ones.
+    Index article_creator_pub_idx (creator, status, ...) narrows it to the creator."""
+    qs = (
+        Article.objects.filter(creator=creator, deleted_at__isnull=True)
+        .select_related("channel")
+        .defer("body_html")
+        .order_by("-updated_at", "-id")
+    )
+    if status in STUDIO_STATUSES:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def studio_status_counts(creator: Creator) -> dict[str, int]:
+    rows = (
+        Article.objects.filter(creator=creator, deleted_at__isnull=True)
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    counts = dict.fromkeys(STUDIO_STATUSES, 0)
+    counts.update(dict(rows))
+    return counts
+
+
+def studio_article_get(creator: Creator, pk: int) -> Article:
+    """One of the creator's own articles (any status but deleted); anyone else's is a 404, so
+    the studio never reveals whether another creator's article exists."""
+    try:
+        return (
+            Article.objects.filter(creator=creator, deleted_at__isnull=True)
+            .select_related("creator", "channel")
+            .prefetch_related("references", "topics")
+            .get(pk=pk)
+        )
+    except Article.DoesNotExist:
+        raise Http404("article not found") from None
+
+
+def articles_pending_review() -> QuerySet[Article]:
+    # Index article_pub_idx (status, ...) narrows to the pending ones.
+    return (
+        Article.objects.filter(status=Article.Status.PENDING, deleted_at__isnull=True)
+        .select_related("creator", "channel")
+        .defer("body_html")
+        .order_by("updated_at", "id")
+    )
+
+
+def article_get_for_review(pk: int) -> Article:
+    try:
+        return (
+            Article.objects.select_related("creator", "channel")
+            .prefetch_related("references", "topics")
+            .get(pk=pk)
+        )
+    except Article.DoesNotExist:
+        raise Http404("article not found") from None

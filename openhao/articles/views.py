@@ -8,6 +8,7 @@ from openhao.common.cache import LISTS_TAG, add_cache_tags, fragment, public_pag
 from openhao.ranking import selectors as ranking
 
 from . import fragments, selectors
+from .renditions import body_with_renditions
 from .share import article_url, qr_png, share_links
 
 
@@ -79,24 +80,25 @@ def article_detail(request, pk):
     add_cache_tags(request, f"article:{pk}")
     article = selectors.article_get_public(pk)
     add_cache_tags(request, f"creator:{article.creator_id}")
-    return TemplateResponse(
-        request,
-        "articles/detail.html",
-        {
-            "article": article,
-            "creator": article.creator,
-            "canonical_url": article_url(article),
-            "share": share_links(article),
-            "related": ranking.related_articles(article, limit=6),
-            "hot_html": fragments.hot_list_html(exclude_id=article.pk),
-            "creator_card_html": fragments.creator_card_html(
-                article.creator, exclude_id=article.pk
-            ),
-            "boxes_html": fragments.channel_boxes_html(),
-            "disclaimer_zh": settings.OPENHAO_DISCLAIMER_ZH.format(site=settings.OPENHAO_SITE_NAME),
-            "disclaimer_en": settings.OPENHAO_DISCLAIMER_EN.format(site=settings.OPENHAO_SITE_NAME),
-        },
-    )
+    return TemplateResponse(request, "articles/detail.html", article_page_context(article))
+
+
+def article_page_context(article) -> dict:
+    """Everything the article page shows; the studio preview renders the same template with
+    the same context, so a preview is what readers will see."""
+    return {
+        "article": article,
+        "body_html": body_with_renditions(article.body_html),
+        "creator": article.creator,
+        "canonical_url": article_url(article),
+        "share": share_links(article),
+        "related": ranking.related_articles(article, limit=6),
+        "hot_html": fragments.hot_list_html(exclude_id=article.pk),
+        "creator_card_html": fragments.creator_card_html(article.creator, exclude_id=article.pk),
+        "boxes_html": fragments.channel_boxes_html(),
+        "disclaimer_zh": settings.OPENHAO_DISCLAIMER_ZH.format(site=settings.OPENHAO_SITE_NAME),
+        "disclaimer_en": settings.OPENHAO_DISCLAIMER_EN.format(site=settings.OPENHAO_SITE_NAME),
+    }
 
 
 @require_safe

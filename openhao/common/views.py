@@ -48,6 +48,7 @@ def personal(request):
         "authenticated": user.is_authenticated,
         "name": user.public_name if user.is_authenticated else "",
         "is_staff": user.is_staff,
+        "is_creator": user.is_authenticated and hasattr(user, "creator"),
         "csrf_token": get_token(request),
     }
     if request.headers.get("HX-Request"):

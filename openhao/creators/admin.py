@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Badge, Creator
+from .models import Badge, Creator, CreatorApplication, ReviewRecord
 
 
 @admin.register(Badge)
@@ -16,3 +16,35 @@ class CreatorAdmin(admin.ModelAdmin):
     raw_id_fields = ("user",)
     filter_horizontal = ("badges",)
     readonly_fields = ("article_count", "follower_count")
+
+
+@admin.register(CreatorApplication)
+class CreatorApplicationAdmin(admin.ModelAdmin):
+    """Read-only here: decisions go through the review queue (/review/), which audits them."""
+
+    list_display = ("display_name", "user", "status", "created_at", "decided_by", "decided_at")
+    list_filter = ("status",)
+    search_fields = ("display_name", "user__username")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReviewRecord)
+class ReviewRecordAdmin(admin.ModelAdmin):
+    """The append-only audit trail: viewable, never editable or deletable."""
+
+    list_display = ("created_at", "staff", "decision", "application", "article", "reason")
+    list_filter = ("decision",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -38,6 +38,17 @@ class Creator(models.Model):
     badges = models.ManyToManyField(Badge, blank=True, related_name="creators")
     article_count = models.PositiveIntegerField(_("文章数"), default=0)
     follower_count = models.PositiveIntegerField(_("关注度"), default=0)
+    main_channel = models.ForeignKey(
+        "articles.Channel",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("主要领域"),
+    )
+    # Articles that passed staff review (先审后发); at OPENHAO_PREREVIEW_ARTICLES the creator
+    # publishes without review.
+    approved_article_count = models.PositiveIntegerField(_("已审核通过文章数"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -54,3 +65,114 @@ class Creator(models.Model):
     @property
     def initial(self) -> str:
         return self.display_name[:1]
+
+
+class CreatorApplication(models.Model):
+    """One 申请入驻. A rejected applicant files a new application; the old one stays as history."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("审核中")
+        APPROVED = "approved", _("已通过")
+        REJECTED = "rejected", _("未通过")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="creator_applications"
+    )
+    display_name = models.CharField(_("号名称"), max_length=20)
+    avatar = models.ImageField(_("头像"), upload_to="applications/%Y/%m/", blank=True)
+    motto = models.CharField(_("签名"), max_length=80)
+    channel = models.ForeignKey(
+        "articles.Channel", on_delete=models.PROTECT, related_name="+", verbose_name=_("主要领域")
+    )
+    intro = models.TextField(_("自我介绍"), max_length=2000)
+    links = models.TextField(_("代表作品链接"), blank=True)
+    real_name_confirmed = models.BooleanField(_("实名确认"), default=False)
+    rules_accepted = models.BooleanField(_("同意内容规范"), default=False)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    reason = models.CharField(_("未通过原因"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审核人"),
+    )
+
+    class Meta:
+        verbose_name = _("入驻申请")
+        verbose_name_plural = _("入驻申请")
+        ordering = ["created_at", "id"]
+        constraints = [
+            # At most one open application per person.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status="pending"),
+                name="one_pending_application_per_user",
+            )
+        ]
+        # selectors.applications_pending: the review queue, oldest first.
+        indexes = [models.Index(fields=["status", "created_at"], name="application_queue_idx")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def link_list(self) -> list[str]:
+        return [line.strip() for line in self.links.splitlines() if line.strip()]
+
+
+class ReviewRecord(models.Model):
+    """Append-only audit trail of staff decisions (who decided what, when and why) about
+    applications and articles. Rows are never updated or deleted by the application."""
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", _("通过")
+        REJECT = "reject", _("驳回")
+
+    application = models.ForeignKey(
+        CreatorApplication,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviews",
+    )
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.PROTECT, null=True, blank=True, related_name="reviews"
+    )
+    decision = models.CharField(_("决定"), max_length=10, choices=Decision.choices)
+    reason = models.CharField(_("理由"), max_length=500, blank=True)
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("审核人"),
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("审核记录")
+        verbose_name_plural = _("审核记录")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(application__isnull=False, article__isnull=True)
+                | models.Q(application__isnull=True, article__isnull=False),
+                name="review_has_one_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("review records are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("review records are append-only")

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "openhao.creators",
     "openhao.articles",
     "openhao.ranking",
+    "openhao.analytics",
+    "django_prose_editor",
 ]
 
 MIDDLEWARE = [
@@ -202,3 +204,9 @@ OPENHAO_PAGE_CACHE_ENABLED = env_bool("OPENHAO_PAGE_CACHE_ENABLED", True)
 OPENHAO_HOT_WINDOW_HOURS = env_int("OPENHAO_HOT_WINDOW_HOURS", 72)
 OPENHAO_PAGE_SIZE = env_int("OPENHAO_PAGE_SIZE", 20)
 OPENHAO_SERVE_MEDIA = env_bool("OPENHAO_SERVE_MEDIA", False)
+# 先审后发: a new creator's first N articles wait for staff review.
+OPENHAO_PREREVIEW_ARTICLES = env_int("OPENHAO_PREREVIEW_ARTICLES", 3)
+OPENHAO_IMAGE_MAX_BYTES = env_int("OPENHAO_IMAGE_MAX_MB", 10) * 1024 * 1024
+OPENHAO_IMAGE_MAX_PIXELS = env_int("OPENHAO_IMAGE_MAX_PIXELS", 40_000_000)
+OPENHAO_BODY_MAX_CHARS = env_int("OPENHAO_BODY_MAX_CHARS", 50_000)
+OPENHAO_BODY_MIN_CHARS = env_int("OPENHAO_BODY_MIN_CHARS", 20)

@@ -534,4 +534,6 @@ class _Loader:
         )
         for creator in creators:
             creator.article_count = counts.get(creator.pk, 0)
-        Creator.objects.bulk_update(creators, ["article_count"])
+            # Demo creators are established: their published articles count as reviewed.
+            creator.approved_article_count = creator.article_count
+        Creator.objects.bulk_update(creators, ["article_count", "approved_article_count"])

@@ -1,0 +1,39 @@
+"""Access rules for the studio and the staff review pages, checked on the server for every
+request (the links in the header are only a convenience)."""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+
+
+def staff_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        if not (user.is_active and user.is_staff):
+            raise PermissionDenied("staff only")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def creator_required(view):
+    """Signed-in creators only; others are sent to 申请入驻 (readers) or the login page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        creator = getattr(user, "creator", None)
+        if creator is None:
+            return redirect("creators:apply")
+        request.creator = creator
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,295 @@
+"""创作者中心 (the studio): a creator's own articles. Every view is for the signed-in creator
+and only ever touches that creator's articles (another creator's article is a 404)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from openhao.articles import selectors as article_selectors
+from openhao.articles import services as article_services
+from openhao.articles.models import Article, Channel
+from openhao.articles.views import article_page_context
+
+from .permissions import creator_required
+from .studio_forms import ArticleForm, ReferenceFormSet, references_from
+
+UPLOADS_PER_HOUR = 120
+AUTOSAVES_PER_MINUTE = 20
+
+
+def _rate_limited(key: str, limit: int, window: int) -> bool:
+    """Fixed-window counter in the cache; True when over the limit."""
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count > limit
+
+
+def _too_many(request) -> HttpResponse:
+    message = _("操作太频繁，请稍后再试。")
+    if _wants_json(request):
+        return JsonResponse({"error": message}, status=429)
+    return HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "") or bool(
+        request.headers.get("HX-Request")
+    )
+
+
+@never_cache
+@creator_required
+@require_safe
+def home(request):
+    status = request.GET.get("status", "")
+    counts = article_selectors.studio_status_counts(request.creator)
+    return render(
+        request,
+        "studio/home.html",
+        {
+            "nav": "home",
+            "creator": request.creator,
+            "articles": article_selectors.studio_articles(request.creator, status=status),
+            "status": status,
+            "tabs": [
+                (value, label, counts[value])
+                for value, label in Article.Status.choices
+                if value in counts
+            ],
+        },
+    )
+
+
+@never_cache
+@creator_required
+@require_http_methods(["GET", "POST"])
+def article_new(request):
+    return _editor(request, None)
+
+
+@never_cache
+@creator_required
+@require_http_methods(["GET", "POST"])
+def article_edit(request, pk):
+    return _editor(request, article_selectors.studio_article_get(request.creator, pk))
+
+
+def _editor(request, article: Article | None):
+    creator = request.creator
+    restored = None
+    if request.method == "POST":
+        form = ArticleForm(request.POST, request.FILES)
+        formset = ReferenceFormSet(request.POST, prefix="refs")
+        if form.is_valid() and formset.is_valid():
+            was_public = article is not None and article.status == Article.Status.PUBLISHED
+            article = _save(creator, article, form, formset)
+            action = request.POST.get("action", "save")
+            if was_public and article.status == Article.Status.PENDING:
+                messages.success(request, _("修改已提交审核，审核通过后重新显示。"))
+                return redirect("studio:home")
+            if action == "preview":
+                return redirect("studio:preview", pk=article.pk)
+            if action == "publish":
+                return _submit(request, article, form.cleaned_data.get("scheduled_at"))
+            messages.success(request, _("已保存。"))
+            return redirect("studio:edit", pk=article.pk)
+        # Fall through: the same form, with everything the creator typed, and the errors.
+    else:
+        if article is None:
+            form = ArticleForm(initial={"channel": creator.main_channel_id})
+            formset = ReferenceFormSet(prefix="refs")
+        else:
+            initial = ArticleForm.initial_for(article)
+            autosave = getattr(article, "autosave", None)
+            if autosave is not None and autosave.saved_at > article.updated_at:
+                initial.update(title=autosave.title, body_html=autosave.body_html)
+                restored = autosave
+            form = ArticleForm(initial=initial)
+            formset = ReferenceFormSet(
+                prefix="refs",
+                initial=[
+                    {"title": r.title, "source": r.source, "url": r.url}
+                    for r in article.references.all()
+                ],
+            )
+    return render(
+        request,
+        "studio/editor.html",
+        {
+            "nav": "new" if article is None else "home",
+            "form": form,
+            "formset": formset,
+            "article": article,
+            "restored": restored,
+            "problems": article_services.article_publish_problems(article) if article else [],
+            "needs_review": creator.approved_article_count < settings.OPENHAO_PREREVIEW_ARTICLES,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _save(creator, article, form, formset) -> Article:
+    data = form.cleaned_data
+    cover = None
+    if data.get("cover"):
+        cover = article_services.image_store(creator=creator, cleaned=data["cover"]).file.name
+    fields = {
+        "channel": data["channel"],
+        "title": data["title"],
+        "body_html": data["body_html"],
+        "summary": data["summary"],
+        "is_original": data["is_original"],
+        "topic_names": data["topics"],
+        "references": references_from(formset),
+        "cover_alt": data["cover_alt"],
+    }
+    if article is None:
+        return article_services.article_create(creator=creator, cover=cover or "", **fields)
+    return article_services.article_update(article=article, cover=cover, **fields)
+
+
+def _submit(request, article, at):
+    try:
+        article = article_services.article_submit(article=article, at=at)
+    except article_services.ArticleNotReady as exc:
+        for problem in exc.problems:
+            messages.error(request, problem)
+        return redirect("studio:edit", pk=article.pk)
+    if article.status == Article.Status.PENDING:
+        messages.success(request, _("已提交审核，审核通过后会自动发布。"))
+    elif article.status == Article.Status.SCHEDULED:
+        messages.success(
+            request,
+            _("已设置定时发布：%(at)s")
+            % {"at": timezone.localtime(article.scheduled_at).strftime("%Y-%m-%d %H:%M:%S")},
+        )
+    else:
+        messages.success(request, _("已发布。"))
+    return redirect("studio:home")
+
+
+@never_cache
+@creator_required
+@require_POST
+def article_publish(request, pk):
+    article = article_selectors.studio_article_get(request.creator, pk)
+    return _submit(request, article, None)
+
+
+@never_cache
+@creator_required
+@require_POST
+def article_unpublish(request, pk):
+    article = article_selectors.studio_article_get(request.creator, pk)
+    article_services.article_unpublish(article=article)
+    messages.success(request, _("已撤回到草稿箱，读者暂时看不到这篇文章。"))
+    return redirect("studio:home")
+
+
+@never_cache
+@creator_required
+@require_POST
+def article_delete(request, pk):
+    article = article_selectors.studio_article_get(request.creator, pk)
+    article_services.article_soft_delete(article=article)
+    messages.success(request, _("已删除《%(title)s》。") % {"title": article.title})
+    return redirect("studio:home")
+
+
+@never_cache
+@creator_required
+@require_safe
+def article_preview(request, pk):
+    """The article exactly as the public page will render it (same template and context)."""
+    article = article_selectors.studio_article_get(request.creator, pk)
+    context = article_page_context(article)
+    context["preview"] = True
+    response = TemplateResponse(request, "studio/preview.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+@creator_required
+@require_POST
+def autosave(request, pk=None):
+    """Called by the editor every 30 s and when the page is left (sendBeacon). Answers JSON
+    with the article's id, so that a new article keeps autosaving into the same draft."""
+    creator = request.creator
+    if _rate_limited(f"oh:autosave:{creator.pk}", AUTOSAVES_PER_MINUTE, 60):
+        return _too_many(request)
+    article = article_selectors.studio_article_get(creator, pk) if pk else None
+    channel = Channel.objects.filter(pk=request.POST.get("channel") or 0).first()
+    if article is None and channel is None and creator.main_channel_id is None:
+        return JsonResponse({"error": _("请先选择频道，再自动保存。")}, status=400)
+    body = request.POST.get("body_html", "")
+    if len(body) > settings.OPENHAO_BODY_MAX_CHARS * 10:
+        return JsonResponse({"error": _("正文太长，无法自动保存。")}, status=400)
+    article = article_services.article_autosave(
+        creator=creator,
+        article=article,
+        title=request.POST.get("title", ""),
+        body_html=body,
+        channel=channel,
+    )
+    return JsonResponse(
+        {
+            "id": article.pk,
+            "edit_url": reverse("studio:edit", args=[article.pk]),
+            "autosave_url": reverse("studio:autosave", args=[article.pk]),
+            "saved_at": timezone.localtime().strftime("%H:%M:%S"),
+        }
+    )
+
+
+@never_cache
+@creator_required
+@require_http_methods(["GET", "POST"])
+def image_upload(request):
+    """Upload one image. JSON for the editor's button; without JavaScript a small page that
+    shows the HTML to paste and the image's address."""
+    creator = request.creator
+    image = error = None
+    if request.method == "POST":
+        if _rate_limited(f"oh:upload:{creator.pk}", UPLOADS_PER_HOUR, 3600):
+            return _too_many(request)
+        upload = request.FILES.get("image")
+        if upload is None:
+            error = _("请选择图片。")
+        else:
+            try:
+                image = article_services.image_upload(creator=creator, upload=upload)
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+        if _wants_json(request):
+            if error:
+                return JsonResponse({"error": error}, status=400)
+            return JsonResponse(
+                {
+                    "id": image.pk,
+                    "url": image.file.url,
+                    "width": image.width,
+                    "height": image.height,
+                }
+            )
+    return render(
+        request,
+        "studio/upload.html",
+        {"nav": "new", "image": image, "error": error},
+        status=400 if error else 200,
+    )
