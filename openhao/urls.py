@@ -12,6 +12,7 @@ urlpatterns = [
     path("creator/", include("openhao.creators.urls")),
     path("accounts/", include("openhao.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("", include("openhao.engagement.urls")),
     re_path(r"^care/(?P<state>on|off)/$", common_views.care_mode, name="care-mode"),
     path("accessibility/", common_views.accessibility, name="accessibility"),
     path("_/me", common_views.personal, name="personal"),

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "openhao.creators",
     "openhao.articles",
     "openhao.ranking",
+    "openhao.engagement",
 ]
 
 MIDDLEWARE = [
