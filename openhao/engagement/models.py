@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openhao.articles.models import Article
 from openhao.creators.models import Creator
 
 
@@ -32,3 +33,64 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.creator_id}"
+
+
+class Comment(models.Model):
+    """A 跟贴 on an article, or a reply to one. ``root`` is the top-level comment of the thread
+    (null for a top-level comment) so a page of threads loads its replies in one query."""
+
+    MAX_LENGTH = 1000
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    root = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="thread"
+    )
+    depth = models.PositiveSmallIntegerField(default=0)
+    # What the reader typed (plain text; the column length is the limit's last line of defence).
+    body = models.CharField(_("内容"), max_length=MAX_LENGTH)
+    # Escaped text with links made clickable, rendered once at write time (services).
+    body_html = models.TextField(blank=True)
+    is_deleted = models.BooleanField(_("已删除"), default=False)
+    vote_count = models.PositiveIntegerField(_("顶"), default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("跟贴")
+        verbose_name_plural = _("跟贴")
+        indexes = [
+            # Newest top-level comments (root IS NULL) and a page's replies (root IN …).
+            models.Index(fields=["article", "root", "-created_at"], name="comment_thread_idx"),
+            # 热门跟贴: most up-voted of an article.
+            models.Index(fields=["article", "-vote_count"], name="comment_hot_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.body[:30]
+
+
+class CommentVote(models.Model):
+    """顶: one up-vote per user and comment."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_votes"
+    )
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="votes")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("顶")
+        verbose_name_plural = _("顶")
+        constraints = [
+            # Also the index of "which of these comments did the user up-vote" (selectors).
+            models.UniqueConstraint(fields=["user", "comment"], name="comment_vote_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} 顶 {self.comment_id}"

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.http import Http404
 
 from openhao.articles import selectors as article_selectors
 from openhao.articles.models import Article
 from openhao.creators.models import Creator
 
-from .models import Follow
+from .models import Comment, CommentVote, Follow
 
 
 def is_following(*, user, creator_id: int) -> bool:
@@ -43,3 +47,97 @@ def following_timeline(*, user) -> QuerySet[Article]:
         .filter(creator_id__in=followed)
         .order_by("-published_at", "-id")
     )
+
+
+COMMENTS_PER_PAGE = 20
+HOT_COMMENTS = 5
+
+
+@dataclass
+class Reply:
+    comment: Comment
+    deeper: list[Comment] = field(default_factory=list)
+
+
+@dataclass
+class Thread:
+    comment: Comment
+    replies: list[Reply] = field(default_factory=list)
+
+    @property
+    def reply_count(self) -> int:
+        return sum(1 + len(r.deeper) for r in self.replies)
+
+
+def _with_author(qs: QuerySet[Comment]) -> QuerySet[Comment]:
+    return qs.select_related("user").only(
+        "id", "article_id", "parent_id", "root_id", "depth", "body_html", "is_deleted",
+        "vote_count", "created_at", "user__id", "user__username", "user__nickname",
+        "user__avatar",
+    )  # fmt: skip
+
+
+def comment_threads(article_id: int, page_number) -> tuple[Page, list[Thread]]:
+    """A page of top-level comments, newest first, with all their replies: three queries
+    (count, page, replies) on comment_thread_idx whatever the number of replies. Direct replies
+    are shown; deeper ones are grouped under the direct reply they descend from (collapsed)."""
+    top = _with_author(Comment.objects.filter(article_id=article_id, root__isnull=True)).order_by(
+        "-created_at", "-id"
+    )
+    page = Paginator(top, COMMENTS_PER_PAGE).get_page(page_number)
+    roots = list(page.object_list)
+    replies = list(
+        _with_author(Comment.objects.filter(root__in=[c.pk for c in roots])).order_by(
+            "created_at", "id"
+        )
+    )
+    by_id = {c.pk: c for c in roots}
+    by_id.update({c.pk: c for c in replies})
+    threads = {c.pk: Thread(c) for c in roots}
+    branches: dict[int, Reply] = {}
+    for reply in replies:
+        reply.parent_comment = by_id.get(reply.parent_id)
+        if reply.depth == 1:
+            branches[reply.pk] = Reply(reply)
+            threads[reply.root_id].replies.append(branches[reply.pk])
+        else:
+            # Walk up to the direct reply this one descends from.
+            ancestor = reply.parent_comment
+            while ancestor is not None and ancestor.depth > 1:
+                ancestor = by_id.get(ancestor.parent_id)
+            if ancestor is not None and ancestor.pk in branches:
+                branches[ancestor.pk].deeper.append(reply)
+    return page, [threads[c.pk] for c in roots]
+
+
+def hot_comments(article_id: int, *, limit: int = HOT_COMMENTS) -> list[Comment]:
+    """热门跟贴: the most up-voted visible comments (comment_hot_idx)."""
+    return list(
+        _with_author(
+            Comment.objects.filter(article_id=article_id, is_deleted=False, vote_count__gt=0)
+        ).order_by("-vote_count", "-created_at")[:limit]
+    )
+
+
+def voted_comment_ids(*, user, comment_ids) -> set[int]:
+    # comment_vote_once (user, comment)
+    if not user.is_authenticated or not comment_ids:
+        return set()
+    return set(
+        CommentVote.objects.filter(user=user, comment_id__in=comment_ids).values_list(
+            "comment_id", flat=True
+        )
+    )
+
+
+def visible_comment_count(article_id: int) -> int:
+    return Comment.objects.filter(article_id=article_id, is_deleted=False).count()
+
+
+def article_for_comments(pk: int) -> Article:
+    try:
+        return Article.objects.only("id", "title", "status", "published_at", "comment_count").get(
+            pk=pk, status=Article.Status.PUBLISHED
+        )
+    except Article.DoesNotExist:
+        raise Http404("article not found") from None

@@ -5,15 +5,18 @@ constraints decide, not a check in Python)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openhao.articles.models import Article
 from openhao.common.cache import bump_tags
 from openhao.creators.models import Creator
 
-from .models import Follow
+from .models import Comment, CommentVote, Follow
+from .text import normalise_comment, render_comment
 
 
 def _bump_on_commit(*tags: str) -> None:
@@ -45,4 +48,74 @@ def follow_delete(*, user, creator: Creator) -> bool:
         follower_count=F("follower_count") - 1
     )
     _bump_on_commit(f"creator:{creator.pk}")
+    return True
+
+
+@transaction.atomic
+def comment_create(*, user, article: Article, body: str, parent: Comment | None = None) -> Comment:
+    """Post a 跟贴 (or a reply to ``parent``). Raises ValidationError for an empty or too long
+    text, or a parent that is not on this article or was deleted; nothing is written then."""
+    text = normalise_comment(body)
+    if not text:
+        raise ValidationError(_("跟贴内容不能为空。"), code="empty")
+    if len(text) > Comment.MAX_LENGTH:
+        raise ValidationError(
+            _("跟贴不能超过 %(max)s 字（现在 %(n)s 字）。")
+            % {"max": Comment.MAX_LENGTH, "n": len(text)},
+            code="too_long",
+        )
+    if not article.is_public:
+        raise ValidationError(_("这篇文章不能跟贴。"), code="closed")
+    if parent is not None:
+        if parent.article_id != article.pk:
+            raise ValidationError(_("回复的跟贴不存在。"), code="parent")
+        if parent.is_deleted:
+            raise ValidationError(_("该跟贴已删除，无法回复。"), code="parent_deleted")
+    comment = Comment.objects.create(
+        article=article,
+        user=user,
+        parent=parent,
+        root=(parent.root or parent) if parent is not None else None,
+        depth=parent.depth + 1 if parent is not None else 0,
+        body=text,
+        body_html=render_comment(text),
+    )
+    Article.objects.filter(pk=article.pk).update(comment_count=F("comment_count") + 1)
+    _bump_on_commit(f"article:{article.pk}")
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, user, comment: Comment) -> bool:
+    """Soft delete by its author: the row stays (replies keep their place), the text is no
+    longer shown, and the article's visible count drops by one. False if already deleted."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.user_id != user.pk:
+        raise PermissionDenied(_("只能删除自己的跟贴。"))
+    if comment.is_deleted:
+        return False
+    comment.is_deleted = True
+    comment.deleted_at = timezone.now()
+    comment.body_html = ""
+    comment.save(update_fields=["is_deleted", "deleted_at", "body_html"])
+    Article.objects.filter(pk=comment.article_id, comment_count__gt=0).update(
+        comment_count=F("comment_count") - 1
+    )
+    _bump_on_commit(f"article:{comment.article_id}")
+    return True
+
+
+@transaction.atomic
+def comment_vote(*, user, comment: Comment) -> bool:
+    """顶 a comment, once per user. True when the vote was added."""
+    if comment.user_id == user.pk:
+        raise PermissionDenied(_("不能顶自己的跟贴。"))
+    if comment.is_deleted:
+        raise PermissionDenied(_("该跟贴已删除。"))
+    try:
+        with transaction.atomic():
+            CommentVote.objects.create(user=user, comment=comment)
+    except IntegrityError:
+        return False
+    Comment.objects.filter(pk=comment.pk).update(vote_count=F("vote_count") + 1)
     return True

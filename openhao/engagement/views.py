@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from openhao.articles import selectors as article_selectors
 from openhao.common import ratelimit
@@ -19,6 +19,7 @@ from openhao.creators.models import Creator
 
 from . import selectors, services
 from .http import is_htmx, login_required_response
+from .models import Comment
 
 FOLLOWING_PAGE_SIZE = 60
 
@@ -104,3 +105,131 @@ def following(request):
             {"creators": creators, "page": timeline},
         )
     )
+
+
+# --- 跟贴 -----------------------------------------------------------------------------------
+
+
+def _forbidden(request, message: str):
+    """403 with a Chinese message: a page, or an alert swapped into #flash for htmx."""
+    if is_htmx(request):
+        response = TemplateResponse(request, "common/flash.html", {"message": message}, status=403)
+        response["HX-Retarget"] = "#flash"
+        response["HX-Reswap"] = "innerHTML"
+    else:
+        response = TemplateResponse(
+            request, "common/flash_page.html", {"message": message}, status=403
+        )
+    return private_response(response)
+
+
+def _comments_url(article_id: int) -> str:
+    return reverse("engagement:comments", args=[article_id])
+
+
+def _comments_context(request, article, page_number, **extra) -> dict:
+    page, threads = selectors.comment_threads(article.pk, page_number)
+    hot = selectors.hot_comments(article.pk)
+    ids = [c.pk for c in hot]
+    for thread in threads:
+        ids.append(thread.comment.pk)
+        for reply in thread.replies:
+            ids.append(reply.comment.pk)
+            ids.extend(c.pk for c in reply.deeper)
+    return {
+        "article": article,
+        "page": page,
+        "threads": threads,
+        "hot": hot,
+        "voted": selectors.voted_comment_ids(user=request.user, comment_ids=ids),
+        "max_length": Comment.MAX_LENGTH,
+        "comments_url": _comments_url(article.pk),
+        **extra,
+    }
+
+
+def _render_comments(request, article, page_number, *, status=200, oob_count=False, **extra):
+    context = _comments_context(request, article, page_number, oob_count=oob_count, **extra)
+    template = (
+        "engagement/comments_block.html" if is_htmx(request) else "engagement/comments_page.html"
+    )
+    return private_response(TemplateResponse(request, template, context, status=status))
+
+
+@require_http_methods(["GET", "POST"])
+def comments(request, pk):
+    """The comments block (htmx, loaded into the cached article page) or, without JavaScript,
+    the full comments page; POST adds a comment or a reply."""
+    article = selectors.article_for_comments(pk)
+    page_number = request.GET.get("page") or request.POST.get("page")
+    if request.method == "GET":
+        return _render_comments(request, article, page_number)
+    if not request.user.is_authenticated:
+        return login_required_response(request, _comments_url(article.pk))
+    if not ratelimit.allow(request, "comment"):
+        return ratelimit.too_many(request)
+    parent = None
+    if request.POST.get("parent"):
+        parent = get_object_or_404(Comment, pk=request.POST["parent"], article_id=article.pk)
+    try:
+        comment = services.comment_create(
+            user=request.user, article=article, body=request.POST.get("body", ""), parent=parent
+        )
+    except ValidationError as exc:
+        return _render_comments(
+            request,
+            article,
+            page_number,
+            status=400,
+            error=exc.messages[0],
+            error_text=request.POST.get("body", ""),
+            error_parent_id=parent.pk if parent else None,
+        )
+    article.refresh_from_db(fields=["comment_count"])
+    if is_htmx(request):
+        # A new top-level comment is the newest: show page 1; a reply stays on its page.
+        return _render_comments(
+            request, article, page_number if parent else 1, oob_count=True, posted_id=comment.pk
+        )
+    messages.success(request, _("跟贴已发布。"))
+    query = f"?page={page_number}" if parent and page_number else ""
+    return redirect(f"{_comments_url(article.pk)}{query}#comment-{comment.pk}")
+
+
+@require_POST
+def comment_vote(request, pk):
+    comment = get_object_or_404(Comment.objects.select_related("user"), pk=pk)
+    if not request.user.is_authenticated:
+        return login_required_response(request, _comments_url(comment.article_id))
+    if not ratelimit.allow(request, "vote"):
+        return ratelimit.too_many(request)
+    try:
+        services.comment_vote(user=request.user, comment=comment)
+    except PermissionDenied as exc:
+        return _forbidden(request, str(exc))
+    if is_htmx(request):
+        comment.refresh_from_db(fields=["vote_count"])
+        return private_response(
+            TemplateResponse(
+                request,
+                "engagement/comment_vote.html",
+                {"comment": comment, "voted": {comment.pk}, "user": request.user},
+            )
+        )
+    return redirect(safe_next(request, f"{_comments_url(comment.article_id)}#comment-{comment.pk}"))
+
+
+@require_POST
+def comment_delete(request, pk):
+    comment = get_object_or_404(Comment, pk=pk)
+    if not request.user.is_authenticated:
+        return login_required_response(request, _comments_url(comment.article_id))
+    try:
+        services.comment_delete(user=request.user, comment=comment)
+    except PermissionDenied as exc:
+        return _forbidden(request, str(exc))
+    article = selectors.article_for_comments(comment.article_id)
+    if is_htmx(request):
+        return _render_comments(request, article, request.POST.get("page"), oob_count=True)
+    messages.success(request, _("跟贴已删除。"))
+    return redirect(safe_next(request, _comments_url(article.pk)))

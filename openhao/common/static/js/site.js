@@ -8,6 +8,16 @@
     if (holder) event.detail.headers["X-CSRFToken"] = holder.dataset.csrf;
   });
 
+  // Validation errors (400), refusals (403) and rate limits (429) carry a message to show:
+  // the form with its error, or an alert that the server retargets to #flash.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (status === 400 || status === 403 || status === 429) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   document.addEventListener("click", function (event) {
     var copy = event.target.closest(".copy-link");
     if (copy) {
