@@ -94,3 +94,48 @@ class CommentVote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} 顶 {self.comment_id}"
+
+
+class ArticleLike(models.Model):
+    """点赞: one per user and article. Article.like_count counts these rows."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="article_likes"
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="likes")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("点赞")
+        verbose_name_plural = _("点赞")
+        constraints = [
+            # Also the index of "did this user like the article" (selectors.has_liked).
+            models.UniqueConstraint(fields=["user", "article"], name="article_like_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} 赞 {self.article_id}"
+
+
+class ShareCount(models.Model):
+    """Uses of the 分享至 menu per article and channel; Article.share_count is their sum."""
+
+    class Channel(models.TextChoices):
+        WECHAT = "wechat", _("微信")
+        WEIBO = "weibo", _("新浪微博")
+        QQ = "qq", _("QQ")
+        COPY = "copy", _("复制链接")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="share_counts")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("分享数")
+        verbose_name_plural = _("分享数")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "channel"], name="share_count_channel"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.channel} {self.count}"

@@ -12,7 +12,7 @@ from openhao.articles import selectors as article_selectors
 from openhao.articles.models import Article
 from openhao.creators.models import Creator
 
-from .models import Comment, CommentVote, Follow
+from .models import ArticleLike, Comment, CommentVote, Follow, ShareCount
 
 
 def is_following(*, user, creator_id: int) -> bool:
@@ -141,3 +141,27 @@ def article_for_comments(pk: int) -> Article:
         )
     except Article.DoesNotExist:
         raise Http404("article not found") from None
+
+
+def has_liked(*, user, article_id: int) -> bool:
+    # article_like_once (user, article)
+    if not user.is_authenticated:
+        return False
+    return ArticleLike.objects.filter(user=user, article_id=article_id).exists()
+
+
+def article_counts(article_id: int) -> dict:
+    """The live counters of a published article (its primary key)."""
+    try:
+        return (
+            Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED)
+            .values("id", "view_count", "like_count", "share_count", "comment_count")
+            .get()
+        )
+    except Article.DoesNotExist:
+        raise Http404("article not found") from None
+
+
+def share_breakdown(article_id: int) -> dict[str, int]:
+    # share_count_channel (article, channel)
+    return dict(ShareCount.objects.filter(article_id=article_id).values_list("channel", "count"))

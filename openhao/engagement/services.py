@@ -15,7 +15,7 @@ from openhao.articles.models import Article
 from openhao.common.cache import bump_tags
 from openhao.creators.models import Creator
 
-from .models import Comment, CommentVote, Follow
+from .models import ArticleLike, Comment, CommentVote, Follow, ShareCount
 from .text import normalise_comment, render_comment
 
 
@@ -119,3 +119,40 @@ def comment_vote(*, user, comment: Comment) -> bool:
         return False
     Comment.objects.filter(pk=comment.pk).update(vote_count=F("vote_count") + 1)
     return True
+
+
+@transaction.atomic
+def like_set(*, user, article: Article, liked: bool) -> bool:
+    """点赞 (``liked``) or take it back. True when something changed; repeating is harmless."""
+    if liked:
+        try:
+            with transaction.atomic():
+                ArticleLike.objects.create(user=user, article=article)
+        except IntegrityError:
+            return False
+        Article.objects.filter(pk=article.pk).update(like_count=F("like_count") + 1)
+    else:
+        deleted, _ = ArticleLike.objects.filter(user=user, article=article).delete()
+        if not deleted:
+            return False
+        Article.objects.filter(pk=article.pk, like_count__gt=0).update(
+            like_count=F("like_count") - 1
+        )
+    return True
+
+
+@transaction.atomic
+def share_record(*, article: Article, channel: str) -> None:
+    """Count one use of the 分享至 menu. Deduplication per visitor is the caller's (views)."""
+    if channel not in ShareCount.Channel.values:
+        raise ValidationError(_("未知的分享渠道。"), code="channel")
+    updated = ShareCount.objects.filter(article=article, channel=channel).update(
+        count=F("count") + 1
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                ShareCount.objects.create(article=article, channel=channel, count=1)
+        except IntegrityError:  # created by a concurrent request in between
+            ShareCount.objects.filter(article=article, channel=channel).update(count=F("count") + 1)
+    Article.objects.filter(pk=article.pk).update(share_count=F("share_count") + 1)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -19,7 +21,8 @@ from openhao.creators.models import Creator
 
 from . import selectors, services
 from .http import is_htmx, login_required_response
-from .models import Comment
+from .models import Comment, ShareCount
+from .visitors import is_bot, visitor_key
 
 FOLLOWING_PAGE_SIZE = 60
 
@@ -233,3 +236,67 @@ def comment_delete(request, pk):
         return _render_comments(request, article, request.POST.get("page"), oob_count=True)
     messages.success(request, _("跟贴已删除。"))
     return redirect(safe_next(request, _comments_url(article.pk)))
+
+
+# --- 点赞, 分享, 阅读 ---------------------------------------------------------------------------
+
+SHARE_DEDUP_SECONDS = 30 * 60
+
+
+def _actions_context(request, article_id: int) -> dict:
+    counts = selectors.article_counts(article_id)
+    return {
+        "counts": counts,
+        "article_id": article_id,
+        "liked": selectors.has_liked(user=request.user, article_id=article_id),
+        "shares": selectors.share_breakdown(article_id),
+    }
+
+
+@require_safe
+def article_actions(request, pk):
+    """点赞 button and live counts under the cached article body (loaded by htmx)."""
+    return _actions_response(request, pk)
+
+
+def _actions_response(request, pk):
+    return private_response(
+        TemplateResponse(request, "engagement/article_actions.html", _actions_context(request, pk))
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def like(request, pk):
+    """GET: the no-JavaScript like page. POST: like (action=like) or take it back."""
+    article = selectors.article_for_comments(pk)
+    if not request.user.is_authenticated:
+        return login_required_response(request, reverse("engagement:like", args=[pk]))
+    if request.method == "POST":
+        if not ratelimit.allow(request, "like"):
+            return ratelimit.too_many(request)
+        services.like_set(
+            user=request.user, article=article, liked=request.POST.get("action") != "unlike"
+        )
+        if is_htmx(request):
+            return _actions_response(request, pk)
+        return redirect(safe_next(request, article.get_absolute_url()))
+    context = _actions_context(request, pk)
+    context["article"] = article
+    return private_response(TemplateResponse(request, "engagement/like_page.html", context))
+
+
+@require_POST
+def share(request, pk):
+    """Beacon from the 分享至 menu: counted once per visitor, article and channel per 30 min."""
+    channel = request.POST.get("channel", "")
+    if channel not in ShareCount.Channel.values:
+        return HttpResponseBadRequest("unknown channel")
+    article = selectors.article_for_comments(pk)
+    if is_bot(request):
+        return private_response(HttpResponse(status=204))
+    if not ratelimit.allow(request, "share"):
+        return ratelimit.too_many(request)
+    key = f"oh:share:{pk}:{channel}:{visitor_key(request)}"
+    if cache.add(key, 1, timeout=SHARE_DEDUP_SECONDS):
+        services.share_record(article=article, channel=channel)
+    return private_response(HttpResponse(status=204))

@@ -18,9 +18,34 @@
     }
   });
 
+  // Small POST beacons (share and read counting); they carry the CSRF token of the personal
+  // fragment and are skipped until it has loaded.
+  function beacon(url, data) {
+    var holder = document.querySelector(".personal-data[data-csrf]");
+    if (!holder || !url) return false;
+    var form = new FormData();
+    Object.keys(data).forEach(function (key) { form.append(key, data[key]); });
+    form.append("csrfmiddlewaretoken", holder.dataset.csrf);
+    if (navigator.sendBeacon && navigator.sendBeacon(url, form)) return true;
+    fetch(url, { method: "POST", body: form, credentials: "same-origin", keepalive: true });
+    return true;
+  }
+  var actions = document.querySelector(".article-actions[data-share-url]");
+  function countShare(channel) {
+    if (actions) beacon(actions.dataset.shareUrl, { channel: channel });
+  }
+  var shareMenu = document.querySelector("details.share");
+  if (shareMenu) {
+    // Opening the menu shows the WeChat QR code: that is the WeChat channel.
+    shareMenu.addEventListener("toggle", function () { if (shareMenu.open) countShare("wechat"); });
+  }
+
   document.addEventListener("click", function (event) {
+    var channelLink = event.target.closest(".share-weibo, .share-qq, .share-qzone");
+    if (channelLink) countShare(channelLink.classList.contains("share-weibo") ? "weibo" : "qq");
     var copy = event.target.closest(".copy-link");
     if (copy) {
+      countShare("copy");
       var status = copy.parentElement.querySelector(".copy-status");
       var done = function (ok) { if (status) status.textContent = ok ? "链接已复制" : "请手动复制上面的链接"; };
       if (navigator.clipboard) {
