@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from .cache import CARE_COOKIE, LISTS_TAG, add_cache_tags, public_page
+from .visitors import ensure_visitor_cookie
 
 CARE_COOKIE_AGE = 365 * 24 * 3600
 
@@ -57,6 +58,8 @@ def personal(request):
         response = TemplateResponse(request, "common/personal.html", context)
     else:
         response = JsonResponse(context)
+    if not user.is_authenticated:
+        ensure_visitor_cookie(request, response)
     private_response(response)
     return response
 

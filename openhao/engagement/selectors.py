@@ -165,3 +165,8 @@ def article_counts(article_id: int) -> dict:
 def share_breakdown(article_id: int) -> dict[str, int]:
     # share_count_channel (article, channel)
     return dict(ShareCount.objects.filter(article_id=article_id).values_list("channel", "count"))
+
+
+def article_is_public(article_id: int) -> bool:
+    # primary key
+    return Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED).exists()

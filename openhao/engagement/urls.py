@@ -13,4 +13,5 @@ urlpatterns = [
     path("article/<int:pk>/like/", views.like, name="like"),
     path("_/article/<int:pk>/actions", views.article_actions, name="article-actions"),
     path("_/article/<int:pk>/share", views.share, name="share"),
+    path("_/article/<int:pk>/read", views.read, name="read"),
 ]

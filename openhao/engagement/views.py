@@ -17,12 +17,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from openhao.articles import selectors as article_selectors
 from openhao.common import ratelimit
 from openhao.common.views import private_response, safe_next
+from openhao.common.visitors import is_bot, visitor_key
 from openhao.creators.models import Creator
 
-from . import selectors, services
+from . import counters, selectors, services
 from .http import is_htmx, login_required_response
 from .models import Comment, ShareCount
-from .visitors import is_bot, visitor_key
 
 FOLLOWING_PAGE_SIZE = 60
 
@@ -245,6 +245,7 @@ SHARE_DEDUP_SECONDS = 30 * 60
 
 def _actions_context(request, article_id: int) -> dict:
     counts = selectors.article_counts(article_id)
+    counts["view_count"] += counters.reads_pending([article_id]).get(article_id, 0)
     return {
         "counts": counts,
         "article_id": article_id,
@@ -299,4 +300,16 @@ def share(request, pk):
     key = f"oh:share:{pk}:{channel}:{visitor_key(request)}"
     if cache.add(key, 1, timeout=SHARE_DEDUP_SECONDS):
         services.share_record(article=article, channel=channel)
+    return private_response(HttpResponse(status=204))
+
+
+@require_POST
+def read(request, pk):
+    """Read beacon, sent by site.js once the page has loaded. Never writes to the database:
+    the read goes to the buffer (counters.py)."""
+    if is_bot(request):
+        return private_response(HttpResponse(status=204))
+    if not selectors.article_is_public(pk):
+        return private_response(HttpResponse(status=404))
+    counters.read_record(article_id=pk, visitor=visitor_key(request))
     return private_response(HttpResponse(status=204))

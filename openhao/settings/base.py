@@ -244,3 +244,8 @@ OPENHAO_SIGNUP_OPEN = env_bool("OPENHAO_SIGNUP_OPEN", True)
 # Avatars: largest upload accepted (bytes) and the edge of the stored square (px).
 OPENHAO_AVATAR_MAX_BYTES = env_int("OPENHAO_AVATAR_MAX_BYTES", 2 * 1024 * 1024)
 OPENHAO_AVATAR_SIZE = env_int("OPENHAO_AVATAR_SIZE", 256)
+# Read counting (docs/engagement.md): one read per visitor and article within this window.
+OPENHAO_READ_DEDUP_SECONDS = env_int("OPENHAO_READ_DEDUP_SECONDS", 30 * 60)
+# Without Redis, each process flushes its own buffer this often or after this many reads.
+OPENHAO_READS_FLUSH_SECONDS = env_int("OPENHAO_READS_FLUSH_SECONDS", 60)
+OPENHAO_READS_FLUSH_EVENTS = env_int("OPENHAO_READS_FLUSH_EVENTS", 1000)

@@ -34,6 +34,13 @@
   function countShare(channel) {
     if (actions) beacon(actions.dataset.shareUrl, { channel: channel });
   }
+  // One read per page view, once the personal fragment (and so the CSRF token) is in; the
+  // server counts it at most once per visitor and article per 30 minutes.
+  var readSent = false;
+  document.addEventListener("htmx:afterSettle", function () {
+    if (readSent || !actions || !actions.dataset.readUrl) return;
+    readSent = beacon(actions.dataset.readUrl, {});
+  });
   var shareMenu = document.querySelector("details.share");
   if (shareMenu) {
     // Opening the menu shows the WeChat QR code: that is the WeChat channel.
