@@ -53,7 +53,12 @@ def personal(request):
         "name": user.public_name if user.is_authenticated else "",
         "is_staff": user.is_staff,
         "csrf_token": get_token(request),
+        "unread": 0,
     }
+    if user.is_authenticated:
+        from openhao.engagement.selectors import notification_unread_count
+
+        context["unread"] = notification_unread_count(user=user)
     if request.headers.get("HX-Request"):
         response = TemplateResponse(request, "common/personal.html", context)
     else:

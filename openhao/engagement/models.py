@@ -139,3 +139,60 @@ class ShareCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} {self.channel} {self.count}"
+
+
+class Notification(models.Model):
+    """通知 to a reader: a followed creator published, someone replied to their comment, or
+    their comment got up-votes (one unread notification per comment, counting the votes)."""
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", _("关注的号发布了新文章")
+        REPLY = "reply", _("回复了你的跟贴")
+        VOTE = "vote", _("你的跟贴被顶")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    count = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        indexes = [
+            # The notifications page: a user's newest first.
+            models.Index(fields=["user", "-updated_at"], name="notif_user_idx"),
+            # The unread badge on every page: a small partial index.
+            models.Index(
+                fields=["user"], condition=models.Q(read_at__isnull=True), name="notif_unread_idx"
+            ),
+        ]
+        constraints = [
+            # Up-votes are batched: one unread notification per comment, whose count grows.
+            models.UniqueConstraint(
+                fields=["user", "comment"],
+                condition=models.Q(kind="vote", read_at__isnull=True),
+                name="notif_vote_batch",
+            ),
+            # A publish notifies each follower once, even if the task runs again.
+            models.UniqueConstraint(
+                fields=["user", "article"],
+                condition=models.Q(kind="article"),
+                name="notif_article_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}"

@@ -12,7 +12,7 @@ from openhao.articles import selectors as article_selectors
 from openhao.articles.models import Article
 from openhao.creators.models import Creator
 
-from .models import ArticleLike, Comment, CommentVote, Follow, ShareCount
+from .models import ArticleLike, Comment, CommentVote, Follow, Notification, ShareCount
 
 
 def is_following(*, user, creator_id: int) -> bool:
@@ -170,3 +170,40 @@ def share_breakdown(article_id: int) -> dict[str, int]:
 def article_is_public(article_id: int) -> bool:
     # primary key
     return Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED).exists()
+
+
+NOTIFICATIONS_PER_PAGE = 20
+
+
+def notification_unread_count(*, user) -> int:
+    # notif_unread_idx (partial: unread only)
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notifications_page(*, user, page_number) -> Page:
+    """A page of a user's notifications, newest first (notif_user_idx)."""
+    qs = (
+        Notification.objects.filter(user=user)
+        .select_related("actor", "article", "comment", "article__creator")
+        .only(
+            "id",
+            "kind",
+            "count",
+            "created_at",
+            "updated_at",
+            "read_at",
+            "actor__id",
+            "actor__username",
+            "actor__nickname",
+            "article__id",
+            "article__title",
+            "article__creator__id",
+            "article__creator__display_name",
+            "comment__id",
+            "comment__body",
+            "comment__is_deleted",
+            "comment__article_id",
+        )  # fmt: skip
+        .order_by("-updated_at", "-id")
+    )
+    return Paginator(qs, NOTIFICATIONS_PER_PAGE).get_page(page_number)

@@ -15,12 +15,26 @@ from openhao.articles.models import Article
 from openhao.common.cache import bump_tags
 from openhao.creators.models import Creator
 
-from .models import ArticleLike, Comment, CommentVote, Follow, ShareCount
+from .models import ArticleLike, Comment, CommentVote, Follow, Notification, ShareCount
 from .text import normalise_comment, render_comment
 
 
 def _bump_on_commit(*tags: str) -> None:
     transaction.on_commit(lambda: bump_tags(*tags))
+
+
+def _enqueue_on_commit(task_name: str, *args) -> None:
+    """Enqueue a task from tasks.py once the transaction has committed (so a worker finds the
+    rows), by name to keep the import one-way (tasks imports services)."""
+    from . import tasks
+
+    transaction.on_commit(lambda: getattr(tasks, task_name).enqueue(*args))
+
+
+def article_published(*, article_id: int) -> None:
+    """Called by articles.services.article_publish inside its transaction: notify followers
+    from a task, never inside the request (a creator may have very many)."""
+    _enqueue_on_commit("notify_followers_task", article_id)
 
 
 @transaction.atomic
@@ -82,6 +96,8 @@ def comment_create(*, user, article: Article, body: str, parent: Comment | None 
     )
     Article.objects.filter(pk=article.pk).update(comment_count=F("comment_count") + 1)
     _bump_on_commit(f"article:{article.pk}")
+    if parent is not None and parent.user_id != user.pk:
+        _enqueue_on_commit("notify_reply_task", comment.pk)
     return comment
 
 
@@ -118,6 +134,7 @@ def comment_vote(*, user, comment: Comment) -> bool:
     except IntegrityError:
         return False
     Comment.objects.filter(pk=comment.pk).update(vote_count=F("vote_count") + 1)
+    _enqueue_on_commit("notify_vote_task", comment.pk)
     return True
 
 
@@ -156,3 +173,87 @@ def share_record(*, article: Article, channel: str) -> None:
         except IntegrityError:  # created by a concurrent request in between
             ShareCount.objects.filter(article=article, channel=channel).update(count=F("count") + 1)
     Article.objects.filter(pk=article.pk).update(share_count=F("share_count") + 1)
+
+
+NOTIFY_BATCH = 1000
+
+
+def notifications_for_article(*, article_id: int) -> int:
+    """One notification per follower of the article's creator, inserted in batches; running
+    it again adds nothing (notif_article_once). Returns the number of followers handled."""
+    article = Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED).first()
+    if article is None:
+        return 0
+    handled, last_id = 0, 0
+    while True:
+        batch = list(
+            Follow.objects.filter(creator_id=article.creator_id, pk__gt=last_id)
+            .order_by("pk")
+            .values_list("pk", "user_id")[:NOTIFY_BATCH]
+        )
+        if not batch:
+            return handled
+        now = timezone.now()
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    user_id=user_id,
+                    kind=Notification.Kind.ARTICLE,
+                    actor_id=article.creator.user_id,
+                    article_id=article.pk,
+                    created_at=now,
+                    updated_at=now,
+                )
+                for _, user_id in batch
+            ],
+            ignore_conflicts=True,
+        )
+        handled += len(batch)
+        last_id = batch[-1][0]
+
+
+def notification_for_reply(*, comment_id: int) -> bool:
+    reply = Comment.objects.select_related("parent").filter(pk=comment_id).first()
+    if reply is None or reply.parent is None or reply.parent.user_id == reply.user_id:
+        return False
+    Notification.objects.create(
+        user_id=reply.parent.user_id,
+        kind=Notification.Kind.REPLY,
+        actor_id=reply.user_id,
+        article_id=reply.article_id,
+        comment=reply,
+    )
+    return True
+
+
+@transaction.atomic
+def notification_for_vote(*, comment_id: int) -> bool:
+    """Batched: add one to the comment's unread vote notification, or start one."""
+    comment = Comment.objects.filter(pk=comment_id).first()
+    if comment is None:
+        return False
+    unread = Notification.objects.filter(
+        user_id=comment.user_id,
+        kind=Notification.Kind.VOTE,
+        comment_id=comment.pk,
+        read_at__isnull=True,
+    )
+    if unread.update(count=F("count") + 1, updated_at=timezone.now()):
+        return True
+    try:
+        with transaction.atomic():
+            Notification.objects.create(
+                user_id=comment.user_id,
+                kind=Notification.Kind.VOTE,
+                article_id=comment.article_id,
+                comment=comment,
+            )
+    except IntegrityError:  # started by a concurrent vote
+        unread.update(count=F("count") + 1, updated_at=timezone.now())
+    return True
+
+
+def notifications_mark_read(*, user, ids) -> int:
+    return Notification.objects.filter(user=user, pk__in=list(ids), read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -7,6 +7,7 @@ urlpatterns = [
     path("creator/<int:pk>/follow/", views.follow, name="follow"),
     path("_/follow/<int:pk>", views.follow_state, name="follow-state"),
     path("me/following/", views.following, name="following"),
+    path("me/notifications/", views.notifications, name="notifications"),
     path("article/<int:pk>/comments/", views.comments, name="comments"),
     path("comment/<int:pk>/vote/", views.comment_vote, name="comment-vote"),
     path("comment/<int:pk>/delete/", views.comment_delete, name="comment-delete"),

@@ -313,3 +313,20 @@ def read(request, pk):
         return private_response(HttpResponse(status=404))
     counters.read_record(article_id=pk, visitor=visitor_key(request))
     return private_response(HttpResponse(status=204))
+
+
+@login_required
+@require_safe
+def notifications(request):
+    """通知: newest first; the unread ones on the page shown are marked read by viewing it."""
+    page = selectors.notifications_page(user=request.user, page_number=request.GET.get("page"))
+    items = list(page.object_list)
+    unread_ids = [n.pk for n in items if n.read_at is None]
+    services.notifications_mark_read(user=request.user, ids=unread_ids)
+    return private_response(
+        TemplateResponse(
+            request,
+            "engagement/notifications.html",
+            {"page": page, "items": items, "unread_ids": set(unread_ids)},
+        )
+    )
