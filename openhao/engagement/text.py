@@ -1,6 +1,8 @@
-"""Comments are plain text. Rendering escapes everything, turns URLs into links and line breaks
-into <br>, then passes the result through nh3 with only <a href> and <br> allowed (http/https
-links, rel=nofollow ugc noopener), so even a bug in the first step cannot let markup through."""
+"""Comments are plain text. Rendering escapes everything, turns http(s) URLs into links and line
+breaks into <br>, then passes the result through nh3 with only <a href> and <br> allowed
+(http/https links, rel=nofollow ugc noopener), so even a bug in the first step cannot let markup
+through. URLs are found by a pattern rather than by words (Django's urlize), because Chinese
+text puts no space before a link: a URL ends at whitespace or full-width punctuation."""
 
 from __future__ import annotations
 
@@ -8,9 +10,12 @@ import re
 import unicodedata
 
 import nh3
-from django.utils.html import urlize
+from django.utils.html import escape
 
 _BLANK_LINES = re.compile(r"\n{3,}")
+_URL = re.compile(r"https?://[^\s<>\"'，。！？、；：“”‘’（）《》【】「」]+", re.IGNORECASE)
+_TRAILING = ".,;:!?)]}'\""
+LINK_LABEL = 50
 
 
 def normalise_comment(text: str) -> str:
@@ -24,7 +29,17 @@ def normalise_comment(text: str) -> str:
 
 
 def render_comment(text: str) -> str:
-    html = urlize(text, trim_url_limit=50, nofollow=True, autoescape=True).replace("\n", "<br>")
+    parts, pos = [], 0
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(_TRAILING)
+        if len(url) <= len("https://"):
+            continue
+        parts.append(escape(text[pos : match.start()]))
+        label = url if len(url) <= LINK_LABEL else url[: LINK_LABEL - 1] + "…"
+        parts.append(f'<a href="{escape(url)}">{escape(label)}</a>')
+        pos = match.start() + len(url)
+    parts.append(escape(text[pos:]))
+    html = "".join(parts).replace("\n", "<br>")
     return nh3.clean(
         html,
         tags={"a", "br"},

@@ -306,3 +306,26 @@ def test_commenting_is_rate_limited_with_429(client, settings, rate):
     htmx = client.post(_url(article), {"body": "太快了"}, **HX)
     assert htmx.status_code == 429 and htmx["HX-Retarget"] == "#flash"
     assert Comment.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "写得真好，https://example.com/more，值得一看",
+            '写得真好，<a href="https://example.com/more" rel="nofollow ugc noopener noreferrer">'
+            "https://example.com/more</a>，值得一看",
+        ),
+        (
+            "见 http://a.cn/x.",
+            '见 <a href="http://a.cn/x" rel="nofollow ugc noopener noreferrer">http://a.cn/x</a>.',
+        ),
+        ('"><img src=x onerror=alert(1)>', '"&gt;&lt;img src=x onerror=alert(1)&gt;'),
+        ("第一行\n第二行", "第一行<br>第二行"),
+        ("javascript:alert(1) ftp://x", "javascript:alert(1) ftp://x"),
+    ],
+)
+def test_render_comment(text, expected):
+    from openhao.engagement.text import render_comment
+
+    assert render_comment(text) == expected
