@@ -102,3 +102,27 @@ def test_sign_up_follow_comment_reply_vote_and_notify(
     expect(bob_page.locator("#personal .badge-unread")).to_have_count(0)
     bob_context.close()
     assert js_errors == []
+
+
+def test_engagement_controls_in_care_mode(context, page, live_server, site, bob_comment):
+    """关怀版: the follow, like, comment, reply and 顶 controls a signed-in reader gets are
+    60×60 px targets and open no pop-up (window.confirm would be one)."""
+    from .test_article_browser import TARGETS_JS
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=login]", "bob")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    context.add_cookies([{"name": "oh_care", "value": "1", "url": live_server.url}])
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{live_server.url}/article/{site['article'].pk}/")
+    expect(page.locator(".author-card .follow-button")).to_be_visible()
+    expect(page.locator(".article-actions .like-button")).to_be_visible()
+    page.locator("#comments").scroll_into_view_if_needed()
+    own = page.locator("#comments-block .thread", has_text="鲍的第一条跟贴")
+    expect(own.get_by_role("button", name="删除")).to_be_visible()
+    assert page.evaluate(TARGETS_JS) == []
+    own.get_by_role("button", name="删除").click()
+    expect(page.locator("#comments-block")).to_contain_text("该跟贴已被作者删除")
+    assert dialogs == []

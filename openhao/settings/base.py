@@ -164,6 +164,9 @@ TASKS = {
         ),
     }
 }
+if TASKS["default"]["BACKEND"].startswith("django_tasks_db."):
+    # The worker backend keeps its queue in a table of its own (docs/engagement.md).
+    INSTALLED_APPS.append("django_tasks_db")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
