@@ -19,6 +19,12 @@ from .models import ArticleLike, Comment, CommentVote, Follow, Notification, Sha
 from .text import normalise_comment, render_comment
 
 
+def comments_tag(article_id: int) -> str:
+    """Cache tag of the anonymous comments block of an article (votes change it but not the
+    article page)."""
+    return f"comments:{article_id}"
+
+
 def _bump_on_commit(*tags: str) -> None:
     transaction.on_commit(lambda: bump_tags(*tags))
 
@@ -134,6 +140,7 @@ def comment_vote(*, user, comment: Comment) -> bool:
     except IntegrityError:
         return False
     Comment.objects.filter(pk=comment.pk).update(vote_count=F("vote_count") + 1)
+    _bump_on_commit(comments_tag(comment.article_id))
     _enqueue_on_commit("notify_vote_task", comment.pk)
     return True
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from openhao.articles import selectors as article_selectors
 from openhao.common import ratelimit
+from openhao.common.cache import fragment
 from openhao.common.views import private_response, safe_next
 from openhao.common.visitors import is_bot, visitor_key
 from openhao.creators.models import Creator
@@ -23,6 +24,7 @@ from openhao.creators.models import Creator
 from . import counters, selectors, services
 from .http import is_htmx, login_required_response
 from .models import Comment, ShareCount
+from .services import comments_tag
 
 FOLLOWING_PAGE_SIZE = 60
 
@@ -159,6 +161,27 @@ def _render_comments(request, article, page_number, *, status=200, oob_count=Fal
     return private_response(TemplateResponse(request, template, context, status=status))
 
 
+def _anonymous_comments_block(request, article, page_number):
+    """Every anonymous reader sees the same block (no forms, no votes of their own): it is
+    built once per article and page and shared until a comment or vote bumps the tag."""
+    try:
+        number = max(1, int(page_number or 1))
+    except ValueError:
+        number = 1
+
+    def build() -> str:
+        response = _render_comments(request, article, number)
+        response.render()
+        return response.content.decode()
+
+    html = fragment(
+        f"html:comments:{article.pk}:{number}",
+        [comments_tag(article.pk), f"article:{article.pk}"],
+        build,
+    )
+    return private_response(HttpResponse(html))
+
+
 @require_http_methods(["GET", "POST"])
 def comments(request, pk):
     """The comments block (htmx, loaded into the cached article page) or, without JavaScript,
@@ -166,6 +189,8 @@ def comments(request, pk):
     article = selectors.article_for_comments(pk)
     page_number = request.GET.get("page") or request.POST.get("page")
     if request.method == "GET":
+        if is_htmx(request) and not request.user.is_authenticated:
+            return _anonymous_comments_block(request, article, page_number)
         return _render_comments(request, article, page_number)
     if not request.user.is_authenticated:
         return login_required_response(request, _comments_url(article.pk))

@@ -329,3 +329,25 @@ def test_render_comment(text, expected):
     from openhao.engagement.text import render_comment
 
     assert render_comment(text) == expected
+
+
+def test_anonymous_block_is_shared_and_refreshed_by_comments_and_votes(
+    client, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    article = ArticleFactory()
+    comment = services.comment_create(user=UserFactory(), article=article, body="共享的跟贴")
+    first = client.get(_url(article), **HX)
+    assert (
+        "共享的跟贴" in first.content.decode()
+        and "csrfmiddlewaretoken" not in first.content.decode()
+    )
+    assert "private" in first["Cache-Control"]
+    with django_assert_max_num_queries(1):  # the article's primary-key lookup only
+        again = client.get(_url(article), **HX)
+    assert again.content == first.content
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_vote(user=UserFactory(), comment=comment)
+    assert "热门跟贴" in client.get(_url(article), **HX).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_create(user=UserFactory(), article=article, body="新来的跟贴")
+    assert "新来的跟贴" in client.get(_url(article), **HX).content.decode()
