@@ -12,10 +12,10 @@ Two buffers, chosen by ``REDIS_URL``:
   script does the check and the increment in a single round trip, atomically. A flush renames
   the hash (atomic: increments arriving meanwhile start a new one), applies it, then deletes
   it; if the process dies in between, the next flush finds the renamed hash and applies it.
-* ``LocalReadBuffer`` (no Redis: ``make run``, tests): "seen" keys in Django's cache and pending
-  increments in process memory, flushed by the process itself every
+* ``LocalReadBuffer`` (no Redis: ``make run``, tests): the dedup windows and the pending
+  increments live in process memory, flushed by the process itself every
   ``OPENHAO_READS_FLUSH_SECONDS`` or ``OPENHAO_READS_FLUSH_EVENTS`` reads (no other process can
-  reach its memory).
+  reach its memory). Exact within one process; several processes each count a visitor once.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from collections.abc import Iterable
 
 import redis
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Case, F, PositiveIntegerField, Value, When
 
@@ -97,12 +96,16 @@ class LocalReadBuffer:
         self._taken: Counter[int] = Counter()
         self._events = 0
         self._last_flush = time.monotonic()
+        # (article, visitor) -> monotonic expiry of the dedup window; pruned at each flush.
+        self._seen: dict[tuple[int, str], float] = {}
 
     def record(self, article_id: int, visitor: str) -> bool:
-        key = f"oh:reads:seen:{article_id}:{visitor}"
-        if not cache.add(key, 1, timeout=settings.OPENHAO_READ_DEDUP_SECONDS):
-            return False
+        key = (article_id, visitor)
+        now = time.monotonic()
         with self._lock:
+            if self._seen.get(key, 0) > now:
+                return False
+            self._seen[key] = now + settings.OPENHAO_READ_DEDUP_SECONDS
             self._pending[article_id] += 1
             self._events += 1
             due = (
@@ -122,7 +125,8 @@ class LocalReadBuffer:
             if not self._taken:
                 self._taken, self._pending = self._pending, Counter()
                 self._events = 0
-                self._last_flush = time.monotonic()
+                self._last_flush = now = time.monotonic()
+                self._seen = {k: t for k, t in self._seen.items() if t > now}
             return dict(self._taken)
 
     def done(self) -> None:
@@ -132,6 +136,7 @@ class LocalReadBuffer:
     def clear(self) -> None:
         with self._lock:
             self._pending, self._taken, self._events = Counter(), Counter(), 0
+            self._seen = {}
 
 
 _buffer: RedisReadBuffer | LocalReadBuffer | None = None

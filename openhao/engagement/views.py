@@ -211,7 +211,8 @@ def comments(request, pk):
             status=400,
             error=exc.messages[0],
             error_text=request.POST.get("body", ""),
-            error_parent_id=parent.pk if parent else None,
+            # A deleted parent has no reply form left: show the message at the main form.
+            error_parent_id=parent.pk if parent and not parent.is_deleted else None,
         )
     article.refresh_from_db(fields=["comment_count"])
     if is_htmx(request):

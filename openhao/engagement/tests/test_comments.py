@@ -57,7 +57,9 @@ def test_a_10000_character_comment_is_rejected_over_http_with_a_message(client):
     client.force_login(UserFactory())
     response = client.post(_url(article), {"body": "长" * 10_000})
     assert response.status_code == 400
-    assert "不能超过 1000 字" in response.content.decode()
+    html = response.content.decode()
+    assert "不能超过 1000 字" in html
+    assert "长" * 10_000 + "</textarea>" in html  # nothing typed is lost
     assert not Comment.objects.exists() and _count(article) == 0
 
 
@@ -351,3 +353,25 @@ def test_anonymous_block_is_shared_and_refreshed_by_comments_and_votes(
     with django_capture_on_commit_callbacks(execute=True):
         services.comment_create(user=UserFactory(), article=article, body="新来的跟贴")
     assert "新来的跟贴" in client.get(_url(article), **HX).content.decode()
+
+
+def test_a_rejected_reply_reopens_its_form_with_the_text_and_message(client):
+    article = ArticleFactory()
+    top = services.comment_create(user=UserFactory(), article=article, body="楼主")
+    client.force_login(UserFactory())
+    too_long = "字" * 1001
+    response = client.post(_url(article), {"body": too_long, "parent": top.pk}, **HX)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert '<details class="reply" open>' in html
+    assert too_long + "</textarea>" in html and "不能超过 1000 字" in html
+    assert Comment.objects.count() == 1
+
+
+def test_cannot_reply_to_a_deleted_comment(client):
+    article = ArticleFactory()
+    top = services.comment_create(user=UserFactory(), article=article, body="楼主")
+    services.comment_delete(user=top.user, comment=top)
+    client.force_login(UserFactory())
+    response = client.post(_url(article), {"body": "还在吗", "parent": top.pk})
+    assert response.status_code == 400 and "已删除" in response.content.decode()

@@ -122,3 +122,21 @@ def test_article_page_carries_the_read_beacon_url(client):
     article = ArticleFactory()
     html = client.get(article.get_absolute_url()).content.decode()
     assert f'data-read-url="{reverse("engagement:read", args=[article.pk])}"' in html
+
+
+def test_a_visitor_counts_again_once_the_window_has_passed(settings):
+    buffer = counters.LocalReadBuffer()
+    assert buffer.record(1, "v") is True
+    assert buffer.record(1, "v") is False
+    settings.OPENHAO_READ_DEDUP_SECONDS = 0
+    buffer.clear()
+    assert [buffer.record(1, "v"), buffer.record(1, "v")] == [True, True]
+
+
+def test_redis_dedup_window_is_the_setting(settings):
+    buffer = counters.read_buffer()
+    if not isinstance(buffer, counters.RedisReadBuffer):
+        pytest.skip("needs REDIS_URL")
+    buffer.record(7, "v")
+    ttl = buffer.client.ttl(f"{buffer.prefix}:seen:7:v")
+    assert settings.OPENHAO_READ_DEDUP_SECONDS - 5 <= ttl <= settings.OPENHAO_READ_DEDUP_SECONDS
