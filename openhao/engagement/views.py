@@ -11,6 +11,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -66,11 +67,7 @@ def follow(request, pk):
                 services.follow_create(user=request.user, creator=creator)
                 done = _("已关注%(name)s。")
         except PermissionDenied as exc:
-            return private_response(
-                TemplateResponse(
-                    request, "common/flash_page.html", {"message": str(exc)}, status=403
-                )
-            )
+            return _forbidden(request, str(exc))
         if is_htmx(request):
             context = _follow_context(request, creator)
             context["follower_count"] = selectors.follower_count(creator.pk)
@@ -78,13 +75,27 @@ def follow(request, pk):
             return private_response(
                 TemplateResponse(request, "engagement/follow_button.html", context)
             )
-        messages.success(request, done % {"name": creator.display_name})
-        return redirect(safe_next(request, creator.get_absolute_url()))
+        if request.POST.get("next"):  # from a page that shows messages (我的关注)
+            messages.success(request, done % {"name": creator.display_name})
+            return redirect(safe_next(request, creator.get_absolute_url()))
+        # From the follow page: back to it, showing the new state and the way back.
+        back = _safe_url(request, request.POST.get("back", ""), creator.get_absolute_url())
+        return redirect(f"{creator_follow_url(creator)}?{urlencode({'next': back})}")
     context = _follow_context(request, creator)
-    context["next"] = safe_next(request, request.META.get("HTTP_REFERER", ""))
-    if not context["next"]:
-        context["next"] = creator.get_absolute_url()
+    context["back"] = _safe_url(
+        request,
+        request.GET.get("next") or request.META.get("HTTP_REFERER", ""),
+        creator.get_absolute_url(),
+    )
     return private_response(TemplateResponse(request, "engagement/follow_page.html", context))
+
+
+def _safe_url(request, url: str, default: str) -> str:
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return default
 
 
 def creator_follow_url(creator: Creator) -> str:
@@ -306,7 +317,9 @@ def like(request, pk):
         )
         if is_htmx(request):
             return _actions_response(request, pk)
-        return redirect(safe_next(request, article.get_absolute_url()))
+        # Without JavaScript: the like page shows the new state (the article page is cached
+        # and cannot).
+        return redirect(reverse("engagement:like", args=[pk]))
     context = _actions_context(request, pk)
     context["article"] = article
     return private_response(TemplateResponse(request, "engagement/like_page.html", context))

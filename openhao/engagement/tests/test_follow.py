@@ -118,6 +118,22 @@ def test_follow_without_javascript_posts_and_redirects(client):
 
 
 @pytest.mark.django_db
+def test_follow_page_round_trip_without_javascript(client):
+    creator = CreatorFactory(follower_count=0)
+    client.force_login(UserFactory())
+    url = reverse("engagement:follow", args=[creator.pk])
+    page = client.get(url, HTTP_REFERER="http://testserver/article/9/").content.decode()
+    assert 'name="back" value="http://testserver/article/9/"' in page
+    response = client.post(url, {"action": "follow", "back": "http://testserver/article/9/"})
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "你已关注这个号" in page and 'href="http://testserver/article/9/"' in page
+    assert _count(creator) == 1
+    evil = client.post(url, {"action": "unfollow", "back": "https://evil.example/"})
+    assert "evil" not in evil.url
+
+
+@pytest.mark.django_db
 def test_follow_with_htmx_returns_the_new_button_and_count(client):
     creator = CreatorFactory(follower_count=0)
     client.force_login(UserFactory())
