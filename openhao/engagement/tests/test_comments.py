@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from openhao.articles.models import Article
@@ -375,3 +376,17 @@ def test_cannot_reply_to_a_deleted_comment(client):
     client.force_login(UserFactory())
     response = client.post(_url(article), {"body": "还在吗", "parent": top.pk})
     assert response.status_code == 400 and "已删除" in response.content.decode()
+
+
+def test_the_article_page_costs_the_same_queries_with_200_comments(client, settings):
+    settings.OPENHAO_PAGE_CACHE_ENABLED = False
+    article = ArticleFactory()
+    client.get(article.get_absolute_url())  # warm the shared fragments
+    with CaptureQueriesContext(connection) as without:
+        client.get(article.get_absolute_url())
+    users = UserFactory.create_batch(10)
+    CommentFactory.create_batch(200, article=article, user=users[0])
+    with CaptureQueriesContext(connection) as with_comments:
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert len(with_comments) == len(without)
