@@ -4,3 +4,8 @@
 # Knobs are environment variables (BENCH_DURATION=30s make bench-pages, ...).
 bench-pages: $(STAMP)
 	$(PY) bench/pages.py
+
+# Read counter: buffered (Redis or local) against an UPDATE per page view, on SQLite and on
+# PostgreSQL + Redis; last line `speedup: N.Nx`. Knobs: BENCH_READS_* (see bench/reads.py).
+bench-reads: $(STAMP)
+	$(PY) bench/reads.py

@@ -6,5 +6,5 @@ from .models import User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, (None, {"fields": ("nickname",)}))
+    fieldsets = (*BaseUserAdmin.fieldsets, (None, {"fields": ("nickname", "avatar", "motto")}))
     list_display = ("username", "nickname", "email", "is_staff", "date_joined")

@@ -94,6 +94,9 @@ def article_publish(*, article: Article, at: datetime | None = None) -> Article:
     article.published_at = at or timezone.now()
     article.save(update_fields=["status", "published_at", "updated_at"])
     Creator.objects.filter(pk=article.creator_id).update(article_count=F("article_count") + 1)
+    from openhao.engagement.services import article_published  # engagement builds on articles
+
+    article_published(article_id=article.pk)
     return article
 
 

@@ -1,16 +1,20 @@
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from .cache import CARE_COOKIE, LISTS_TAG, add_cache_tags, public_page
+from .visitors import ensure_visitor_cookie
 
 CARE_COOKIE_AGE = 365 * 24 * 3600
 
 
-def _safe_next(request, default="/") -> str:
+def safe_next(request, default="/") -> str:
+    """The ``next`` parameter when it points to this site, else ``default``."""
     target = request.GET.get("next") or request.POST.get("next") or default
     if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -23,7 +27,7 @@ def _safe_next(request, default="/") -> str:
 def care_mode(request, state: str):
     """Switch 关怀版 on or off. A plain link, so it works by keyboard and without JavaScript;
     the choice is a cookie that the page cache keys on (and nothing else)."""
-    response = HttpResponseRedirect(_safe_next(request))
+    response = HttpResponseRedirect(safe_next(request))
     if state == "on":
         response.set_cookie(CARE_COOKIE, "1", max_age=CARE_COOKIE_AGE, samesite="Lax")
     else:
@@ -50,14 +54,42 @@ def personal(request):
         "is_staff": user.is_staff,
         "is_creator": user.is_authenticated and hasattr(user, "creator"),
         "csrf_token": get_token(request),
+        "unread": 0,
     }
+    if user.is_authenticated:
+        from openhao.engagement.selectors import notification_unread_count
+
+        context["unread"] = notification_unread_count(user=user)
     if request.headers.get("HX-Request"):
         response = TemplateResponse(request, "common/personal.html", context)
     else:
         response = JsonResponse(context)
+    if not user.is_authenticated:
+        ensure_visitor_cookie(request, response)
+    private_response(response)
+    return response
+
+
+def private_response(response: HttpResponse) -> HttpResponse:
+    """Mark a per-visitor response so that no browser or shared cache keeps it."""
     add_never_cache_headers(response)
     response["Cache-Control"] += ", private"
     return response
+
+
+def too_many_requests(request, exception=None):
+    """HTTP 429 for every rate limit. An htmx request gets a short alert swapped into the
+    page's status region (#flash) instead of the element it targeted."""
+    message = _("您的操作过于频繁，请稍后再试。")
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(
+            render_to_string("common/flash.html", {"message": message}), status=429
+        )
+        response["HX-Retarget"] = "#flash"
+        response["HX-Reswap"] = "innerHTML"
+    else:
+        response = TemplateResponse(request, "429.html", {"message": message}, status=429)
+    return private_response(response)
 
 
 def healthz(request):

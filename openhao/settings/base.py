@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks",
+    "allauth",
+    "allauth.account",
     "openhao.common",
     "openhao.accounts",
     "openhao.creators",
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
     "openhao.ranking",
     "openhao.analytics",
     "django_prose_editor",
+    "openhao.engagement",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it answers If-None-Match for cached and freshly rendered pages alike.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -107,9 +111,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "accounts:login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+# --- Accounts (django-allauth; see docs/engagement.md) -----------------------------------
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# "optional": a confirmation mail is sent, but reading and taking part need no click.
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_ADAPTER = "openhao.accounts.adapter.AccountAdapter"
+# Rate limits, "amount/period/per" as allauth parses them (per ip, user or key), several
+# separated by commas. allauth applies its own actions; OpenHao's (comment, vote, follow, like,
+# share) go through openhao.common.ratelimit with the same syntax and the same cache.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": os.environ.get("RATE_LIMIT_LOGIN_FAILED", "10/m/ip,5/5m/key"),
+    "signup": os.environ.get("RATE_LIMIT_SIGNUP", "5/10m/ip"),
+    "comment": os.environ.get("RATE_LIMIT_COMMENT", "6/m/user,30/m/ip"),
+    "vote": os.environ.get("RATE_LIMIT_VOTE", "60/m/user,200/m/ip"),
+    "follow": os.environ.get("RATE_LIMIT_FOLLOW", "30/m/user,100/m/ip"),
+    "like": os.environ.get("RATE_LIMIT_LIKE", "60/m/user,200/m/ip"),
+    "share": os.environ.get("RATE_LIMIT_SHARE", "30/m/ip"),
+}
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -136,6 +166,9 @@ TASKS = {
         ),
     }
 }
+if TASKS["default"]["BACKEND"].startswith("django_tasks_db."):
+    # The worker backend keeps its queue in a table of its own (docs/engagement.md).
+    INSTALLED_APPS.append("django_tasks_db")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -170,6 +203,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# SMTP: EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend plus these.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OpenHao <noreply@localhost>")
 
 LOGGING = {
     "version": 1,
@@ -210,3 +251,12 @@ OPENHAO_IMAGE_MAX_BYTES = env_int("OPENHAO_IMAGE_MAX_MB", 10) * 1024 * 1024
 OPENHAO_IMAGE_MAX_PIXELS = env_int("OPENHAO_IMAGE_MAX_PIXELS", 40_000_000)
 OPENHAO_BODY_MAX_CHARS = env_int("OPENHAO_BODY_MAX_CHARS", 50_000)
 OPENHAO_BODY_MIN_CHARS = env_int("OPENHAO_BODY_MIN_CHARS", 20)
+OPENHAO_SIGNUP_OPEN = env_bool("OPENHAO_SIGNUP_OPEN", True)
+# Avatars: largest upload accepted (bytes) and the edge of the stored square (px).
+OPENHAO_AVATAR_MAX_BYTES = env_int("OPENHAO_AVATAR_MAX_BYTES", 2 * 1024 * 1024)
+OPENHAO_AVATAR_SIZE = env_int("OPENHAO_AVATAR_SIZE", 256)
+# Read counting (docs/engagement.md): one read per visitor and article within this window.
+OPENHAO_READ_DEDUP_SECONDS = env_int("OPENHAO_READ_DEDUP_SECONDS", 30 * 60)
+# Without Redis, each process flushes its own buffer this often or after this many reads.
+OPENHAO_READS_FLUSH_SECONDS = env_int("OPENHAO_READS_FLUSH_SECONDS", 60)
+OPENHAO_READS_FLUSH_EVENTS = env_int("OPENHAO_READS_FLUSH_EVENTS", 1000)

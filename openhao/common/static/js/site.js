@@ -8,9 +8,51 @@
     if (holder) event.detail.headers["X-CSRFToken"] = holder.dataset.csrf;
   });
 
+  // Validation errors (400), refusals (403) and rate limits (429) carry a message to show:
+  // the form with its error, or an alert that the server retargets to #flash.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (status === 400 || status === 403 || status === 429) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  // Small POST beacons (share and read counting); they carry the CSRF token of the personal
+  // fragment and are skipped until it has loaded.
+  function beacon(url, data) {
+    var holder = document.querySelector(".personal-data[data-csrf]");
+    if (!holder || !url) return false;
+    var form = new FormData();
+    Object.keys(data).forEach(function (key) { form.append(key, data[key]); });
+    form.append("csrfmiddlewaretoken", holder.dataset.csrf);
+    if (navigator.sendBeacon && navigator.sendBeacon(url, form)) return true;
+    fetch(url, { method: "POST", body: form, credentials: "same-origin", keepalive: true });
+    return true;
+  }
+  var actions = document.querySelector(".article-actions[data-share-url]");
+  function countShare(channel) {
+    if (actions) beacon(actions.dataset.shareUrl, { channel: channel });
+  }
+  // One read per page view, once the personal fragment (and so the CSRF token) is in; the
+  // server counts it at most once per visitor and article per 30 minutes.
+  var readSent = false;
+  document.addEventListener("htmx:afterSettle", function () {
+    if (readSent || !actions || !actions.dataset.readUrl) return;
+    readSent = beacon(actions.dataset.readUrl, {});
+  });
+  var shareMenu = document.querySelector("details.share");
+  if (shareMenu) {
+    // Opening the menu shows the WeChat QR code: that is the WeChat channel.
+    shareMenu.addEventListener("toggle", function () { if (shareMenu.open) countShare("wechat"); });
+  }
+
   document.addEventListener("click", function (event) {
+    var channelLink = event.target.closest(".share-weibo, .share-qq, .share-qzone");
+    if (channelLink) countShare(channelLink.classList.contains("share-weibo") ? "weibo" : "qq");
     var copy = event.target.closest(".copy-link");
     if (copy) {
+      countShare("copy");
       var status = copy.parentElement.querySelector(".copy-status");
       var done = function (ok) { if (status) status.textContent = ok ? "链接已复制" : "请手动复制上面的链接"; };
       if (navigator.clipboard) {

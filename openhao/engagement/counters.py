@@ -1,0 +1,201 @@
+"""Read counting (阅读数) without a database write per page view.
+
+A read is reported by a beacon after the page has loaded. It counts at most once per visitor
+and article within ``OPENHAO_READ_DEDUP_SECONDS`` (30 min): the first beacon sets a "seen" key
+with that lifetime and adds one to the article's pending increment; later ones find the key.
+Pending increments are flushed to ``Article.view_count`` in batches (``flush_reads``), by the
+``flush_reads`` management command or task; pages show stored + pending.
+
+Two buffers, chosen by ``REDIS_URL``:
+
+* ``RedisReadBuffer``: "seen" keys with an expiry and one hash of pending increments. One Lua
+  script does the check and the increment in a single round trip, atomically. A flush renames
+  the hash (atomic: increments arriving meanwhile start a new one), applies it, then deletes
+  it; if the process dies in between, the next flush finds the renamed hash and applies it.
+* ``LocalReadBuffer`` (no Redis: ``make run``, tests): the dedup windows and the pending
+  increments live in process memory, flushed by the process itself every
+  ``OPENHAO_READS_FLUSH_SECONDS`` or ``OPENHAO_READS_FLUSH_EVENTS`` reads (no other process can
+  reach its memory). Exact within one process; several processes each count a visitor once.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterable
+
+import redis
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Case, F, PositiveIntegerField, Value, When
+
+from openhao.articles.models import Article
+
+FLUSH_BATCH = 500
+
+_RECORD_LUA = """
+if redis.call('SET', KEYS[1], '1', 'NX', 'EX', tonumber(ARGV[1])) then
+  redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+  return 1
+end
+return 0
+"""
+
+
+class RedisReadBuffer:
+    def __init__(self, url: str, prefix: str):
+        self.client = redis.Redis.from_url(url)
+        self.prefix = f"{prefix}:reads"
+        self.pending_key = f"{self.prefix}:pending"
+        self.flushing_key = f"{self.prefix}:flushing"
+        self._record = self.client.register_script(_RECORD_LUA)
+
+    def record(self, article_id: int, visitor: str) -> bool:
+        seen = f"{self.prefix}:seen:{article_id}:{visitor}"
+        ttl = settings.OPENHAO_READ_DEDUP_SECONDS
+        return bool(self._record(keys=[seen, self.pending_key], args=[ttl, article_id]))
+
+    def pending(self, article_ids: Iterable[int]) -> dict[int, int]:
+        ids = list(article_ids)
+        if not ids:
+            return {}
+        pipe = self.client.pipeline(transaction=False)
+        pipe.hmget(self.pending_key, ids)
+        pipe.hmget(self.flushing_key, ids)
+        now, flushing = pipe.execute()
+        return {i: int(a or 0) + int(b or 0) for i, a, b in zip(ids, now, flushing, strict=True)}
+
+    def take(self) -> dict[int, int]:
+        """The increments to apply: a batch left by an interrupted flush, else everything
+        pending now (moved aside atomically)."""
+        if not self.client.exists(self.flushing_key):
+            try:
+                self.client.rename(self.pending_key, self.flushing_key)
+            except redis.ResponseError as exc:
+                if "no such key" in str(exc).lower():  # nothing pending
+                    return {}
+                raise
+        raw = self.client.hgetall(self.flushing_key)
+        return {int(k): int(v) for k, v in raw.items()}
+
+    def done(self) -> None:
+        self.client.delete(self.flushing_key)
+
+    def clear(self) -> None:
+        """Forget everything (tests, benchmarks)."""
+        keys = list(self.client.scan_iter(f"{self.prefix}:*", count=1000))
+        for start in range(0, len(keys), 1000):
+            self.client.delete(*keys[start : start + 1000])
+
+
+class LocalReadBuffer:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pending: Counter[int] = Counter()
+        self._taken: Counter[int] = Counter()
+        self._events = 0
+        self._last_flush = time.monotonic()
+        # (article, visitor) -> monotonic expiry of the dedup window; pruned at each flush.
+        self._seen: dict[tuple[int, str], float] = {}
+
+    def record(self, article_id: int, visitor: str) -> bool:
+        key = (article_id, visitor)
+        now = time.monotonic()
+        with self._lock:
+            if self._seen.get(key, 0) > now:
+                return False
+            self._seen[key] = now + settings.OPENHAO_READ_DEDUP_SECONDS
+            self._pending[article_id] += 1
+            self._events += 1
+            due = (
+                self._events >= settings.OPENHAO_READS_FLUSH_EVENTS
+                or time.monotonic() - self._last_flush >= settings.OPENHAO_READS_FLUSH_SECONDS
+            )
+        if due:
+            flush_reads(self)
+        return True
+
+    def pending(self, article_ids: Iterable[int]) -> dict[int, int]:
+        with self._lock:
+            return {i: self._pending.get(i, 0) + self._taken.get(i, 0) for i in article_ids}
+
+    def take(self) -> dict[int, int]:
+        with self._lock:
+            if not self._taken:
+                self._taken, self._pending = self._pending, Counter()
+                self._events = 0
+                self._last_flush = now = time.monotonic()
+                self._seen = {k: t for k, t in self._seen.items() if t > now}
+            return dict(self._taken)
+
+    def done(self) -> None:
+        with self._lock:
+            self._taken = Counter()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pending, self._taken, self._events = Counter(), Counter(), 0
+            self._seen = {}
+
+
+_buffer: RedisReadBuffer | LocalReadBuffer | None = None
+_buffer_lock = threading.Lock()
+
+
+def read_buffer() -> RedisReadBuffer | LocalReadBuffer:
+    """The process's buffer, built on first use from the settings."""
+    global _buffer
+    if _buffer is None:
+        with _buffer_lock:
+            if _buffer is None:
+                if settings.REDIS_URL:
+                    prefix = settings.CACHES["default"].get("KEY_PREFIX") or "openhao"
+                    _buffer = RedisReadBuffer(settings.REDIS_URL, prefix)
+                else:
+                    _buffer = LocalReadBuffer()
+    return _buffer
+
+
+def reset_read_buffer() -> None:
+    """Drop the process's buffer object (tests switch settings)."""
+    global _buffer
+    _buffer = None
+
+
+def read_record(*, article_id: int, visitor: str) -> bool:
+    """Count one read; False when this visitor was already counted within the window."""
+    return read_buffer().record(article_id, visitor)
+
+
+def reads_pending(article_ids: Iterable[int]) -> dict[int, int]:
+    return read_buffer().pending(article_ids)
+
+
+def apply_increments(increments: dict[int, int], *, batch: int = FLUSH_BATCH) -> int:
+    """Add the increments to Article.view_count: one UPDATE … CASE per ``batch`` articles,
+    all in one transaction."""
+    items = sorted(increments.items())
+    with transaction.atomic():
+        for start in range(0, len(items), batch):
+            chunk = items[start : start + batch]
+            Article.objects.filter(pk__in=[pk for pk, _ in chunk]).update(
+                view_count=F("view_count")
+                + Case(
+                    *[When(pk=pk, then=Value(n)) for pk, n in chunk],
+                    default=Value(0),
+                    output_field=PositiveIntegerField(),
+                )
+            )
+    return sum(n for _, n in items)
+
+
+def flush_reads(buffer=None) -> int:
+    """Move pending reads into the database. Returns the number of reads written."""
+    buffer = buffer or read_buffer()
+    increments = buffer.take()
+    if not increments:
+        return 0
+    written = apply_increments(increments)
+    buffer.done()
+    return written

@@ -1,0 +1,198 @@
+"""What readers do with creators and articles. Each "once per user" rule is a unique constraint,
+so concurrent double clicks cannot count twice whatever the Python code checks."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from openhao.articles.models import Article
+from openhao.creators.models import Creator
+
+
+class Follow(models.Model):
+    """A reader follows (关注) a creator. Creator.follower_count counts these rows."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="followers")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("关注")
+        verbose_name_plural = _("关注")
+        constraints = [
+            # Also the index of "does this user follow X" and of 我的关注 (selectors).
+            models.UniqueConstraint(fields=["user", "creator"], name="follow_once"),
+        ]
+        indexes = [
+            # 我的关注: a user's follows, newest first (selectors.followed_creators).
+            models.Index(fields=["user", "-created_at"], name="follow_user_new_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.creator_id}"
+
+
+class Comment(models.Model):
+    """A 跟贴 on an article, or a reply to one. ``root`` is the top-level comment of the thread
+    (null for a top-level comment) so a page of threads loads its replies in one query."""
+
+    MAX_LENGTH = 1000
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    root = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="thread"
+    )
+    depth = models.PositiveSmallIntegerField(default=0)
+    # What the reader typed (plain text; the column length is the limit's last line of defence).
+    body = models.CharField(_("内容"), max_length=MAX_LENGTH)
+    # Escaped text with links made clickable, rendered once at write time (services).
+    body_html = models.TextField(blank=True)
+    is_deleted = models.BooleanField(_("已删除"), default=False)
+    vote_count = models.PositiveIntegerField(_("顶"), default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("跟贴")
+        verbose_name_plural = _("跟贴")
+        indexes = [
+            # Newest top-level comments (root IS NULL) and a page's replies (root IN …).
+            models.Index(fields=["article", "root", "-created_at"], name="comment_thread_idx"),
+            # 热门跟贴: most up-voted of an article.
+            models.Index(fields=["article", "-vote_count"], name="comment_hot_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.body[:30]
+
+
+class CommentVote(models.Model):
+    """顶: one up-vote per user and comment."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_votes"
+    )
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="votes")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("顶")
+        verbose_name_plural = _("顶")
+        constraints = [
+            # Also the index of "which of these comments did the user up-vote" (selectors).
+            models.UniqueConstraint(fields=["user", "comment"], name="comment_vote_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} 顶 {self.comment_id}"
+
+
+class ArticleLike(models.Model):
+    """点赞: one per user and article. Article.like_count counts these rows."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="article_likes"
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="likes")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("点赞")
+        verbose_name_plural = _("点赞")
+        constraints = [
+            # Also the index of "did this user like the article" (selectors.has_liked).
+            models.UniqueConstraint(fields=["user", "article"], name="article_like_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} 赞 {self.article_id}"
+
+
+class ShareCount(models.Model):
+    """Uses of the 分享至 menu per article and channel; Article.share_count is their sum."""
+
+    class Channel(models.TextChoices):
+        WECHAT = "wechat", _("微信")
+        WEIBO = "weibo", _("新浪微博")
+        QQ = "qq", _("QQ")
+        COPY = "copy", _("复制链接")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="share_counts")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("分享数")
+        verbose_name_plural = _("分享数")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "channel"], name="share_count_channel"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.channel} {self.count}"
+
+
+class Notification(models.Model):
+    """通知 to a reader: a followed creator published, someone replied to their comment, or
+    their comment got up-votes (one unread notification per comment, counting the votes)."""
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", _("关注的号发布了新文章")
+        REPLY = "reply", _("回复了你的跟贴")
+        VOTE = "vote", _("你的跟贴被顶")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    count = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        indexes = [
+            # The notifications page: a user's newest first.
+            models.Index(fields=["user", "-updated_at"], name="notif_user_idx"),
+            # The unread badge on every page: a small partial index.
+            models.Index(
+                fields=["user"], condition=models.Q(read_at__isnull=True), name="notif_unread_idx"
+            ),
+        ]
+        constraints = [
+            # Up-votes are batched: one unread notification per comment, whose count grows.
+            models.UniqueConstraint(
+                fields=["user", "comment"],
+                condition=models.Q(kind="vote", read_at__isnull=True),
+                name="notif_vote_batch",
+            ),
+            # A publish notifies each follower once, even if the task runs again.
+            models.UniqueConstraint(
+                fields=["user", "article"],
+                condition=models.Q(kind="article"),
+                name="notif_article_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}"

@@ -1,0 +1,209 @@
+"""Reads of engagement. Each query names the index it relies on (models.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404
+
+from openhao.articles import selectors as article_selectors
+from openhao.articles.models import Article
+from openhao.creators.models import Creator
+
+from .models import ArticleLike, Comment, CommentVote, Follow, Notification, ShareCount
+
+
+def is_following(*, user, creator_id: int) -> bool:
+    # follow_once (user, creator)
+    if not user.is_authenticated:
+        return False
+    return Follow.objects.filter(user=user, creator_id=creator_id).exists()
+
+
+def follower_count(creator_id: int) -> int:
+    return Creator.objects.values_list("follower_count", flat=True).get(pk=creator_id)
+
+
+def followed_creators(*, user) -> QuerySet[Creator]:
+    """我的关注: the creators a user follows, most recently followed first
+    (follow_user_new_idx, then the creators by primary key)."""
+    return (
+        Creator.objects.filter(followers__user=user)
+        .only(
+            "id", "display_name", "avatar", "motto", "verified", "article_count", "follower_count"
+        )
+        .order_by("-followers__created_at", "-id")
+    )
+
+
+def following_timeline(*, user) -> QuerySet[Article]:
+    """Newest articles of the creators a user follows: a semi-join on follow_once feeding
+    article_creator_pub_idx range scans."""
+    followed = Follow.objects.filter(user=user).values("creator_id")
+    return (
+        article_selectors.list_queryset()
+        .filter(creator_id__in=followed)
+        .order_by("-published_at", "-id")
+    )
+
+
+COMMENTS_PER_PAGE = 20
+HOT_COMMENTS = 5
+
+
+@dataclass
+class Reply:
+    comment: Comment
+    deeper: list[Comment] = field(default_factory=list)
+
+
+@dataclass
+class Thread:
+    comment: Comment
+    replies: list[Reply] = field(default_factory=list)
+
+    @property
+    def reply_count(self) -> int:
+        return sum(1 + len(r.deeper) for r in self.replies)
+
+
+def _with_author(qs: QuerySet[Comment]) -> QuerySet[Comment]:
+    return qs.select_related("user").only(
+        "id", "article_id", "parent_id", "root_id", "depth", "body_html", "is_deleted",
+        "vote_count", "created_at", "user__id", "user__username", "user__nickname",
+        "user__avatar",
+    )  # fmt: skip
+
+
+def comment_threads(article_id: int, page_number) -> tuple[Page, list[Thread]]:
+    """A page of top-level comments, newest first, with all their replies: three queries
+    (count, page, replies) on comment_thread_idx whatever the number of replies. Direct replies
+    are shown; deeper ones are grouped under the direct reply they descend from (collapsed)."""
+    top = _with_author(Comment.objects.filter(article_id=article_id, root__isnull=True)).order_by(
+        "-created_at", "-id"
+    )
+    page = Paginator(top, COMMENTS_PER_PAGE).get_page(page_number)
+    roots = list(page.object_list)
+    replies = list(
+        _with_author(Comment.objects.filter(root__in=[c.pk for c in roots])).order_by(
+            "created_at", "id"
+        )
+    )
+    by_id = {c.pk: c for c in roots}
+    by_id.update({c.pk: c for c in replies})
+    threads = {c.pk: Thread(c) for c in roots}
+    branches: dict[int, Reply] = {}
+    for reply in replies:
+        reply.parent_comment = by_id.get(reply.parent_id)
+        if reply.depth == 1:
+            branches[reply.pk] = Reply(reply)
+            threads[reply.root_id].replies.append(branches[reply.pk])
+        else:
+            # Walk up to the direct reply this one descends from.
+            ancestor = reply.parent_comment
+            while ancestor is not None and ancestor.depth > 1:
+                ancestor = by_id.get(ancestor.parent_id)
+            if ancestor is not None and ancestor.pk in branches:
+                branches[ancestor.pk].deeper.append(reply)
+    return page, [threads[c.pk] for c in roots]
+
+
+def hot_comments(article_id: int, *, limit: int = HOT_COMMENTS) -> list[Comment]:
+    """热门跟贴: the most up-voted visible comments (comment_hot_idx)."""
+    return list(
+        _with_author(
+            Comment.objects.filter(article_id=article_id, is_deleted=False, vote_count__gt=0)
+        ).order_by("-vote_count", "-created_at")[:limit]
+    )
+
+
+def voted_comment_ids(*, user, comment_ids) -> set[int]:
+    # comment_vote_once (user, comment)
+    if not user.is_authenticated or not comment_ids:
+        return set()
+    return set(
+        CommentVote.objects.filter(user=user, comment_id__in=comment_ids).values_list(
+            "comment_id", flat=True
+        )
+    )
+
+
+def visible_comment_count(article_id: int) -> int:
+    return Comment.objects.filter(article_id=article_id, is_deleted=False).count()
+
+
+def article_for_comments(pk: int) -> Article:
+    try:
+        return Article.objects.only("id", "title", "status", "published_at", "comment_count").get(
+            pk=pk, status=Article.Status.PUBLISHED
+        )
+    except Article.DoesNotExist:
+        raise Http404("article not found") from None
+
+
+def has_liked(*, user, article_id: int) -> bool:
+    # article_like_once (user, article)
+    if not user.is_authenticated:
+        return False
+    return ArticleLike.objects.filter(user=user, article_id=article_id).exists()
+
+
+def article_counts(article_id: int) -> dict:
+    """The live counters of a published article (its primary key)."""
+    try:
+        return (
+            Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED)
+            .values("id", "view_count", "like_count", "share_count", "comment_count")
+            .get()
+        )
+    except Article.DoesNotExist:
+        raise Http404("article not found") from None
+
+
+def share_breakdown(article_id: int) -> dict[str, int]:
+    # share_count_channel (article, channel)
+    return dict(ShareCount.objects.filter(article_id=article_id).values_list("channel", "count"))
+
+
+def article_is_public(article_id: int) -> bool:
+    # primary key
+    return Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED).exists()
+
+
+NOTIFICATIONS_PER_PAGE = 20
+
+
+def notification_unread_count(*, user) -> int:
+    # notif_unread_idx (partial: unread only)
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notifications_page(*, user, page_number) -> Page:
+    """A page of a user's notifications, newest first (notif_user_idx)."""
+    qs = (
+        Notification.objects.filter(user=user)
+        .select_related("actor", "article", "comment", "article__creator")
+        .only(
+            "id",
+            "kind",
+            "count",
+            "created_at",
+            "updated_at",
+            "read_at",
+            "actor__id",
+            "actor__username",
+            "actor__nickname",
+            "article__id",
+            "article__title",
+            "article__creator__id",
+            "article__creator__display_name",
+            "comment__id",
+            "comment__body",
+            "comment__is_deleted",
+            "comment__article_id",
+        )  # fmt: skip
+        .order_by("-updated_at", "-id")
+    )
+    return Paginator(qs, NOTIFICATIONS_PER_PAGE).get_page(page_number)

@@ -1,0 +1,266 @@
+"""Writes of engagement. Each function is one transaction; counters on Creator and Article move
+with F() expressions in the same transaction as the row that justifies them, and only when that
+row was really inserted or deleted, so repeated or concurrent calls are idempotent (the unique
+constraints decide, not a check in Python)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from openhao.articles.models import Article
+from openhao.common.cache import bump_tags
+from openhao.creators.models import Creator
+
+from .models import ArticleLike, Comment, CommentVote, Follow, Notification, ShareCount
+from .text import normalise_comment, render_comment
+
+
+def comments_tag(article_id: int) -> str:
+    """Cache tag of the anonymous comments block of an article (votes change it but not the
+    article page)."""
+    return f"comments:{article_id}"
+
+
+def _bump_on_commit(*tags: str) -> None:
+    transaction.on_commit(lambda: bump_tags(*tags))
+
+
+def _enqueue_on_commit(task_name: str, *args) -> None:
+    """Enqueue a task from tasks.py once the transaction has committed (so a worker finds the
+    rows), by name to keep the import one-way (tasks imports services)."""
+    from . import tasks
+
+    transaction.on_commit(lambda: getattr(tasks, task_name).enqueue(*args))
+
+
+def article_published(*, article_id: int) -> None:
+    """Called by articles.services.article_publish inside its transaction: notify followers
+    from a task, never inside the request (a creator may have very many)."""
+    _enqueue_on_commit("notify_followers_task", article_id)
+
+
+@transaction.atomic
+def follow_create(*, user, creator: Creator) -> bool:
+    """Follow ``creator``. True when a follow was added, False when it already existed."""
+    if creator.user_id == user.pk:
+        raise PermissionDenied(_("不能关注自己。"))
+    try:
+        with transaction.atomic():  # a savepoint: the outer transaction survives a duplicate
+            Follow.objects.create(user=user, creator=creator)
+    except IntegrityError:
+        return False
+    Creator.objects.filter(pk=creator.pk).update(follower_count=F("follower_count") + 1)
+    _bump_on_commit(f"creator:{creator.pk}")
+    return True
+
+
+@transaction.atomic
+def follow_delete(*, user, creator: Creator) -> bool:
+    """Unfollow. True when a follow was removed, False when there was none."""
+    deleted, _ = Follow.objects.filter(user=user, creator=creator).delete()
+    if not deleted:
+        return False
+    Creator.objects.filter(pk=creator.pk, follower_count__gt=0).update(
+        follower_count=F("follower_count") - 1
+    )
+    _bump_on_commit(f"creator:{creator.pk}")
+    return True
+
+
+@transaction.atomic
+def comment_create(*, user, article: Article, body: str, parent: Comment | None = None) -> Comment:
+    """Post a 跟贴 (or a reply to ``parent``). Raises ValidationError for an empty or too long
+    text, or a parent that is not on this article or was deleted; nothing is written then."""
+    text = normalise_comment(body)
+    if not text:
+        raise ValidationError(_("跟贴内容不能为空。"), code="empty")
+    if len(text) > Comment.MAX_LENGTH:
+        raise ValidationError(
+            _("跟贴不能超过 %(max)s 字（现在 %(n)s 字）。")
+            % {"max": Comment.MAX_LENGTH, "n": len(text)},
+            code="too_long",
+        )
+    if not article.is_public:
+        raise ValidationError(_("这篇文章不能跟贴。"), code="closed")
+    if parent is not None:
+        if parent.article_id != article.pk:
+            raise ValidationError(_("回复的跟贴不存在。"), code="parent")
+        if parent.is_deleted:
+            raise ValidationError(_("该跟贴已删除，无法回复。"), code="parent_deleted")
+    comment = Comment.objects.create(
+        article=article,
+        user=user,
+        parent=parent,
+        root=(parent.root or parent) if parent is not None else None,
+        depth=parent.depth + 1 if parent is not None else 0,
+        body=text,
+        body_html=render_comment(text),
+    )
+    Article.objects.filter(pk=article.pk).update(comment_count=F("comment_count") + 1)
+    _bump_on_commit(f"article:{article.pk}")
+    if parent is not None and parent.user_id != user.pk:
+        _enqueue_on_commit("notify_reply_task", comment.pk)
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, user, comment: Comment) -> bool:
+    """Soft delete by its author: the row stays (replies keep their place), the text is no
+    longer shown, and the article's visible count drops by one. False if already deleted."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.user_id != user.pk:
+        raise PermissionDenied(_("只能删除自己的跟贴。"))
+    if comment.is_deleted:
+        return False
+    comment.is_deleted = True
+    comment.deleted_at = timezone.now()
+    comment.body_html = ""
+    comment.save(update_fields=["is_deleted", "deleted_at", "body_html"])
+    Article.objects.filter(pk=comment.article_id, comment_count__gt=0).update(
+        comment_count=F("comment_count") - 1
+    )
+    _bump_on_commit(f"article:{comment.article_id}")
+    return True
+
+
+@transaction.atomic
+def comment_vote(*, user, comment: Comment) -> bool:
+    """顶 a comment, once per user. True when the vote was added."""
+    if comment.user_id == user.pk:
+        raise PermissionDenied(_("不能顶自己的跟贴。"))
+    if comment.is_deleted:
+        raise PermissionDenied(_("该跟贴已删除。"))
+    try:
+        with transaction.atomic():
+            CommentVote.objects.create(user=user, comment=comment)
+    except IntegrityError:
+        return False
+    Comment.objects.filter(pk=comment.pk).update(vote_count=F("vote_count") + 1)
+    _bump_on_commit(comments_tag(comment.article_id))
+    _enqueue_on_commit("notify_vote_task", comment.pk)
+    return True
+
+
+@transaction.atomic
+def like_set(*, user, article: Article, liked: bool) -> bool:
+    """点赞 (``liked``) or take it back. True when something changed; repeating is harmless."""
+    if liked:
+        try:
+            with transaction.atomic():
+                ArticleLike.objects.create(user=user, article=article)
+        except IntegrityError:
+            return False
+        Article.objects.filter(pk=article.pk).update(like_count=F("like_count") + 1)
+    else:
+        deleted, _ = ArticleLike.objects.filter(user=user, article=article).delete()
+        if not deleted:
+            return False
+        Article.objects.filter(pk=article.pk, like_count__gt=0).update(
+            like_count=F("like_count") - 1
+        )
+    return True
+
+
+@transaction.atomic
+def share_record(*, article: Article, channel: str) -> None:
+    """Count one use of the 分享至 menu. Deduplication per visitor is the caller's (views)."""
+    if channel not in ShareCount.Channel.values:
+        raise ValidationError(_("未知的分享渠道。"), code="channel")
+    updated = ShareCount.objects.filter(article=article, channel=channel).update(
+        count=F("count") + 1
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                ShareCount.objects.create(article=article, channel=channel, count=1)
+        except IntegrityError:  # created by a concurrent request in between
+            ShareCount.objects.filter(article=article, channel=channel).update(count=F("count") + 1)
+    Article.objects.filter(pk=article.pk).update(share_count=F("share_count") + 1)
+
+
+NOTIFY_BATCH = 1000
+
+
+def notifications_for_article(*, article_id: int) -> int:
+    """One notification per follower of the article's creator, inserted in batches; running
+    it again adds nothing (notif_article_once). Returns the number of followers handled."""
+    article = Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED).first()
+    if article is None:
+        return 0
+    handled, last_id = 0, 0
+    while True:
+        batch = list(
+            Follow.objects.filter(creator_id=article.creator_id, pk__gt=last_id)
+            .order_by("pk")
+            .values_list("pk", "user_id")[:NOTIFY_BATCH]
+        )
+        if not batch:
+            return handled
+        now = timezone.now()
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    user_id=user_id,
+                    kind=Notification.Kind.ARTICLE,
+                    actor_id=article.creator.user_id,
+                    article_id=article.pk,
+                    created_at=now,
+                    updated_at=now,
+                )
+                for _, user_id in batch
+            ],
+            ignore_conflicts=True,
+        )
+        handled += len(batch)
+        last_id = batch[-1][0]
+
+
+def notification_for_reply(*, comment_id: int) -> bool:
+    reply = Comment.objects.select_related("parent").filter(pk=comment_id).first()
+    if reply is None or reply.parent is None or reply.parent.user_id == reply.user_id:
+        return False
+    Notification.objects.create(
+        user_id=reply.parent.user_id,
+        kind=Notification.Kind.REPLY,
+        actor_id=reply.user_id,
+        article_id=reply.article_id,
+        comment=reply,
+    )
+    return True
+
+
+@transaction.atomic
+def notification_for_vote(*, comment_id: int) -> bool:
+    """Batched: add one to the comment's unread vote notification, or start one."""
+    comment = Comment.objects.filter(pk=comment_id).first()
+    if comment is None:
+        return False
+    unread = Notification.objects.filter(
+        user_id=comment.user_id,
+        kind=Notification.Kind.VOTE,
+        comment_id=comment.pk,
+        read_at__isnull=True,
+    )
+    if unread.update(count=F("count") + 1, updated_at=timezone.now()):
+        return True
+    try:
+        with transaction.atomic():
+            Notification.objects.create(
+                user_id=comment.user_id,
+                kind=Notification.Kind.VOTE,
+                article_id=comment.article_id,
+                comment=comment,
+            )
+    except IntegrityError:  # started by a concurrent vote
+        unread.update(count=F("count") + 1, updated_at=timezone.now())
+    return True
+
+
+def notifications_mark_read(*, user, ids) -> int:
+    return Notification.objects.filter(user=user, pk__in=list(ids), read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

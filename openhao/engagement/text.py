@@ -1,0 +1,49 @@
+"""Comments are plain text. Rendering escapes everything, turns http(s) URLs into links and line
+breaks into <br>, then passes the result through nh3 with only <a href> and <br> allowed
+(http/https links, rel=nofollow ugc noopener), so even a bug in the first step cannot let markup
+through. URLs are found by a pattern rather than by words (Django's urlize), because Chinese
+text puts no space before a link: a URL ends at whitespace or full-width punctuation."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import nh3
+from django.utils.html import escape
+
+_BLANK_LINES = re.compile(r"\n{3,}")
+_URL = re.compile(r"https?://[^\s<>\"'，。！？、；：“”‘’（）《》【】「」]+", re.IGNORECASE)
+_TRAILING = ".,;:!?)]}'\""
+LINK_LABEL = 50
+
+
+def normalise_comment(text: str) -> str:
+    """Trim, unify line ends, drop control and format characters (zero-width, bidi overrides)
+    and squeeze runs of blank lines."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(
+        ch for ch in text if ch == "\n" or unicodedata.category(ch) not in ("Cc", "Cf", "Co", "Cs")
+    )
+    return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+def render_comment(text: str) -> str:
+    parts, pos = [], 0
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(_TRAILING)
+        if len(url) <= len("https://"):
+            continue
+        parts.append(escape(text[pos : match.start()]))
+        label = url if len(url) <= LINK_LABEL else url[: LINK_LABEL - 1] + "…"
+        parts.append(f'<a href="{escape(url)}">{escape(label)}</a>')
+        pos = match.start() + len(url)
+    parts.append(escape(text[pos:]))
+    html = "".join(parts).replace("\n", "<br>")
+    return nh3.clean(
+        html,
+        tags={"a", "br"},
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https"},
+        link_rel="nofollow ugc noopener noreferrer",
+    )

@@ -1,0 +1,371 @@
+"""Thin views: parse, check permission and rate, call a service or selector, answer with an htmx
+fragment or (without JavaScript) a redirect or a full page. Every per-user answer is private."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from openhao.articles import selectors as article_selectors
+from openhao.common import ratelimit
+from openhao.common.cache import fragment
+from openhao.common.views import private_response, safe_next
+from openhao.common.visitors import is_bot, visitor_key
+from openhao.creators.models import Creator
+
+from . import counters, selectors, services
+from .http import is_htmx, login_required_response
+from .models import Comment, ShareCount
+from .services import comments_tag
+
+FOLLOWING_PAGE_SIZE = 60
+
+
+def _follow_context(request, creator: Creator) -> dict:
+    user = request.user
+    return {
+        "creator": creator,
+        "following": selectors.is_following(user=user, creator_id=creator.pk),
+        "is_self": user.is_authenticated and creator.user_id == user.pk,
+        "authenticated": user.is_authenticated,
+    }
+
+
+@require_safe
+def follow_state(request, pk):
+    """The follow button for the cached author card and creator page (loaded by htmx)."""
+    creator = get_object_or_404(Creator.objects.only("id", "user_id", "display_name"), pk=pk)
+    response = TemplateResponse(
+        request, "engagement/follow_button.html", _follow_context(request, creator)
+    )
+    return private_response(response)
+
+
+@require_http_methods(["GET", "POST"])
+def follow(request, pk):
+    """GET: the no-JavaScript follow page (state and one button). POST: follow or unfollow."""
+    creator = get_object_or_404(Creator, pk=pk)
+    if not request.user.is_authenticated:
+        return login_required_response(request, creator_follow_url(creator))
+    if request.method == "POST":
+        if not ratelimit.allow(request, "follow"):
+            return ratelimit.too_many(request)
+        try:
+            if request.POST.get("action") == "unfollow":
+                services.follow_delete(user=request.user, creator=creator)
+                done = _("已取消关注%(name)s。")
+            else:
+                services.follow_create(user=request.user, creator=creator)
+                done = _("已关注%(name)s。")
+        except PermissionDenied as exc:
+            return _forbidden(request, str(exc))
+        if is_htmx(request):
+            context = _follow_context(request, creator)
+            context["follower_count"] = selectors.follower_count(creator.pk)
+            context["oob"] = True
+            return private_response(
+                TemplateResponse(request, "engagement/follow_button.html", context)
+            )
+        if request.POST.get("next"):  # from a page that shows messages (我的关注)
+            messages.success(request, done % {"name": creator.display_name})
+            return redirect(safe_next(request, creator.get_absolute_url()))
+        # From the follow page: back to it, showing the new state and the way back.
+        back = _safe_url(request, request.POST.get("back", ""), creator.get_absolute_url())
+        return redirect(f"{creator_follow_url(creator)}?{urlencode({'next': back})}")
+    context = _follow_context(request, creator)
+    context["back"] = _safe_url(
+        request,
+        request.GET.get("next") or request.META.get("HTTP_REFERER", ""),
+        creator.get_absolute_url(),
+    )
+    return private_response(TemplateResponse(request, "engagement/follow_page.html", context))
+
+
+def _safe_url(request, url: str, default: str) -> str:
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return default
+
+
+def creator_follow_url(creator: Creator) -> str:
+    return reverse("engagement:follow", args=[creator.pk])
+
+
+@login_required
+@require_safe
+def following(request):
+    """我的关注: followed creators and a timeline of their newest articles."""
+    creators = article_selectors.paginate(
+        selectors.followed_creators(user=request.user),
+        request.GET.get("cpage"),
+        per_page=FOLLOWING_PAGE_SIZE,
+    )
+    timeline = article_selectors.paginate(
+        selectors.following_timeline(user=request.user), request.GET.get("page")
+    )
+    return private_response(
+        TemplateResponse(
+            request,
+            "engagement/following.html",
+            {"creators": creators, "page": timeline},
+        )
+    )
+
+
+# --- 跟贴 -----------------------------------------------------------------------------------
+
+
+def _forbidden(request, message: str):
+    """403 with a Chinese message: a page, or an alert swapped into #flash for htmx."""
+    if is_htmx(request):
+        response = TemplateResponse(request, "common/flash.html", {"message": message}, status=403)
+        response["HX-Retarget"] = "#flash"
+        response["HX-Reswap"] = "innerHTML"
+    else:
+        response = TemplateResponse(
+            request, "common/flash_page.html", {"message": message}, status=403
+        )
+    return private_response(response)
+
+
+def _comments_url(article_id: int) -> str:
+    return reverse("engagement:comments", args=[article_id])
+
+
+def _comments_context(request, article, page_number, **extra) -> dict:
+    page, threads = selectors.comment_threads(article.pk, page_number)
+    hot = selectors.hot_comments(article.pk)
+    ids = [c.pk for c in hot]
+    for thread in threads:
+        ids.append(thread.comment.pk)
+        for reply in thread.replies:
+            ids.append(reply.comment.pk)
+            ids.extend(c.pk for c in reply.deeper)
+    return {
+        "article": article,
+        "page": page,
+        "threads": threads,
+        "hot": hot,
+        "voted": selectors.voted_comment_ids(user=request.user, comment_ids=ids),
+        "max_length": Comment.MAX_LENGTH,
+        "comments_url": _comments_url(article.pk),
+        **extra,
+    }
+
+
+def _render_comments(request, article, page_number, *, status=200, oob_count=False, **extra):
+    context = _comments_context(request, article, page_number, oob_count=oob_count, **extra)
+    template = (
+        "engagement/comments_block.html" if is_htmx(request) else "engagement/comments_page.html"
+    )
+    return private_response(TemplateResponse(request, template, context, status=status))
+
+
+def _anonymous_comments_block(request, article, page_number):
+    """Every anonymous reader sees the same block (no forms, no votes of their own): it is
+    built once per article and page and shared until a comment or vote bumps the tag."""
+    try:
+        number = max(1, int(page_number or 1))
+    except ValueError:
+        number = 1
+
+    def build() -> str:
+        response = _render_comments(request, article, number)
+        response.render()
+        return response.content.decode()
+
+    html = fragment(
+        f"html:comments:{article.pk}:{number}",
+        [comments_tag(article.pk), f"article:{article.pk}"],
+        build,
+    )
+    return private_response(HttpResponse(html))
+
+
+@require_http_methods(["GET", "POST"])
+def comments(request, pk):
+    """The comments block (htmx, loaded into the cached article page) or, without JavaScript,
+    the full comments page; POST adds a comment or a reply."""
+    article = selectors.article_for_comments(pk)
+    page_number = request.GET.get("page") or request.POST.get("page")
+    if request.method == "GET":
+        if is_htmx(request) and not request.user.is_authenticated:
+            return _anonymous_comments_block(request, article, page_number)
+        return _render_comments(request, article, page_number)
+    if not request.user.is_authenticated:
+        return login_required_response(request, _comments_url(article.pk))
+    if not ratelimit.allow(request, "comment"):
+        return ratelimit.too_many(request)
+    parent = None
+    if request.POST.get("parent"):
+        parent = get_object_or_404(Comment, pk=request.POST["parent"], article_id=article.pk)
+    try:
+        comment = services.comment_create(
+            user=request.user, article=article, body=request.POST.get("body", ""), parent=parent
+        )
+    except ValidationError as exc:
+        return _render_comments(
+            request,
+            article,
+            page_number,
+            status=400,
+            error=exc.messages[0],
+            error_text=request.POST.get("body", ""),
+            # A deleted parent has no reply form left: show the message at the main form.
+            error_parent_id=parent.pk if parent and not parent.is_deleted else None,
+        )
+    article.refresh_from_db(fields=["comment_count"])
+    if is_htmx(request):
+        # A new top-level comment is the newest: show page 1; a reply stays on its page.
+        return _render_comments(
+            request, article, page_number if parent else 1, oob_count=True, posted_id=comment.pk
+        )
+    messages.success(request, _("跟贴已发布。"))
+    query = f"?page={page_number}" if parent and page_number else ""
+    return redirect(f"{_comments_url(article.pk)}{query}#comment-{comment.pk}")
+
+
+@require_POST
+def comment_vote(request, pk):
+    comment = get_object_or_404(Comment.objects.select_related("user"), pk=pk)
+    if not request.user.is_authenticated:
+        return login_required_response(request, _comments_url(comment.article_id))
+    if not ratelimit.allow(request, "vote"):
+        return ratelimit.too_many(request)
+    try:
+        services.comment_vote(user=request.user, comment=comment)
+    except PermissionDenied as exc:
+        return _forbidden(request, str(exc))
+    if is_htmx(request):
+        comment.refresh_from_db(fields=["vote_count"])
+        return private_response(
+            TemplateResponse(
+                request,
+                "engagement/comment_vote.html",
+                {"comment": comment, "voted": {comment.pk}, "user": request.user},
+            )
+        )
+    return redirect(safe_next(request, f"{_comments_url(comment.article_id)}#comment-{comment.pk}"))
+
+
+@require_POST
+def comment_delete(request, pk):
+    comment = get_object_or_404(Comment, pk=pk)
+    if not request.user.is_authenticated:
+        return login_required_response(request, _comments_url(comment.article_id))
+    try:
+        services.comment_delete(user=request.user, comment=comment)
+    except PermissionDenied as exc:
+        return _forbidden(request, str(exc))
+    article = selectors.article_for_comments(comment.article_id)
+    if is_htmx(request):
+        return _render_comments(request, article, request.POST.get("page"), oob_count=True)
+    messages.success(request, _("跟贴已删除。"))
+    return redirect(safe_next(request, _comments_url(article.pk)))
+
+
+# --- 点赞, 分享, 阅读 ---------------------------------------------------------------------------
+
+SHARE_DEDUP_SECONDS = 30 * 60
+
+
+def _actions_context(request, article_id: int) -> dict:
+    counts = selectors.article_counts(article_id)
+    counts["view_count"] += counters.reads_pending([article_id]).get(article_id, 0)
+    return {
+        "counts": counts,
+        "article_id": article_id,
+        "liked": selectors.has_liked(user=request.user, article_id=article_id),
+        "shares": selectors.share_breakdown(article_id),
+    }
+
+
+@require_safe
+def article_actions(request, pk):
+    """点赞 button and live counts under the cached article body (loaded by htmx)."""
+    return _actions_response(request, pk)
+
+
+def _actions_response(request, pk):
+    return private_response(
+        TemplateResponse(request, "engagement/article_actions.html", _actions_context(request, pk))
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def like(request, pk):
+    """GET: the no-JavaScript like page. POST: like (action=like) or take it back."""
+    article = selectors.article_for_comments(pk)
+    if not request.user.is_authenticated:
+        return login_required_response(request, reverse("engagement:like", args=[pk]))
+    if request.method == "POST":
+        if not ratelimit.allow(request, "like"):
+            return ratelimit.too_many(request)
+        services.like_set(
+            user=request.user, article=article, liked=request.POST.get("action") != "unlike"
+        )
+        if is_htmx(request):
+            return _actions_response(request, pk)
+        # Without JavaScript: the like page shows the new state (the article page is cached
+        # and cannot).
+        return redirect(reverse("engagement:like", args=[pk]))
+    context = _actions_context(request, pk)
+    context["article"] = article
+    return private_response(TemplateResponse(request, "engagement/like_page.html", context))
+
+
+@require_POST
+def share(request, pk):
+    """Beacon from the 分享至 menu: counted once per visitor, article and channel per 30 min."""
+    channel = request.POST.get("channel", "")
+    if channel not in ShareCount.Channel.values:
+        return HttpResponseBadRequest("unknown channel")
+    article = selectors.article_for_comments(pk)
+    if is_bot(request):
+        return private_response(HttpResponse(status=204))
+    if not ratelimit.allow(request, "share"):
+        return ratelimit.too_many(request)
+    key = f"oh:share:{pk}:{channel}:{visitor_key(request)}"
+    if cache.add(key, 1, timeout=SHARE_DEDUP_SECONDS):
+        services.share_record(article=article, channel=channel)
+    return private_response(HttpResponse(status=204))
+
+
+@require_POST
+def read(request, pk):
+    """Read beacon, sent by site.js once the page has loaded. Never writes to the database:
+    the read goes to the buffer (counters.py)."""
+    if is_bot(request):
+        return private_response(HttpResponse(status=204))
+    if not selectors.article_is_public(pk):
+        return private_response(HttpResponse(status=404))
+    counters.read_record(article_id=pk, visitor=visitor_key(request))
+    return private_response(HttpResponse(status=204))
+
+
+@login_required
+@require_safe
+def notifications(request):
+    """通知: newest first; the unread ones on the page shown are marked read by viewing it."""
+    page = selectors.notifications_page(user=request.user, page_number=request.GET.get("page"))
+    items = list(page.object_list)
+    unread_ids = [n.pk for n in items if n.read_at is None]
+    services.notifications_mark_read(user=request.user, ids=unread_ids)
+    return private_response(
+        TemplateResponse(
+            request,
+            "engagement/notifications.html",
+            {"page": page, "items": items, "unread_ids": set(unread_ids)},
+        )
+    )
