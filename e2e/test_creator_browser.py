@@ -36,9 +36,10 @@ def photo(path) -> str:
 
 def sign_in(page, base: str, username: str) -> None:
     page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    # allauth's sign-in form: the account field is named "login".
+    page.fill("input[name=login]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").last.click()
     page.wait_for_url(re.compile(r".*/$"))
 
 
