@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, PositiveIntegerField, Value, When
 from django.utils import timezone
 
 from openhao.articles.models import Article
@@ -58,3 +58,42 @@ def stats_record_follow(*, creator: Creator, amount: int = 1, day: date | None =
         CreatorDailyStats.objects.filter(creator=creator, day=day).update(
             new_followers=F("new_followers") + amount
         )
+
+
+def stats_record_reads(increments: dict[int, int], day: date | None = None) -> None:
+    """Add a flush of buffered reads (article id → reads) to the day's rows: one UPDATE for the
+    rows that exist, one INSERT for the rest, so a flush costs the same whatever its size."""
+    if not increments:
+        return
+    day = day or _today()
+    ids = sorted(increments)
+    existing = set(
+        ArticleDailyStats.objects.filter(day=day, article_id__in=ids).values_list(
+            "article_id", flat=True
+        )
+    )
+    with transaction.atomic():
+        if existing:
+            ArticleDailyStats.objects.filter(day=day, article_id__in=existing).update(
+                reads=F("reads")
+                + Case(
+                    *[When(article_id=pk, then=Value(increments[pk])) for pk in existing],
+                    default=Value(0),
+                    output_field=PositiveIntegerField(),
+                )
+            )
+        missing = [pk for pk in ids if pk not in existing]
+        creators = dict(
+            Article.objects.filter(pk__in=missing).values_list("pk", "creator_id").iterator()
+        )
+        rows = [
+            ArticleDailyStats(article_id=pk, creator_id=creators[pk], day=day, reads=increments[pk])
+            for pk in missing
+            if pk in creators
+        ]
+        try:
+            with transaction.atomic():
+                ArticleDailyStats.objects.bulk_create(rows)
+        except IntegrityError:  # a like or comment created one of today's rows meanwhile
+            for row in rows:
+                stats_record(article=row.article, metric="reads", amount=row.reads, day=day)

@@ -30,6 +30,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, F, PositiveIntegerField, Value, When
 
+from openhao.analytics.services import stats_record_reads
 from openhao.articles.models import Article
 
 FLUSH_BATCH = 500
@@ -187,6 +188,7 @@ def apply_increments(increments: dict[int, int], *, batch: int = FLUSH_BATCH) ->
                     output_field=PositiveIntegerField(),
                 )
             )
+        stats_record_reads(increments)
     return sum(n for _, n in items)
 
 

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openhao.analytics.services import stats_record, stats_record_follow
 from openhao.articles.models import Article
 from openhao.common.cache import bump_tags
 from openhao.creators.models import Creator
@@ -54,6 +55,7 @@ def follow_create(*, user, creator: Creator) -> bool:
     except IntegrityError:
         return False
     Creator.objects.filter(pk=creator.pk).update(follower_count=F("follower_count") + 1)
+    stats_record_follow(creator=creator)
     _bump_on_commit(f"creator:{creator.pk}")
     return True
 
@@ -101,6 +103,7 @@ def comment_create(*, user, article: Article, body: str, parent: Comment | None 
         body_html=render_comment(text),
     )
     Article.objects.filter(pk=article.pk).update(comment_count=F("comment_count") + 1)
+    stats_record(article=article, metric="comments")
     _bump_on_commit(f"article:{article.pk}")
     if parent is not None and parent.user_id != user.pk:
         _enqueue_on_commit("notify_reply_task", comment.pk)
@@ -155,6 +158,7 @@ def like_set(*, user, article: Article, liked: bool) -> bool:
         except IntegrityError:
             return False
         Article.objects.filter(pk=article.pk).update(like_count=F("like_count") + 1)
+        stats_record(article=article, metric="likes")
     else:
         deleted, _ = ArticleLike.objects.filter(user=user, article=article).delete()
         if not deleted:
@@ -180,6 +184,7 @@ def share_record(*, article: Article, channel: str) -> None:
         except IntegrityError:  # created by a concurrent request in between
             ShareCount.objects.filter(article=article, channel=channel).update(count=F("count") + 1)
     Article.objects.filter(pk=article.pk).update(share_count=F("share_count") + 1)
+    stats_record(article=article, metric="shares")
 
 
 NOTIFY_BATCH = 1000
