@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openhao.engagement.services import notification_for_application
+
 from .models import Badge, Creator, CreatorApplication, ReviewRecord
 
 logger = logging.getLogger(__name__)
@@ -166,9 +168,10 @@ def application_reject(
 
 
 def applicant_notify(*, application: CreatorApplication) -> None:
-    """Tell the applicant about a decision. Today an e-mail (the status page shows it too); the
-    notifications work extends this one function with in-site messages."""
+    """Tell the applicant about a decision: a 通知 in the site (unread badge) and an e-mail when
+    the account has an address; the status page shows it too."""
     user = application.user
+    notification_for_application(application=application)
     if not user.email:
         return
     status_url = settings.OPENHAO_BASE_URL + reverse("creators:apply_status")

@@ -149,6 +149,7 @@ class Notification(models.Model):
         ARTICLE = "article", _("关注的号发布了新文章")
         REPLY = "reply", _("回复了你的跟贴")
         VOTE = "vote", _("你的跟贴被顶")
+        APPLICATION = "apply", _("入驻申请有了结果")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -162,6 +163,13 @@ class Notification(models.Model):
     )
     comment = models.ForeignKey(
         Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    application = models.ForeignKey(
+        "creators.CreatorApplication",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     count = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)

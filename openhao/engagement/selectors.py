@@ -184,7 +184,7 @@ def notifications_page(*, user, page_number) -> Page:
     """A page of a user's notifications, newest first (notif_user_idx)."""
     qs = (
         Notification.objects.filter(user=user)
-        .select_related("actor", "article", "comment", "article__creator")
+        .select_related("actor", "article", "comment", "article__creator", "application")
         .only(
             "id",
             "kind",
@@ -203,6 +203,10 @@ def notifications_page(*, user, page_number) -> Page:
             "comment__body",
             "comment__is_deleted",
             "comment__article_id",
+            "application__id",
+            "application__status",
+            "application__display_name",
+            "application__reason",
         )  # fmt: skip
         .order_by("-updated_at", "-id")
     )

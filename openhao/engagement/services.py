@@ -238,6 +238,13 @@ def notification_for_reply(*, comment_id: int) -> bool:
     return True
 
 
+def notification_for_application(*, application) -> Notification:
+    """The applicant hears about the staff decision on their 申请入驻."""
+    return Notification.objects.create(
+        user_id=application.user_id, kind=Notification.Kind.APPLICATION, application=application
+    )
+
+
 @transaction.atomic
 def notification_for_vote(*, comment_id: int) -> bool:
     """Batched: add one to the comment's unread vote notification, or start one."""

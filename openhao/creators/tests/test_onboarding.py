@@ -232,3 +232,27 @@ def test_log_page_lists_decisions(client, reader, staff, channel):
     client.force_login(staff)
     html = client.get(reverse("review:log")).content.decode()
     assert "信息不全" in html and "editor" in html and "江南小城记" in html
+
+
+def test_decisions_reach_the_applicant_as_notifications(
+    client, reader, staff, channel, django_capture_on_commit_callbacks
+):
+    client.force_login(reader)
+    client.post(reverse("creators:apply"), form_data(channel))
+    first = CreatorApplication.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        application_reject(application=first, staff=staff, reason="请补充写作经历。")
+    assert (
+        "badge-unread" in client.get(reverse("personal"), HTTP_HX_REQUEST="true").content.decode()
+    )
+    page = client.get(reverse("engagement:notifications")).content.decode()
+    assert "你的入驻申请未通过，原因：请补充写作经历。" in page
+    assert reverse("creators:apply_status") in page
+
+    client.post(reverse("creators:apply"), form_data(channel))
+    second = CreatorApplication.objects.exclude(pk=first.pk).get()
+    with django_capture_on_commit_callbacks(execute=True):
+        application_approve(application=second, staff=staff)
+    page = client.get(reverse("engagement:notifications")).content.decode()
+    assert "你的入驻申请已通过，号“江南小城记”已开通。" in page
+    assert reverse("studio:home") in page
