@@ -91,6 +91,7 @@ def article_publish(*, article: Article, at: datetime | None = None) -> Article:
     article.published_at = at or timezone.now()
     article.save(update_fields=["status", "published_at", "updated_at"])
     Creator.objects.filter(pk=article.creator_id).update(article_count=F("article_count") + 1)
+    _article_discovery_changed(article)
     return article
 
 
@@ -107,7 +108,15 @@ def article_remove(*, article: Article) -> Article:
         Creator.objects.filter(pk=article.creator_id, article_count__gt=0).update(
             article_count=F("article_count") - 1
         )
+    _article_discovery_changed(article)
     return article
+
+
+def _article_discovery_changed(article: Article) -> None:
+    """Keep ranking (hot score, related lists) and search in step with a status change."""
+    from openhao.ranking.services import article_content_changed
+
+    article_content_changed(article_id=article.pk)
 
 
 def creator_recount_articles(*, creator: Creator) -> int:

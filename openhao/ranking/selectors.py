@@ -1,34 +1,89 @@
 """Ranking reads: 热点推荐, 相关推荐 and 要闻.
 
-These are the foundation's simple rules. Views and templates only call these functions, so the
-discovery work can replace the rules (scores, keywords, Redis sorted sets) without touching them.
-"""
+Views and templates only call these functions. Hot lists come from the Redis sorted sets when
+REDIS_URL is set and from the indexed score rows otherwise (see docs/ranking.md)."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
 from openhao.articles.models import Article, Channel
-from openhao.articles.selectors import list_queryset, union_lists
+from openhao.articles.selectors import list_queryset
 from openhao.common.cache import LISTS_TAG, fragment
+
+from . import redis_store
+from .models import ArticleScore
+
+# Author diversity: at most this many items by one creator in a ranked list.
+PER_CREATOR = 2
+# How many ranked candidates are read to fill a list after the window and diversity filters.
+CANDIDATES = 200
+
+
+def _diverse(
+    entries: Iterable[tuple[int, int]], limit: int, per_creator: int = PER_CREATOR
+) -> list[int]:
+    """Article ids from (article id, creator id) pairs in rank order, at most ``per_creator``
+    per creator."""
+    seen: Counter[int] = Counter()
+    ids = []
+    for article_id, creator_id in entries:
+        if seen[creator_id] >= per_creator:
+            continue
+        seen[creator_id] += 1
+        ids.append(article_id)
+        if len(ids) >= limit:
+            break
+    return ids
+
+
+def _load(ids: list[int]) -> list[Article]:
+    if not ids:
+        return []
+    by_id = {a.pk: a for a in list_queryset().filter(pk__in=ids)}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _ranked_entries(channel_id: int | None, since) -> list[tuple[int, int]]:
+    """(article id, creator id) by descending hot score, published since ``since``."""
+    if redis_store.enabled():
+        key = redis_store.channel_key(channel_id) if channel_id else redis_store.site_key()
+        members = redis_store.top(key, CANDIDATES)
+        if members is None:
+            from .services import hot_set_rebuild
+
+            hot_set_rebuild(channel_id=channel_id)
+            members = redis_store.top(key, CANDIDATES) or []
+        cutoff = since.timestamp() if since else None
+        return [(a, c) for a, c, ts in members if cutoff is None or ts >= cutoff]
+    rows = ArticleScore.objects.all()
+    if channel_id:
+        rows = rows.filter(channel_id=channel_id)  # ranking_channel_hot_idx
+    if since:
+        rows = rows.filter(published_at__gte=since)
+    # ranking_hot_idx / ranking_channel_hot_idx: read in score order, stop after CANDIDATES.
+    return list(rows.order_by("-hot").values_list("article_id", "creator_id")[:CANDIDATES])
+
+
+def hot_ids(*, limit: int, channel_id: int | None = None) -> list[int]:
+    """Ids of the hottest articles of the rolling window, author-diverse."""
+    since = timezone.now() - timedelta(hours=settings.OPENHAO_HOT_WINDOW_HOURS)
+    return _diverse(_ranked_entries(channel_id, since), limit)
 
 
 def _hot(limit: int) -> list[Article]:
-    since = timezone.now() - timedelta(hours=settings.OPENHAO_HOT_WINDOW_HOURS)
-    # article_pub_idx bounds the scan to the window; the sort is over that window only.
-    return list(
-        list_queryset()
-        .filter(published_at__gte=since)
-        .order_by("-view_count", "-published_at")[:limit]
-    )
+    return _load(hot_ids(limit=limit))
 
 
 def hot_articles(*, limit: int = 10, exclude_id: int | None = None) -> list[Article]:
-    """Most read in the rolling window (default 72 h). One extra item is cached so the article
-    being read can be left out without a second query."""
+    """热点推荐: highest hot score over the rolling window (default 72 h), at most two per
+    creator. One extra item is cached so the article being read can be left out without a
+    second query."""
     items = fragment(f"hot:{limit}", [LISTS_TAG], lambda: _hot(limit + 1), timeout=120)
     return [a for a in items if a.pk != exclude_id][:limit]
 
@@ -47,15 +102,27 @@ def _top_stories(channel_id: int | None, limit: int) -> list[Article]:
     base = list_queryset()
     if channel_id is not None:
         base = base.filter(channel_id=channel_id)
-    pinned = base.filter(is_pinned=True).order_by("-published_at")[:limit]
-    newest = base.filter(is_pinned=False).order_by("-published_at")[:limit]
-    items = union_lists([pinned, newest])
-    items.sort(key=lambda a: (not a.is_pinned, -a.published_at.timestamp()))
-    return items[:limit]
+    # article_pinned_idx
+    pinned = list(base.filter(is_pinned=True).order_by("-published_at")[:limit])
+    # Staff chose the pinned items, so the creator cap does not apply to them; the rest of the
+    # list counts them towards each creator's share.
+    remaining = limit - len(pinned)
+    pinned_ids = {a.pk for a in pinned}
+    entries = [(a, c) for a, c in _ranked_entries(channel_id, since=None) if a not in pinned_ids]
+    creators = Counter(a.creator_id for a in pinned)
+    ids = []
+    for article_id, creator_id in entries:
+        if len(ids) >= remaining:
+            break
+        if creators[creator_id] >= PER_CREATOR:
+            continue
+        creators[creator_id] += 1
+        ids.append(article_id)
+    return pinned + _load(ids)
 
 
 def top_stories(*, channel: Channel | None = None, limit: int = 8) -> list[Article]:
-    """要闻: staff-pinned items first, then the newest (article_pinned_idx, article_pub_idx)."""
+    """要闻: staff-pinned items first (newest first), then the highest hot score, author-diverse."""
     channel_id = channel.pk if channel else None
     return fragment(
         f"top:{channel_id}:{limit}", [LISTS_TAG], lambda: _top_stories(channel_id, limit)
