@@ -4,3 +4,8 @@
 # Knobs are environment variables (BENCH_DURATION=30s make bench-pages, ...).
 bench-pages: $(STAMP)
 	$(PY) bench/pages.py
+
+# Quality of 相关推荐 and search on labelled headlines (precision@10); DATA=file.tsv for others.
+DATA ?=
+eval-related: $(STAMP)
+	$(PY) bench/eval_related.py $(DATA)

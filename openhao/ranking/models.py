@@ -28,3 +28,68 @@ class ArticleScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id}: {self.hot:.3f}"
+
+
+class ArticleTerms(models.Model):
+    """The keyword vector of one public article (related.py): term → weight, L2-normalised
+    TF-IDF over the site's own IDF table, plus the denormalised fields the related scorer needs,
+    so re-ranking a candidate pool is one primary-key query."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="terms"
+    )
+    # Raw term frequencies, kept so that an IDF refresh can re-weight without re-segmenting.
+    counts = models.JSONField(default=dict)
+    vector = models.JSONField(default=dict)
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="+")
+    published_at = models.DateTimeField()
+    topic_ids = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"terms of {self.article_id}"
+
+
+class TermPosting(models.Model):
+    """Inverted index of each article's strongest terms (candidate generation for related)."""
+
+    term = models.CharField(max_length=24)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    weight = models.FloatField()
+
+    class Meta:
+        indexes = [
+            # related._candidates: one term's newest postings (a range scan, LIMIT per term).
+            models.Index(fields=["term", "-article"], name="ranking_posting_term_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.article_id}"
+
+
+class TermStat(models.Model):
+    """Document frequency of a term over the public articles (the site's IDF table), refreshed
+    by the ``idf_refresh`` task. The row with the empty term holds the number of documents."""
+
+    term = models.CharField(max_length=24, primary_key=True)
+    df = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.term}: {self.df}"
+
+
+class RelatedArticle(models.Model):
+    """相关推荐 of one article, computed on publish/edit and read with one query."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_rows")
+    related = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_to")
+    rank = models.PositiveSmallIntegerField()
+    score = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "rank"], name="ranking_related_rank_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} #{self.rank}: {self.related_id}"

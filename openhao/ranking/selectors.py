@@ -89,7 +89,19 @@ def hot_articles(*, limit: int = 10, exclude_id: int | None = None) -> list[Arti
 
 
 def related_articles(article: Article, *, limit: int = 6) -> list[Article]:
-    """Newest in the same channel (article_channel_pub_idx), the article itself excluded."""
+    """相关推荐: the stored list computed on publish/edit (services.related_refresh), in one
+    query (the rows' (article, rank) unique index); articles removed since drop out because the
+    list query keeps published articles only. Until the list exists (an article loaded in bulk
+    and not yet indexed), the newest of the same channel stand in."""
+    stored = list(
+        list_queryset()
+        .filter(related_to__article_id=article.pk)
+        .exclude(pk=article.pk)
+        .order_by("related_to__rank")[:limit]
+    )
+    if stored:
+        return stored
+    # article_channel_pub_idx
     return list(
         list_queryset()
         .filter(channel_id=article.channel_id)

@@ -8,13 +8,17 @@ never shows) and the next refresh or ``scores_rebuild`` corrects the score."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
 
 from openhao.articles.models import Article
 
-from . import redis_store
+from . import redis_store, related
 from .hot import SIGNALS, hot_score
-from .models import ArticleScore
+from .models import ArticleScore, ArticleTerms, RelatedArticle, TermPosting, TermStat
 
 COUNTER_FIELDS = tuple(SIGNALS)
 
@@ -70,8 +74,165 @@ def article_score_refresh(*, article_id: int) -> ArticleScore | None:
 
 def article_content_changed(*, article_id: int) -> None:
     """Call after an article is published, edited or removed: its score row and hot-set entry
-    follow now."""
+    follow now; keywords, related articles and the search entry follow in a task."""
     article_score_refresh(article_id=article_id)
+    from .tasks import article_discovery_update
+
+    backend = article_discovery_update.get_backend()
+    if (
+        type(backend).__name__ != "ImmediateBackend"
+        and transaction.get_connection().in_atomic_block
+    ):
+        # A worker must not read the article before this transaction commits.
+        transaction.on_commit(lambda: article_discovery_update.enqueue(article_id))
+    else:
+        article_discovery_update.enqueue(article_id)
+
+
+# --- keywords and 相关推荐 ---------------------------------------------------------------------
+
+
+def _corpus() -> int:
+    row = TermStat.objects.filter(term="").first()
+    return row.df if row else 0
+
+
+def _dfs(terms) -> dict[str, int]:
+    return dict(TermStat.objects.filter(term__in=list(terms)).values_list("term", "df"))
+
+
+def _count_document(counts: dict, delta: int) -> None:
+    terms = ["", *counts]
+    TermStat.objects.filter(term__in=terms).update(df=Greatest(F("df") + delta, 0))
+    if delta > 0:
+        TermStat.objects.bulk_create(
+            [TermStat(term=t, df=delta) for t in terms], ignore_conflicts=True
+        )
+
+
+def _postings(article_id: int, vector: dict[str, float]) -> list[TermPosting]:
+    return [
+        TermPosting(term=t, article_id=article_id, weight=w)
+        for t, w in related.strongest(vector, related.POSTED_TERMS)
+    ]
+
+
+@transaction.atomic
+def article_terms_index(*, article_id: int) -> ArticleTerms | None:
+    """Store the article's keyword vector and postings; unpublished articles lose theirs (and
+    their own related list). Returns the row, or None when not public."""
+    article = (
+        Article.objects.filter(pk=article_id)
+        .only("id", "title", "summary", "status", "published_at", "channel_id", "creator_id")
+        .first()
+    )
+    TermPosting.objects.filter(article_id=article_id).delete()
+    previous = ArticleTerms.objects.filter(article_id=article_id).only("counts").first()
+    if article is None or not article.is_public:
+        if previous:
+            _count_document(previous.counts, -1)
+            previous.delete()
+        RelatedArticle.objects.filter(article_id=article_id).delete()
+        return None
+    counts = related.features(article.title, article.summary)
+    # Keep the IDF table roughly current between refreshes: the document counts itself in.
+    if previous:
+        _count_document(previous.counts, -1)
+    _count_document(counts, +1)
+    vector = related.vectorize(counts, _dfs(counts), _corpus())
+    row, _ = ArticleTerms.objects.update_or_create(
+        article_id=article.pk,
+        defaults={
+            "counts": dict(counts),
+            "vector": vector,
+            "channel_id": article.channel_id,
+            "creator_id": article.creator_id,
+            "published_at": article.published_at,
+            "topic_ids": sorted(article.topics.values_list("id", flat=True)),
+        },
+    )
+    TermPosting.objects.bulk_create(_postings(article.pk, vector))
+    return row
+
+
+def related_compute(*, article_id: int) -> list[tuple[int, float]]:
+    """相关推荐 for an indexed article: (article id, score), best first (see related.py)."""
+    terms = ArticleTerms.objects.filter(article_id=article_id).first()
+    if terms is None:
+        return []
+    documents = _corpus()
+    dfs = _dfs(terms.vector)
+    scores = related.candidate_scores(terms.vector, dfs, documents, exclude_id=article_id)
+    best = sorted(scores, key=lambda a: -scores[a])[: related.POOL]
+    # Only public articles have a terms row, so unpublished ones drop out here.
+    pool = list(
+        ArticleTerms.objects.filter(article_id__in=best).only(
+            "article_id", "vector", "channel_id", "creator_id", "published_at", "topic_ids"
+        )
+    )
+    return related.rank(
+        query=terms.vector,
+        pool=pool,
+        channel_id=terms.channel_id,
+        topic_ids=set(terms.topic_ids),
+    )
+
+
+@transaction.atomic
+def related_refresh(*, article_id: int) -> list[int]:
+    """Recompute and store the article's 相关推荐; returns the ids in order."""
+    ranked = related_compute(article_id=article_id)
+    RelatedArticle.objects.filter(article_id=article_id).delete()
+    RelatedArticle.objects.bulk_create(
+        RelatedArticle(article_id=article_id, related_id=rid, rank=i, score=score)
+        for i, (rid, score) in enumerate(ranked)
+    )
+    return [rid for rid, _score in ranked]
+
+
+def article_discovery_update(*, article_id: int) -> None:
+    """The task body: keywords, then related articles, then the search entry."""
+    if article_terms_index(article_id=article_id) is not None:
+        related_refresh(article_id=article_id)
+
+
+def idf_refresh(*, batch_size: int = 2000) -> int:
+    """Recount document frequencies over every public article's terms, then re-weight every
+    stored vector and rewrite the postings. Returns the number of documents."""
+    df: Counter[str] = Counter()
+    documents = 0
+    for counts in ArticleTerms.objects.values_list("counts", flat=True).iterator(
+        chunk_size=batch_size
+    ):
+        df.update(counts.keys())
+        documents += 1
+    with transaction.atomic():
+        TermStat.objects.all().delete()
+        TermStat.objects.bulk_create(
+            [TermStat(term="", df=documents)] + [TermStat(term=t, df=n) for t, n in df.items()],
+            batch_size=batch_size,
+        )
+        TermPosting.objects.all().delete()
+        batch: list[ArticleTerms] = []
+        for row in ArticleTerms.objects.only("article_id", "counts").iterator(
+            chunk_size=batch_size
+        ):
+            row.vector = related.vectorize(row.counts, df, documents)
+            batch.append(row)
+            if len(batch) >= batch_size:
+                _store_vectors(batch)
+                batch = []
+        _store_vectors(batch)
+    return documents
+
+
+def _store_vectors(rows: list[ArticleTerms]) -> None:
+    if not rows:
+        return
+    ArticleTerms.objects.bulk_update(rows, ["vector"])
+    TermPosting.objects.bulk_create(
+        [p for row in rows for p in _postings(row.article_id, row.vector)], batch_size=5000
+    )
 
 
 def article_engagement_changed(*, article_id: int) -> None:
@@ -138,3 +299,37 @@ def hot_set_rebuild(*, channel_id: int | None = None) -> None:
             for a, c, p, h in rows.order_by("-hot").values_list(*cols)[: redis_store.KEEP]
         ],
     )
+
+
+def terms_rebuild(*, related_for: int | None = None, batch_size: int = 2000) -> int:
+    """Bulk path for loads that bypass the services (demo loader, importers, evaluation):
+    segment every public article, recount the IDF table, then compute 相关推荐 for every article
+    (or for the newest ``related_for``). Returns the number of indexed articles."""
+    public = Article.objects.filter(status=Article.Status.PUBLISHED, published_at__isnull=False)
+    topics: dict[int, list[int]] = {}
+    for article_id, topic_id in Article.topics.through.objects.filter(
+        article__in=public
+    ).values_list("article_id", "topic_id"):
+        topics.setdefault(article_id, []).append(topic_id)
+    fields = ("id", "title", "summary", "published_at", "channel_id", "creator_id")
+    with transaction.atomic():
+        ArticleTerms.objects.all().delete()
+        rows = []
+        for a in public.only(*fields).iterator(chunk_size=batch_size):
+            rows.append(
+                ArticleTerms(
+                    article_id=a.pk,
+                    counts=dict(related.features(a.title, a.summary)),
+                    vector={},
+                    channel_id=a.channel_id,
+                    creator_id=a.creator_id,
+                    published_at=a.published_at,
+                    topic_ids=sorted(topics.get(a.pk, [])),
+                )
+            )
+        ArticleTerms.objects.bulk_create(rows, batch_size=batch_size)
+    documents = idf_refresh(batch_size=batch_size)
+    ids = public.order_by("-published_at").values_list("id", flat=True)
+    for article_id in list(ids[:related_for] if related_for is not None else ids):
+        related_refresh(article_id=article_id)
+    return documents
