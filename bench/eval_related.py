@@ -108,6 +108,7 @@ def main() -> None:
     from openhao.ranking.models import ArticleTerms, RelatedArticle
     from openhao.ranking.related import strongest
     from openhao.ranking.services import related_refresh, terms_rebuild
+    from openhao.search.selectors import search_ids
 
     path = Path(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1] else None
     if path is None:
@@ -120,7 +121,7 @@ def main() -> None:
     print(f"loaded {len(category)} articles in {time.monotonic() - started:.1f}s")
     started = time.monotonic()
     terms_rebuild(related_for=0)
-    print(f"keywords and IDF in {time.monotonic() - started:.1f}s")
+    print(f"keywords, IDF and search index in {time.monotonic() - started:.1f}s")
     rng = random.Random(SEED)
     sample = rng.sample(sorted(category), min(SAMPLE, len(category)))
 
@@ -135,32 +136,21 @@ def main() -> None:
     related_p = hits / (10 * len(sample))
     print(f"related: {len(sample)} articles, {1000 * elapsed / len(sample):.1f} ms each")
 
-    search_p = None
-    try:
-        from openhao.search.selectors import search_ids
-        from openhao.search.services import search_index_rebuild
-    except ImportError:
-        search_ids = None
-    if search_ids is not None:
-        started = time.monotonic()
-        search_index_rebuild()
-        print(f"search index in {time.monotonic() - started:.1f}s")
-        vectors = dict(
-            ArticleTerms.objects.filter(article_id__in=sample).values_list("article_id", "vector")
-        )
-        hits = 0
-        started = time.monotonic()
-        for article_id in sample:
-            words = [t[1:] for t, _w in strongest(vectors[article_id], 50) if t[0] == "w"]
-            query = " ".join(words[:KEYWORDS])
-            found = [i for i in search_ids(query, limit=11) if i != article_id][:10]
-            hits += sum(category[i] == category[article_id] for i in found)
-        elapsed = time.monotonic() - started
-        search_p = hits / (10 * len(sample))
-        print(f"search: {len(sample)} queries, {1000 * elapsed / len(sample):.1f} ms each")
+    vectors = dict(
+        ArticleTerms.objects.filter(article_id__in=sample).values_list("article_id", "vector")
+    )
+    hits = 0
+    started = time.monotonic()
+    for article_id in sample:
+        words = [t[1:] for t, _w in strongest(vectors[article_id], 50) if t[0] == "w"]
+        query = " ".join(words[:KEYWORDS])
+        found = [i for i in search_ids(query, limit=11) if i != article_id][:10]
+        hits += sum(category[i] == category[article_id] for i in found)
+    elapsed = time.monotonic() - started
+    search_p = hits / (10 * len(sample))
+    print(f"search: {len(sample)} queries, {1000 * elapsed / len(sample):.1f} ms each")
     print(f"related precision@10: {related_p:.3f}")
-    if search_p is not None:
-        print(f"search precision@10: {search_p:.3f}")
+    print(f"search precision@10: {search_p:.3f}")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", article_views.home, name="home"),
     path("", include("openhao.articles.urls")),
     path("creator/", include("openhao.creators.urls")),
+    path("search/", include("openhao.search.urls")),
     path("accounts/", include(accounts_patterns)),
     re_path(r"^care/(?P<state>on|off)/$", common_views.care_mode, name="care-mode"),
     path("accessibility/", common_views.accessibility, name="accessibility"),

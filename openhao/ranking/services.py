@@ -194,6 +194,9 @@ def article_discovery_update(*, article_id: int) -> None:
     """The task body: keywords, then related articles, then the search entry."""
     if article_terms_index(article_id=article_id) is not None:
         related_refresh(article_id=article_id)
+    from openhao.search.services import search_index_article
+
+    search_index_article(article_id=article_id)
 
 
 def idf_refresh(*, batch_size: int = 2000) -> int:
@@ -332,4 +335,7 @@ def terms_rebuild(*, related_for: int | None = None, batch_size: int = 2000) -> 
     ids = public.order_by("-published_at").values_list("id", flat=True)
     for article_id in list(ids[:related_for] if related_for is not None else ids):
         related_refresh(article_id=article_id)
+    from openhao.search.services import search_index_rebuild
+
+    search_index_rebuild(batch_size=batch_size)
     return documents

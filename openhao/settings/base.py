@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "openhao.creators",
     "openhao.articles",
     "openhao.ranking",
+    "openhao.search",
 ]
 
 MIDDLEWARE = [
