@@ -9,3 +9,8 @@ bench-pages: $(STAMP)
 DATA ?=
 eval-related: $(STAMP)
 	$(PY) bench/eval_related.py $(DATA)
+
+# Related, hot list and search latency: 1,000,000 articles on PostgreSQL + Redis and 100,000 on
+# SQLite (BENCH_DISCOVERY_PG_ARTICLES, BENCH_DISCOVERY_SQLITE_ARTICLES; see bench/discovery.py).
+bench-discovery: $(STAMP)
+	$(PY) bench/discovery.py
