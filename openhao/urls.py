@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("openhao.articles.urls")),
     path("creator/", include("openhao.creators.urls")),
     path("search/", include("openhao.search.urls")),
+    path("feed/", include("openhao.ranking.urls")),
     path("accounts/", include(accounts_patterns)),
     re_path(r"^care/(?P<state>on|off)/$", common_views.care_mode, name="care-mode"),
     path("accessibility/", common_views.accessibility, name="accessibility"),

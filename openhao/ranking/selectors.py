@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from openhao.articles.models import Article, Channel
@@ -139,3 +141,58 @@ def top_stories(*, channel: Channel | None = None, limit: int = 8) -> list[Artic
     return fragment(
         f"top:{channel_id}:{limit}", [LISTS_TAG], lambda: _top_stories(channel_id, limit)
     )
+
+
+# --- 推荐 feed ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    articles: list[Article]
+    next_cursor: str | None
+
+
+def _parse_cursor(cursor: str | None) -> tuple[float, int] | None:
+    """``<score>_<id>`` of the last item examined; anything malformed starts from the top."""
+    if not cursor:
+        return None
+    score, _sep, pk = cursor.partition("_")
+    try:
+        value, article_id = float(score), int(pk)
+    except ValueError:
+        return None
+    if value != value or value in (float("inf"), float("-inf")):  # NaN and infinities
+        return None
+    return value, article_id
+
+
+def feed_page(*, cursor: str | None = None, size: int = 20) -> FeedPage:
+    """推荐 feed, anonymous form: every public article by hot score, author-diverse (at most
+    ``PER_CREATOR`` per page), read by keyset pagination on (score, id) — no OFFSET, so page 50
+    costs what page 1 costs (ranking_hot_idx). Items a page skips for diversity are not shown
+    later: the feed moves on to other creators. Personal feeds (followed creators, reading
+    history, hidden items) build on this once follows and reads exist."""
+    rows = ArticleScore.objects.all()
+    after = _parse_cursor(cursor)
+    if after:
+        hot, article_id = after
+        rows = rows.filter(Q(hot__lt=hot) | Q(hot=hot, article_id__lt=article_id))
+    candidates = list(
+        rows.order_by("-hot", "-article_id").values_list("article_id", "creator_id", "hot")[
+            : size * 3
+        ]
+    )
+    seen: Counter[int] = Counter()
+    ids: list[int] = []
+    last = None
+    for article_id, creator_id, hot in candidates:
+        last = (hot, article_id)
+        if seen[creator_id] >= PER_CREATOR:
+            continue
+        seen[creator_id] += 1
+        ids.append(article_id)
+        if len(ids) >= size:
+            break
+    more = last is not None and (len(ids) >= size or len(candidates) >= size * 3)
+    next_cursor = f"{last[0]!r}_{last[1]}" if more and last else None
+    return FeedPage(_load(ids), next_cursor)
