@@ -103,7 +103,8 @@ def generate(count: int, seed: int) -> None:
     for i, n in uses.items():
         for term in counts[i]:
             df[term] += n
-    vectors = {i: related.vectorize(c, df, count) for i, c in counts.items()}
+    total_length = sum(related.doc_length(counts[i]) * n for i, n in uses.items())
+    vectors = {i: related.vectorize(c, df, count, total_length / count) for i, c in counts.items()}
     posted = {i: related.strongest(v, related.POSTED_TERMS) for i, v in vectors.items()}
     seg = {i: search_terms(normalize(titles[i][1])) for i in uses}
     counts_json = {i: json.dumps(dict(c), ensure_ascii=False) for i, c in counts.items()}
@@ -173,7 +174,7 @@ def generate(count: int, seed: int) -> None:
         log(f"articles: {done}/{count} ({time.monotonic() - started:.0f} s)")
     with transaction.atomic():
         TermStat.objects.all().delete()
-        _writer(TermStat, ["term", "df"])([("", count), *df.items()])
+        _writer(TermStat, ["term", "df"])([("", count), (" len", round(total_length)), *df.items()])
     if connection.vendor == "postgresql":
         from django.core.management.color import no_style
 

@@ -3,13 +3,13 @@
 1. ``features``: terms of the title (counted twice) and summary — CJK characters, character
    bigrams, jieba words and ASCII words — after normalisation (OpenCC, NFKC, lower case).
    Single characters matter in Chinese headlines: 车, 球, 娃, 军 name a topic on their own.
-2. ``vectorize``: sublinear TF × smoothed IDF from the site's own corpus (``TermStat``), L2
-   normalised; the strongest ``POSTED_TERMS`` terms go into the inverted index.
-3. ``compute``: candidates from the postings of the query's strongest terms (newest postings
-   first, a bounded range scan per term), re-ranked by exact cosine on the stored vectors,
-   with one round of pseudo-relevance feedback (query expansion with the best candidates),
-   plus channel and hashtag overlap and a small freshness boost; at most ``PER_CREATOR`` per
-   creator; the article itself and unpublished articles never appear.
+2. ``vectorize``: BM25 document weights (saturated tf, length-normalised, smoothed IDF from the
+   site's own corpus, ``TermStat``); the strongest ``POSTED_TERMS`` terms go into the inverted
+   index. The query side is IDF × sublinear tf (``query_vector``).
+3. candidates from the postings of the query's strongest terms (newest postings first, a
+   bounded range scan per term), re-ranked exactly on the stored vectors, plus channel and
+   hashtag overlap and a small freshness boost; at most ``PER_CREATOR`` per creator; the
+   article itself and unpublished articles never appear.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ POOL = 200  # candidates re-ranked exactly
 RELATED = 10  # items stored per article
 PER_CREATOR = 2
 
-PRF_DOCS = 10
-PRF_BETA = 0.5
+K1 = 2.0  # BM25 tf saturation
+B = 0.5  # BM25 length normalisation
 CHANNEL_BONUS = 0.03
 TOPIC_BONUS = 0.15
 FRESH_BONUS = 0.05
@@ -71,14 +71,34 @@ def idf(df: int, documents: int) -> float:
     return math.log((1 + documents) / (1 + df)) + 1.0
 
 
-def vectorize(counts: dict[str, float], dfs: dict[str, int], documents: int) -> dict[str, float]:
-    vec = {}
-    for term, tf in counts.items():
-        if tf <= 0:
-            continue
-        vec[term] = (1.0 + math.log(tf) if tf >= 1 else tf) * idf(dfs.get(term, 0), documents)
-    norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
-    return {t: round(x / norm, 5) for t, x in vec.items()}
+def doc_length(counts: dict[str, float]) -> float:
+    return float(sum(counts.values()))
+
+
+def vectorize(
+    counts: dict[str, float],
+    dfs: dict[str, int],
+    documents: int,
+    avg_length: float | None = None,
+) -> dict[str, float]:
+    """BM25 document weights: IDF × saturated tf, normalised by the document's length against
+    the average (a long text does not win by repeating itself)."""
+    length = doc_length(counts)
+    norm = K1 * (1 - B + B * length / (avg_length or length or 1.0))
+    return {
+        t: round(idf(dfs.get(t, 0), documents) * tf * (K1 + 1) / (tf + norm), 4)
+        for t, tf in counts.items()
+        if tf > 0
+    }
+
+
+def query_vector(counts: dict[str, float], dfs: dict[str, int], documents: int):
+    """Query weights: IDF × sublinear tf."""
+    return {
+        t: idf(dfs.get(t, 0), documents) * (1.0 + math.log(tf) if tf >= 1 else tf)
+        for t, tf in counts.items()
+        if tf > 0
+    }
 
 
 def strongest(vec: dict[str, float], n: int) -> list[tuple[str, float]]:
@@ -128,29 +148,20 @@ def freshness(published_at: datetime, now: datetime) -> float:
 def rank(
     *,
     query: dict[str, float],
+    self_score: float,
     pool: list,
     channel_id: int,
     topic_ids: set[int],
     now: datetime | None = None,
 ) -> list[tuple[int, float]]:
-    """(article id, score) best first from a pool of ArticleTerms rows, creator-capped."""
+    """(article id, score) best first from a pool of ArticleTerms rows, creator-capped. The
+    text score is BM25 divided by the article's score against itself, so that it lies around
+    [0, 1] whatever the corpus and the small bonuses keep their meaning."""
     now = now or timezone.now()
-    base = {row.article_id: dot(query, row.vector) for row in pool}
-    # Pseudo-relevance feedback: the best few candidates pull the query towards their topic.
-    best = sorted(pool, key=lambda r: -base[r.article_id])[:PRF_DOCS]
-    if best and PRF_BETA:
-        expanded: dict[str, float] = dict(query)
-        for row in best:
-            for t, x in row.vector.items():
-                expanded[t] = expanded.get(t, 0.0) + PRF_BETA * x / len(best)
-        norm = math.sqrt(sum(x * x for x in expanded.values())) or 1.0
-        expanded = {t: x / norm for t, x in expanded.items()}
-        sims = {row.article_id: dot(expanded, row.vector) for row in pool}
-    else:
-        sims = base
+    scale = self_score if self_score > 0 else 1.0
     scored = []
     for row in pool:
-        score = sims[row.article_id]
+        score = dot(query, row.vector) / scale
         if row.channel_id == channel_id:
             score += CHANNEL_BONUS
         if topic_ids and row.topic_ids:

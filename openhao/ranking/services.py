@@ -92,9 +92,15 @@ def article_content_changed(*, article_id: int) -> None:
 # --- keywords and 相关推荐 ---------------------------------------------------------------------
 
 
-def _corpus() -> int:
-    row = TermStat.objects.filter(term="").first()
-    return row.df if row else 0
+LENGTH_TERM = " len"  # TermStat row holding the total document length (features never hold a space)
+
+
+def _corpus() -> tuple[int, float | None]:
+    """Number of documents and their average length (None before the first IDF refresh)."""
+    rows = dict(TermStat.objects.filter(term__in=["", LENGTH_TERM]).values_list("term", "df"))
+    documents = rows.get("", 0)
+    total = rows.get(LENGTH_TERM)
+    return documents, (total / documents if total and documents else None)
 
 
 def _dfs(terms) -> dict[str, int]:
@@ -139,7 +145,7 @@ def article_terms_index(*, article_id: int) -> ArticleTerms | None:
     if previous:
         _count_document(previous.counts, -1)
     _count_document(counts, +1)
-    vector = related.vectorize(counts, _dfs(counts), _corpus())
+    vector = related.vectorize(counts, _dfs(counts), *_corpus())
     row, _ = ArticleTerms.objects.update_or_create(
         article_id=article.pk,
         defaults={
@@ -160,9 +166,10 @@ def related_compute(*, article_id: int) -> list[tuple[int, float]]:
     terms = ArticleTerms.objects.filter(article_id=article_id).first()
     if terms is None:
         return []
-    documents = _corpus()
-    dfs = _dfs(terms.vector)
-    scores = related.candidate_scores(terms.vector, dfs, documents, exclude_id=article_id)
+    documents, _avg = _corpus()
+    dfs = _dfs(terms.counts)
+    query = related.query_vector(terms.counts, dfs, documents)
+    scores = related.candidate_scores(query, dfs, documents, exclude_id=article_id)
     best = sorted(scores, key=lambda a: -scores[a])[: related.POOL]
     # Only public articles have a terms row, so unpublished ones drop out here.
     pool = list(
@@ -171,7 +178,8 @@ def related_compute(*, article_id: int) -> list[tuple[int, float]]:
         )
     )
     return related.rank(
-        query=terms.vector,
+        query=query,
+        self_score=related.dot(query, terms.vector),
         pool=pool,
         channel_id=terms.channel_id,
         topic_ids=set(terms.topic_ids),
@@ -204,11 +212,14 @@ def idf_refresh(*, batch_size: int = 2000) -> int:
     stored vector and rewrite the postings. Returns the number of documents."""
     df: Counter[str] = Counter()
     documents = 0
+    total_length = 0.0
     for counts in ArticleTerms.objects.values_list("counts", flat=True).iterator(
         chunk_size=batch_size
     ):
         df.update(counts.keys())
         documents += 1
+        total_length += related.doc_length(counts)
+    avg_length = total_length / documents if documents else None
     with transaction.atomic():
         TermStat.objects.all().delete()
         TermStat.objects.bulk_create(
@@ -220,7 +231,7 @@ def idf_refresh(*, batch_size: int = 2000) -> int:
         for row in ArticleTerms.objects.only("article_id", "counts").iterator(
             chunk_size=batch_size
         ):
-            row.vector = related.vectorize(row.counts, df, documents)
+            row.vector = related.vectorize(row.counts, df, documents, avg_length)
             batch.append(row)
             if len(batch) >= batch_size:
                 _store_vectors(batch)
