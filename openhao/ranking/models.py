@@ -59,8 +59,12 @@ class TermPosting(models.Model):
 
     class Meta:
         indexes = [
-            # related._candidates: one term's newest postings (a range scan, LIMIT per term).
-            models.Index(fields=["term", "-article"], name="ranking_posting_term_idx"),
+            # related.candidate_scores: one term's newest postings (a range scan, LIMIT per
+            # term). On PostgreSQL the weight is included, so the scan never visits the table
+            # (an index-only scan: 1,500 postings cost ~10 pages instead of ~1,300).
+            models.Index(
+                fields=["term", "-article"], include=["weight"], name="ranking_posting_term_idx"
+            ),
         ]
 
     def __str__(self) -> str:

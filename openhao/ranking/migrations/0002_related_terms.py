@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
                 ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='articles.article')),
             ],
             options={
-                'indexes': [models.Index(fields=['term', '-article'], name='ranking_posting_term_idx')],
+                'indexes': [models.Index(fields=['term', '-article'], include=('weight',), name='ranking_posting_term_idx')],
             },
         ),
     ]
