@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 from openhao.articles.models import Article, Channel
@@ -97,3 +98,35 @@ class RelatedArticle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} #{self.rank}: {self.related_id}"
+
+
+class FeedHidden(models.Model):
+    """An article a reader hid from their 推荐 feed."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="ranking_feedhidden_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} hides {self.article_id}"
+
+
+class FeedMuted(models.Model):
+    """A creator a reader muted in their 推荐 feed."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "creator"], name="ranking_feedmuted_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} mutes {self.creator_id}"

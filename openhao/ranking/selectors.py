@@ -19,7 +19,7 @@ from openhao.articles.selectors import LIST_FIELDS, list_queryset
 from openhao.common.cache import LISTS_TAG, fragment
 
 from . import redis_store
-from .models import ArticleScore
+from .models import ArticleScore, FeedHidden, FeedMuted
 
 # Author diversity: at most this many items by one creator in a ranked list.
 PER_CREATOR = 2
@@ -175,13 +175,18 @@ def _parse_cursor(cursor: str | None) -> tuple[float, int] | None:
     return value, article_id
 
 
-def feed_page(*, cursor: str | None = None, size: int = 20) -> FeedPage:
+def feed_page(*, cursor: str | None = None, size: int = 20, user=None) -> FeedPage:
     """推荐 feed, anonymous form: every public article by hot score, author-diverse (at most
     ``PER_CREATOR`` per page), read by keyset pagination on (score, id) — no OFFSET, so page 50
     costs what page 1 costs (ranking_hot_idx). Items a page skips for diversity are not shown
     later: the feed moves on to other creators. Personal feeds (followed creators, reading
-    history, hidden items) build on this once follows and reads exist."""
+    history) build on this once follows and reads exist; a signed-in ``user``'s hidden articles
+    and muted creators are left out already."""
     rows = ArticleScore.objects.all()
+    if user is not None and user.is_authenticated:
+        rows = rows.exclude(
+            article_id__in=FeedHidden.objects.filter(user=user).values("article_id")
+        ).exclude(creator_id__in=FeedMuted.objects.filter(user=user).values("creator_id"))
     after = _parse_cursor(cursor)
     if after:
         hot, article_id = after

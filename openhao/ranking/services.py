@@ -15,10 +15,19 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 
 from openhao.articles.models import Article
+from openhao.creators.models import Creator
 
 from . import redis_store, related
 from .hot import SIGNALS, hot_score
-from .models import ArticleScore, ArticleTerms, RelatedArticle, TermPosting, TermStat
+from .models import (
+    ArticleScore,
+    ArticleTerms,
+    FeedHidden,
+    FeedMuted,
+    RelatedArticle,
+    TermPosting,
+    TermStat,
+)
 
 COUNTER_FIELDS = tuple(SIGNALS)
 
@@ -350,3 +359,25 @@ def terms_rebuild(*, related_for: int | None = None, batch_size: int = 2000) -> 
 
     search_index_rebuild(batch_size=batch_size)
     return documents
+
+
+# --- 推荐 feed preferences -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def feed_hide(*, user, article_id: int) -> bool:
+    """Hide an article from the reader's feed. Idempotent; False when there is no such
+    public article."""
+    if not Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED).exists():
+        return False
+    FeedHidden.objects.get_or_create(user=user, article_id=article_id)
+    return True
+
+
+@transaction.atomic
+def feed_mute(*, user, creator_id: int) -> bool:
+    """Mute a creator in the reader's feed. Idempotent; False when there is no such creator."""
+    if not Creator.objects.filter(pk=creator_id).exists():
+        return False
+    FeedMuted.objects.get_or_create(user=user, creator_id=creator_id)
+    return True

@@ -71,3 +71,62 @@ def test_feed_page_query_count(client, django_assert_max_num_queries):
         ArticleFactory()
     with django_assert_max_num_queries(3):
         assert client.get("/feed/more").status_code == 200
+
+
+# --- the signed-in reader's feed: hide and mute ---------------------------------------------
+
+
+@pytest.fixture
+def reader():
+    from openhao.creators.tests.factories import UserFactory
+
+    return UserFactory()
+
+
+def test_anonymous_personal_feed_is_204_and_private(client):
+    ArticleFactory()
+    response = client.get("/feed/mine")
+    assert response.status_code == 204
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_hidden_articles_and_muted_creators_leave_the_readers_feed(client, reader):
+    muted = CreatorFactory()
+    hidden = ArticleFactory(title="不想看的文章", view_count=10_000)
+    ArticleFactory(creator=muted, title="被屏蔽作者的文章", view_count=10_000)
+    ArticleFactory(title="留下的文章")
+    client.force_login(reader)
+    html = client.get("/feed/mine").content.decode()
+    assert "不想看的文章" in html and "被屏蔽作者的文章" in html and "不感兴趣" in html
+    assert client.post(f"/feed/hide/{hidden.pk}", {"next": "/"}).status_code == 302
+    response = client.post(f"/feed/mute/{muted.pk}", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and response.content == b""
+    html = client.get("/feed/mine").content.decode()
+    assert "留下的文章" in html
+    assert "不想看的文章" not in html and "被屏蔽作者的文章" not in html
+    # Only this reader's feed changes.
+    public = [a.title for a in feed_page().articles]
+    assert "不想看的文章" in public and "被屏蔽作者的文章" in public
+    # Idempotent.
+    assert client.post(f"/feed/hide/{hidden.pk}").status_code == 302
+
+
+def test_hide_and_mute_need_sign_in_post_and_csrf(client, reader):
+    from django.test import Client
+
+    article = ArticleFactory()
+    assert client.post(f"/feed/hide/{article.pk}").status_code == 302  # to the login page
+    assert "/accounts/login/" in client.post(f"/feed/mute/{article.creator_id}")["Location"]
+    client.force_login(reader)
+    assert client.get(f"/feed/hide/{article.pk}").status_code == 405
+    assert client.post("/feed/hide/999999").status_code == 404
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(reader)
+    assert strict.post(f"/feed/hide/{article.pk}").status_code == 403
+
+
+def test_redirect_after_hide_stays_on_this_site(client, reader):
+    article = ArticleFactory()
+    client.force_login(reader)
+    response = client.post(f"/feed/hide/{article.pk}", {"next": "https://evil.example/"})
+    assert response["Location"] == "/"
