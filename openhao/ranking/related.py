@@ -42,7 +42,7 @@ K1 = 2.0  # BM25 tf saturation
 B = 0.5  # BM25 length normalisation
 CHANNEL_BONUS = 0.03
 TOPIC_BONUS = 0.15
-FRESH_BONUS = 0.05
+FRESH_BONUS = 0.02  # a tie-breaker: at 0.05 it cost ~1 point of precision on the headlines
 FRESH_DAYS = 7.0
 
 
