@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 MANAGE := $(PY) manage.py
 
-.PHONY: run test lint format migrate demo e2e bench-pages bench-reads clean
+.PHONY: run test lint format migrate demo e2e bench-pages bench-reads eval-related bench-discovery clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

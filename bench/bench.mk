@@ -9,3 +9,12 @@ bench-pages: $(STAMP)
 # PostgreSQL + Redis; last line `speedup: N.Nx`. Knobs: BENCH_READS_* (see bench/reads.py).
 bench-reads: $(STAMP)
 	$(PY) bench/reads.py
+# Quality of 相关推荐 and search on labelled headlines (precision@10); DATA=file.tsv for others.
+DATA ?=
+eval-related: $(STAMP)
+	$(PY) bench/eval_related.py $(DATA)
+
+# Related, hot list and search latency: 1,000,000 articles on PostgreSQL + Redis and 100,000 on
+# SQLite (BENCH_DISCOVERY_PG_ARTICLES, BENCH_DISCOVERY_SQLITE_ARTICLES; see bench/discovery.py).
+bench-discovery: $(STAMP)
+	$(PY) bench/discovery.py

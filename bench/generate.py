@@ -437,9 +437,14 @@ def finish() -> None:
             "WHERE c.id = s.creator_id AND c.article_count <> s.n",
             [Article.Status.PUBLISHED],
         )
+    # COPY bypasses the services: give every article its hot score (热点推荐, 要闻).
+    from openhao.ranking.services import scores_rebuild
+
+    log(f"hot scores: {scores_rebuild()} articles ({time.monotonic() - t:.1f} s)")
+    with connection.cursor() as cursor:
         cursor.execute(f"VACUUM (ANALYZE) {art}")
         cursor.execute("ANALYZE")
-    log(f"counters, vacuum and analyze: {time.monotonic() - t:.1f} s")
+    log(f"counters, scores, vacuum and analyze: {time.monotonic() - t:.1f} s")
 
 
 def pick_rich_article() -> int:

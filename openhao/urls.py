@@ -15,6 +15,8 @@ urlpatterns = [
     path("accounts/", include("openhao.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("openhao.engagement.urls")),
+    path("search/", include("openhao.search.urls")),
+    path("feed/", include("openhao.ranking.urls")),
     re_path(r"^care/(?P<state>on|off)/$", common_views.care_mode, name="care-mode"),
     path("accessibility/", common_views.accessibility, name="accessibility"),
     path("_/me", common_views.personal, name="personal"),

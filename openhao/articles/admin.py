@@ -39,3 +39,11 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ("creator", "channel")
     inlines = [ReferenceInline]
     readonly_fields = ("view_count", "comment_count", "like_count", "share_count")
+
+    def save_related(self, request, form, formsets, change):
+        # After the topics are saved: staff edits (title, status, channel, topics) reach the
+        # hot score, keywords, related lists and the search index like a service write does.
+        super().save_related(request, form, formsets, change)
+        from openhao.ranking.services import article_content_changed
+
+        article_content_changed(article_id=form.instance.pk)

@@ -97,6 +97,7 @@ def article_publish(*, article: Article, at: datetime | None = None) -> Article:
     from openhao.engagement.services import article_published  # engagement builds on articles
 
     article_published(article_id=article.pk)
+    _article_discovery_changed(article)
     return article
 
 
@@ -113,7 +114,15 @@ def article_remove(*, article: Article) -> Article:
         Creator.objects.filter(pk=article.creator_id, article_count__gt=0).update(
             article_count=F("article_count") - 1
         )
+    _article_discovery_changed(article)
     return article
+
+
+def _article_discovery_changed(article: Article) -> None:
+    """Keep ranking (hot score, related lists) and search in step with a status change."""
+    from openhao.ranking.services import article_content_changed
+
+    article_content_changed(article_id=article.pk)
 
 
 def creator_recount_articles(*, creator: Creator) -> int:
@@ -229,6 +238,7 @@ def article_update(
             for i, r in enumerate(references)
         )
     ArticleAutosave.objects.filter(article=article).delete()
+    _article_discovery_changed(article)
     return article
 
 
@@ -364,6 +374,7 @@ def article_unpublish(*, article: Article) -> Article:
         Creator.objects.filter(pk=article.creator_id, article_count__gt=0).update(
             article_count=F("article_count") - 1
         )
+        _article_discovery_changed(article)
     return article
 
 

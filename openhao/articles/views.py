@@ -23,6 +23,7 @@ def home(request):
             "top_stories": ranking.top_stories(limit=10),
             "hot_html": fragments.hot_list_html(),
             "boxes_html": fragments.channel_boxes_html(),
+            "feed": ranking.feed_page(),
         },
     )
 

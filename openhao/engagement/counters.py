@@ -32,6 +32,7 @@ from django.db.models import Case, F, PositiveIntegerField, Value, When
 
 from openhao.analytics.services import stats_record_reads
 from openhao.articles.models import Article
+from openhao.ranking.services import articles_engagement_changed
 
 FLUSH_BATCH = 500
 
@@ -189,6 +190,7 @@ def apply_increments(increments: dict[int, int], *, batch: int = FLUSH_BATCH) ->
                 )
             )
         stats_record_reads(increments)
+        articles_engagement_changed(article_ids=increments)
     return sum(n for _, n in items)
 
 

@@ -15,6 +15,7 @@ from openhao.analytics.services import stats_record, stats_record_follow
 from openhao.articles.models import Article
 from openhao.common.cache import bump_tags
 from openhao.creators.models import Creator
+from openhao.ranking.services import article_engagement_changed
 
 from .models import ArticleLike, Comment, CommentVote, Follow, Notification, ShareCount
 from .text import normalise_comment, render_comment
@@ -104,6 +105,7 @@ def comment_create(*, user, article: Article, body: str, parent: Comment | None 
     )
     Article.objects.filter(pk=article.pk).update(comment_count=F("comment_count") + 1)
     stats_record(article=article, metric="comments")
+    article_engagement_changed(article_id=article.pk)
     _bump_on_commit(f"article:{article.pk}")
     if parent is not None and parent.user_id != user.pk:
         _enqueue_on_commit("notify_reply_task", comment.pk)
@@ -126,6 +128,7 @@ def comment_delete(*, user, comment: Comment) -> bool:
     Article.objects.filter(pk=comment.article_id, comment_count__gt=0).update(
         comment_count=F("comment_count") - 1
     )
+    article_engagement_changed(article_id=comment.article_id)
     _bump_on_commit(f"article:{comment.article_id}")
     return True
 
@@ -166,6 +169,7 @@ def like_set(*, user, article: Article, liked: bool) -> bool:
         Article.objects.filter(pk=article.pk, like_count__gt=0).update(
             like_count=F("like_count") - 1
         )
+    article_engagement_changed(article_id=article.pk)
     return True
 
 
@@ -185,6 +189,7 @@ def share_record(*, article: Article, channel: str) -> None:
             ShareCount.objects.filter(article=article, channel=channel).update(count=F("count") + 1)
     Article.objects.filter(pk=article.pk).update(share_count=F("share_count") + 1)
     stats_record(article=article, metric="shares")
+    article_engagement_changed(article_id=article.pk)
 
 
 NOTIFY_BATCH = 1000

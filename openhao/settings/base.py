@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "openhao.analytics",
     "django_prose_editor",
     "openhao.engagement",
+    "openhao.search",
 ]
 
 MIDDLEWARE = [

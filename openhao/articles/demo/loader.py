@@ -30,6 +30,7 @@ from openhao.articles.services import article_create
 from openhao.common.cache import LISTS_TAG, bump_tags
 from openhao.creators.models import Badge, Creator
 from openhao.creators.services import creator_create
+from openhao.ranking.services import scores_rebuild, terms_rebuild
 
 from . import content, longform
 from .images import avatar_png, scene_jpeg
@@ -248,6 +249,9 @@ class _Loader:
         self.result.longform = self.longform(channels[longform.CHANNEL], creators[0], hottest)
         self.insert(rows, creators)
         self.recount(creators)
+        # bulk_create bypasses the services, so the ranking rows are rebuilt in one go.
+        scores_rebuild()
+        terms_rebuild()
         bump_tags(LISTS_TAG, *[f"creator:{c.pk}" for c in creators])
 
     # Shared objects: get_or_create, so real data with the same names is reused, not doubled.

@@ -54,6 +54,14 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.topics.set(extracted)
 
+    @factory.post_generation
+    def discovery(self, create, extracted, **kwargs):
+        """What the publish service would do: score (and later index) the article."""
+        if create:
+            from openhao.ranking.services import article_content_changed
+
+            article_content_changed(article_id=self.pk)
+
 
 class ReferenceFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -46,7 +46,10 @@ def test_home_query_count_is_bounded(client, django_assert_max_num_queries):
     channels = ensure_channels()
     for channel in channels.values():
         ArticleFactory.create_batch(8, channel=channel)
-    with django_assert_max_num_queries(8):
+    # Ranked lists read ids in score order, then load the rows shown: hot list 2 queries,
+    # top stories 3 (pinned, ranked, load), feed 2; lists are cached fragments after the first
+    # page.
+    with django_assert_max_num_queries(12):
         assert client.get("/").status_code == 200
 
 
@@ -86,7 +89,7 @@ def test_unknown_channel_is_404(client):
 def test_channel_page_query_count(client, django_assert_max_num_queries):
     channel = ChannelFactory(slug="sports")
     ArticleFactory.create_batch(40, channel=channel)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         client.get("/channel/sports/?page=2")
 
 

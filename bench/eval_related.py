@@ -1,0 +1,157 @@
+"""Quality of 相关推荐 and search on labelled headlines: `make eval-related [DATA=file.tsv]`.
+
+Loads every line of a ``category<TAB>title`` file (titles segmented or not) as a published
+article — all in ONE channel, without hashtags or summaries, so only the text can decide —
+builds the keyword index, the IDF table and the search index through the production code, then
+reports precision@10 (share of the ten items in the query article's category) for:
+
+- related: the stored 相关推荐 of a seeded random sample of articles;
+- search: a search for the article's top keywords (the article itself left out).
+
+Runs against ``EVAL_DATABASE_URL`` (default: a SQLite file under var/), which it empties first.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+os.environ["DATABASE_URL"] = os.environ.get(
+    "EVAL_DATABASE_URL", f"sqlite:///{REPO / 'var' / 'eval-related.sqlite3'}"
+)
+os.environ["REDIS_URL"] = ""
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openhao.settings.dev")
+
+SAMPLE = int(os.environ.get("EVAL_SAMPLE", "2000"))
+SEED = int(os.environ.get("EVAL_SEED", "7"))
+CREATORS = 600
+KEYWORDS = 3
+
+
+def read(path: Path) -> list[tuple[str, str]]:
+    from openhao.articles.demo.loader import join_segmented
+
+    rows = []
+    with path.open(encoding="utf-8", errors="replace") as lines:
+        for line in lines:
+            category, tab, title = line.rstrip("\n").partition("\t")
+            title = join_segmented(title)[:64]
+            if tab and category.strip() and title:
+                rows.append((category.strip(), title))
+    return rows
+
+
+def load(rows: list[tuple[str, str]]) -> dict[int, str]:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.utils import timezone
+
+    from openhao.articles.models import Article, Channel, Section
+    from openhao.creators.models import Creator
+    from openhao.ranking.models import (
+        ArticleScore,
+        ArticleTerms,
+        RelatedArticle,
+        TermPosting,
+        TermStat,
+    )
+
+    for model in (RelatedArticle, TermPosting, TermStat, ArticleTerms, ArticleScore):
+        model.objects.all().delete()
+    Article.topics.through.objects.all().delete()
+    Article.objects.all().delete()
+    Creator.objects.all().delete()
+    get_user_model().objects.filter(username__startswith="eval-").delete()
+    section, _ = Section.objects.get_or_create(slug="eval", defaults={"name": "评测"})
+    channel, _ = Channel.objects.get_or_create(
+        slug="eval", defaults={"name": "评测", "section": section}
+    )
+    users = get_user_model().objects.bulk_create(
+        get_user_model()(username=f"eval-{i}") for i in range(CREATORS)
+    )
+    if connection.vendor == "sqlite" or not users[0].pk:
+        users = list(get_user_model().objects.filter(username__startswith="eval-"))
+    creators = Creator.objects.bulk_create(
+        Creator(user=u, display_name=f"评测作者{i}") for i, u in enumerate(users)
+    )
+    if not creators[0].pk:
+        creators = list(Creator.objects.filter(display_name__startswith="评测作者"))
+    rng = random.Random(SEED)
+    now = timezone.now()
+    articles = [
+        Article(
+            creator=rng.choice(creators),
+            channel=channel,
+            title=title,
+            status=Article.Status.PUBLISHED,
+            published_at=now - timedelta(seconds=rng.randrange(60 * 86400)),
+        )
+        for _category, title in rows
+    ]
+    Article.objects.bulk_create(articles, batch_size=2000)
+    ids = list(Article.objects.order_by("id").values_list("id", flat=True))
+    return {pk: rows[i][0] for i, pk in enumerate(ids)}
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from openhao.ranking.models import ArticleTerms, RelatedArticle
+    from openhao.ranking.related import strongest
+    from openhao.ranking.services import related_refresh, terms_rebuild
+    from openhao.search.selectors import search_ids
+
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1] else None
+    if path is None:
+        path = REPO.parent / "shared" / "data" / "nlpcc2017-headlines" / "headlines.tsv"
+    call_command("migrate", verbosity=0)
+    rows = read(path)
+    print(f"data: {path} ({len(rows)} titles)")
+    started = time.monotonic()
+    category = load(rows)
+    print(f"loaded {len(category)} articles in {time.monotonic() - started:.1f}s")
+    started = time.monotonic()
+    terms_rebuild(related_for=0)
+    print(f"keywords, IDF and search index in {time.monotonic() - started:.1f}s")
+    rng = random.Random(SEED)
+    sample = rng.sample(sorted(category), min(SAMPLE, len(category)))
+
+    started = time.monotonic()
+    hits = 0
+    for article_id in sample:
+        related_refresh(article_id=article_id)
+    for article_id in sample:
+        items = RelatedArticle.objects.filter(article_id=article_id).order_by("rank")[:10]
+        hits += sum(category[r.related_id] == category[article_id] for r in items)
+    elapsed = time.monotonic() - started
+    related_p = hits / (10 * len(sample))
+    print(f"related: {len(sample)} articles, {1000 * elapsed / len(sample):.1f} ms each")
+
+    vectors = dict(
+        ArticleTerms.objects.filter(article_id__in=sample).values_list("article_id", "vector")
+    )
+    hits = 0
+    started = time.monotonic()
+    for article_id in sample:
+        words = [t[1:] for t, _w in strongest(vectors[article_id], 50) if t[0] == "w"]
+        query = " ".join(words[:KEYWORDS])
+        found = [i for i in search_ids(query, limit=11) if i != article_id][:10]
+        hits += sum(category[i] == category[article_id] for i in found)
+    elapsed = time.monotonic() - started
+    search_p = hits / (10 * len(sample))
+    print(f"search: {len(sample)} queries, {1000 * elapsed / len(sample):.1f} ms each")
+    print(f"related precision@10: {related_p:.3f}")
+    print(f"search precision@10: {search_p:.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,182 @@
+"""相关推荐: content-based related articles (see docs/ranking.md, "Related articles").
+
+1. ``features``: terms of the title (counted twice) and summary — CJK characters, character
+   bigrams, jieba words and ASCII words — after normalisation (OpenCC, NFKC, lower case).
+   Single characters matter in Chinese headlines: 车, 球, 娃, 军 name a topic on their own.
+2. ``vectorize``: BM25 document weights (saturated tf, length-normalised, smoothed IDF from the
+   site's own corpus, ``TermStat``); the strongest ``POSTED_TERMS`` terms go into the inverted
+   index. The query side is IDF × sublinear tf (``query_vector``).
+3. candidates from the postings of the query's strongest terms (newest postings first, a
+   bounded range scan per term), re-ranked exactly on the stored vectors, plus channel and
+   hashtag overlap and a small freshness boost; at most ``PER_CREATOR`` per creator; the
+   article itself and unpublished articles never appear.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from datetime import datetime
+
+from django.db import connection
+from django.utils import timezone
+
+from openhao.common.text import char_runs, normalize, words
+
+# Feature weights (measured with `make eval-related`, see docs/ranking.md).
+W_CHAR = 2.0
+W_BIGRAM = 1.0
+W_WORD = 0.5
+TITLE_REPEAT = 2
+TERM_MAX = 24
+
+POSTED_TERMS = 24  # strongest terms of an article written to the inverted index
+QUERY_TERMS = 24  # strongest terms of the new article used to find candidates
+POSTINGS_PER_TERM = 1500  # newest postings read per query term
+MAX_DF_SHARE = 0.08  # terms in more documents than this share find no candidates
+POOL = 200  # candidates re-ranked exactly
+RELATED = 10  # items stored per article
+PER_CREATOR = 2
+
+K1 = 2.0  # BM25 tf saturation
+B = 0.5  # BM25 length normalisation
+CHANNEL_BONUS = 0.03
+TOPIC_BONUS = 0.15
+FRESH_BONUS = 0.02  # a tie-breaker: at 0.05 it cost ~1 point of precision on the headlines
+FRESH_DAYS = 7.0
+
+
+def features(title: str, summary: str = "") -> Counter[str]:
+    counts: Counter[str] = Counter()
+    parts = [(normalize(title), TITLE_REPEAT), (normalize(summary), 1)]
+    for text, repeat in parts:
+        if not text:
+            continue
+        for run in char_runs(text):
+            if run.isascii():
+                counts["w" + run[: TERM_MAX - 1]] += W_WORD * repeat * 2
+                continue
+            for ch in run:
+                counts["c" + ch] += W_CHAR * repeat
+            for i in range(len(run) - 1):
+                counts["b" + run[i : i + 2]] += W_BIGRAM * repeat
+        for word in words(text):
+            if len(word) > 1 and not word.isascii():
+                counts["w" + word[: TERM_MAX - 1]] += W_WORD * repeat
+    return counts
+
+
+def idf(df: int, documents: int) -> float:
+    # Smoothed IDF (as if one document held every term): never zero, never negative.
+    return math.log((1 + documents) / (1 + df)) + 1.0
+
+
+def doc_length(counts: dict[str, float]) -> float:
+    return float(sum(counts.values()))
+
+
+def vectorize(
+    counts: dict[str, float],
+    dfs: dict[str, int],
+    documents: int,
+    avg_length: float | None = None,
+) -> dict[str, float]:
+    """BM25 document weights: IDF × saturated tf, normalised by the document's length against
+    the average (a long text does not win by repeating itself)."""
+    length = doc_length(counts)
+    norm = K1 * (1 - B + B * length / (avg_length or length or 1.0))
+    return {
+        t: round(idf(dfs.get(t, 0), documents) * tf * (K1 + 1) / (tf + norm), 4)
+        for t, tf in counts.items()
+        if tf > 0
+    }
+
+
+def query_vector(counts: dict[str, float], dfs: dict[str, int], documents: int):
+    """Query weights: IDF × sublinear tf."""
+    return {
+        t: idf(dfs.get(t, 0), documents) * (1.0 + math.log(tf) if tf >= 1 else tf)
+        for t, tf in counts.items()
+        if tf > 0
+    }
+
+
+def strongest(vec: dict[str, float], n: int) -> list[tuple[str, float]]:
+    return sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+
+
+def dot(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(x * b.get(t, 0.0) for t, x in a.items())
+
+
+def candidate_scores(
+    query: dict[str, float], dfs: dict[str, int], documents: int, exclude_id: int
+) -> dict[int, float]:
+    """Approximate scores from the inverted index: one UNION ALL of per-term range scans on
+    ranking_posting_term_idx, newest postings first."""
+    max_df = max(50, int(documents * MAX_DF_SHARE))
+    # A term only this article has (df <= 1) finds nothing; a ubiquitous one finds everything.
+    terms = [(t, w) for t, w in strongest(query, len(query)) if 1 < dfs.get(t, 0) <= max_df]
+    terms = terms[:QUERY_TERMS]
+    if not terms:
+        return {}
+    weights = dict(terms)
+    part = (
+        "SELECT * FROM (SELECT term, article_id, weight FROM ranking_termposting "
+        "WHERE term = %s ORDER BY article_id DESC LIMIT %s) AS p{i}"
+    )
+    sql = " UNION ALL ".join(part.format(i=i) for i in range(len(terms)))
+    params: list = []
+    for term, _w in terms:
+        params.extend([term, POSTINGS_PER_TERM])
+    scores: dict[int, float] = defaultdict(float)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for term, article_id, weight in cursor.fetchall():
+            if article_id != exclude_id:
+                scores[article_id] += weights[term] * weight
+    return scores
+
+
+def freshness(published_at: datetime, now: datetime) -> float:
+    age_days = max(0.0, (now - published_at).total_seconds() / 86400)
+    return FRESH_BONUS * math.exp(-age_days / FRESH_DAYS)
+
+
+def rank(
+    *,
+    query: dict[str, float],
+    self_score: float,
+    pool: list,
+    channel_id: int,
+    topic_ids: set[int],
+    now: datetime | None = None,
+) -> list[tuple[int, float]]:
+    """(article id, score) best first from a pool of ArticleTerms rows, creator-capped. The
+    text score is BM25 divided by the article's score against itself, so that it lies around
+    [0, 1] whatever the corpus and the small bonuses keep their meaning."""
+    now = now or timezone.now()
+    scale = self_score if self_score > 0 else 1.0
+    scored = []
+    for row in pool:
+        score = dot(query, row.vector) / scale
+        if row.channel_id == channel_id:
+            score += CHANNEL_BONUS
+        if topic_ids and row.topic_ids:
+            shared = topic_ids.intersection(row.topic_ids)
+            score += TOPIC_BONUS * len(shared) / len(topic_ids.union(row.topic_ids))
+        score += freshness(row.published_at, now)
+        scored.append((score, row.article_id, row.creator_id))
+    scored.sort(key=lambda s: (-s[0], -s[1]))
+    per_creator: Counter[int] = Counter()
+    out = []
+    for score, article_id, creator_id in scored:
+        if per_creator[creator_id] >= PER_CREATOR:
+            continue
+        per_creator[creator_id] += 1
+        out.append((article_id, score))
+        if len(out) >= RELATED:
+            break
+    return out

@@ -1,0 +1,76 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST, require_safe
+
+from openhao.common.cache import LISTS_TAG, add_cache_tags, public_page
+
+from . import selectors, services
+
+
+@require_safe
+@public_page
+def feed(request):
+    """推荐 as a full page: what the "更多" link opens without JavaScript."""
+    add_cache_tags(request, LISTS_TAG)
+    page = selectors.feed_page(cursor=request.GET.get("cursor"))
+    return TemplateResponse(request, "ranking/feed.html", {"feed": page})
+
+
+@require_safe
+@public_page
+def feed_more(request):
+    """The next items of the feed as an HTML fragment, for htmx's infinite scroll."""
+    add_cache_tags(request, LISTS_TAG)
+    page = selectors.feed_page(cursor=request.GET.get("cursor"))
+    return TemplateResponse(request, "ranking/feed_items.html", {"feed": page})
+
+
+def _private(response):
+    add_never_cache_headers(response)
+    response["Cache-Control"] += ", private"
+    return response
+
+
+@require_safe
+def feed_mine(request):
+    """The signed-in reader's feed (hidden articles and muted creators left out), loaded by
+    htmx over the cached public feed. Anonymous visitors get 204: htmx then keeps the public
+    items."""
+    if not request.user.is_authenticated:
+        return _private(HttpResponse(status=204))
+    page = selectors.feed_page(cursor=request.GET.get("cursor"), user=request.user)
+    response = TemplateResponse(
+        request, "ranking/feed_items.html", {"feed": page, "personal": True}
+    )
+    return _private(response)
+
+
+def _done(request):
+    """htmx removes the item (empty body); without JavaScript, back to the page."""
+    if request.headers.get("HX-Request"):
+        return _private(HttpResponse(""))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = reverse("home")
+    return redirect(target)
+
+
+@require_POST
+@login_required
+def hide(request, article_id: int):
+    if not services.feed_hide(user=request.user, article_id=article_id):
+        raise Http404("article not found")
+    return _done(request)
+
+
+@require_POST
+@login_required
+def mute(request, creator_id: int):
+    if not services.feed_mute(user=request.user, creator_id=creator_id):
+        raise Http404("creator not found")
+    return _done(request)

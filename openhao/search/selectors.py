@@ -1,0 +1,143 @@
+"""Search reads: query parsing, results with filters and pagination, creator matches."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.paginator import Page
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from openhao.articles.models import Channel
+from openhao.articles.selectors import list_queryset, paginate
+from openhao.common.text import normalize, search_terms
+from openhao.creators.models import Creator
+
+from .backends import Hits, get_backend
+
+MAX_QUERY_CHARS = 100  # longer queries are cut here (a search box, not a document)
+MAX_TERMS = 12
+MAX_PAGES = 50
+# Time filter choices: URL value → days (None: any time).
+PERIODS = {"": None, "1d": 1, "7d": 7, "30d": 30, "365d": 365}
+
+
+@dataclass
+class ParsedQuery:
+    raw: str
+    text: str  # normalised (Simplified, NFKC, lower case), cut to MAX_QUERY_CHARS
+    terms: list[str]
+    message: str = ""
+
+
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def parse_query(raw: str | None) -> ParsedQuery:
+    # Control characters (NUL above all, which PostgreSQL refuses in text) are never meant.
+    raw = _CONTROL_RE.sub(" ", raw or "").strip()
+    text = normalize(raw)[:MAX_QUERY_CHARS].strip()
+    terms = list(dict.fromkeys(search_terms(text)))[:MAX_TERMS]
+    message = ""
+    if not raw:
+        message = _("请输入要搜索的内容。")
+    elif not terms:
+        message = _("没有可以搜索的词，请换个说法试试。")
+    elif len(normalize(raw)) > MAX_QUERY_CHARS:
+        message = _("搜索词太长，只按前 %(n)d 个字搜索。") % {"n": MAX_QUERY_CHARS}
+    return ParsedQuery(raw=raw, text=text, terms=terms, message=message)
+
+
+def _search(terms, *, channel_id, since, offset, limit, page_size) -> Hits:
+    """All terms must match; when that finds less than a page, any term may match (ranked by
+    relevance, so the best matches still come first)."""
+    backend = get_backend()
+    kw = {"channel_id": channel_id, "since": since}
+    hits = backend.search(terms, match_all=True, offset=offset, limit=limit, **kw)
+    if len(terms) > 1 and hits.total < page_size:
+        hits = backend.search(terms, match_all=False, offset=offset, limit=limit, **kw)
+    return hits
+
+
+def search_ids(query: str, *, limit: int = 10) -> list[int]:
+    """Ids of the best matches for a query string (evaluation and API use)."""
+    parsed = parse_query(query)
+    if not parsed.terms:
+        return []
+    hits = _search(
+        parsed.terms, channel_id=None, since=None, offset=0, limit=limit, page_size=limit
+    )
+    return hits.ids
+
+
+class _LazyResults:
+    """A sequence for Django's Paginator: counting and slicing run the search, so only the
+    requested page is fetched from the backend and loaded from the database."""
+
+    def __init__(self, terms, channel_id, since, page_size):
+        self.terms, self.channel_id, self.since = terms, channel_id, since
+        self.page_size = page_size
+        self._total = None
+
+    def _run(self, offset, limit) -> Hits:
+        return _search(
+            self.terms,
+            channel_id=self.channel_id,
+            since=self.since,
+            offset=offset,
+            limit=limit,
+            page_size=self.page_size,
+        )
+
+    def count(self) -> int:
+        if self._total is None:
+            self._total = min(self._run(0, self.page_size).total, self.page_size * MAX_PAGES)
+        return self._total
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice):
+            raise TypeError("search results are read by page")
+        offset = item.start or 0
+        ids = self._run(offset, (item.stop or offset + self.page_size) - offset).ids
+        by_id = {a.pk: a for a in list_queryset().filter(pk__in=ids)}
+        return [by_id[i] for i in ids if i in by_id]
+
+
+@dataclass
+class SearchResults:
+    query: ParsedQuery
+    page: Page | None
+    channel: Channel | None
+    period: str
+    creators: list[Creator] = field(default_factory=list)
+
+
+def search(
+    *, q: str | None, channel_slug: str = "", period: str = "", page_number=None
+) -> SearchResults:
+    parsed = parse_query(q)
+    channel = Channel.objects.filter(slug=channel_slug).first() if channel_slug else None
+    period = period if period in PERIODS else ""
+    days = PERIODS[period]
+    since: datetime | None = timezone.now() - timedelta(days=days) if days else None
+    results = SearchResults(query=parsed, page=None, channel=channel, period=period)
+    if parsed.text:
+        # A query that is a creator's name shows that creator too (号名称 is unique).
+        results.creators = list(Creator.objects.filter(display_name__iexact=parsed.text)[:1])
+        if not results.creators and parsed.raw and parsed.raw != parsed.text:
+            results.creators = list(Creator.objects.filter(display_name__iexact=parsed.raw)[:1])
+    if parsed.terms:
+        size = settings.OPENHAO_PAGE_SIZE
+        lazy = _LazyResults(parsed.terms, channel.pk if channel else None, since, size)
+        results.page = paginate(lazy, page_number, size)
+    return results
+
+
+def channels() -> list[Channel]:
+    return list(Channel.objects.order_by("order"))
