@@ -8,3 +8,15 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def fresh_read_buffer():
+    """No pending reads before or after the test (a private key prefix under Redis)."""
+    from openhao.engagement import counters
+
+    counters.reset_read_buffer()
+    counters.read_buffer().clear()
+    yield counters.read_buffer()
+    counters.read_buffer().clear()
+    counters.reset_read_buffer()

@@ -10,16 +10,7 @@ from openhao.articles.tests.factories import ArticleFactory
 from openhao.creators.tests.factories import UserFactory
 from openhao.engagement import counters, services
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_read_buffer():
-    counters.reset_read_buffer()
-    counters.read_buffer().clear()
-    yield
-    counters.read_buffer().clear()
-    counters.reset_read_buffer()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_read_buffer")]
 
 
 def today_row(article):

@@ -11,12 +11,6 @@ def needs_real_concurrency():
 
 
 @pytest.fixture(autouse=True)
-def fresh_read_buffer():
-    """Every test starts with no pending reads (a private key prefix under Redis)."""
-    from openhao.engagement import counters
-
-    counters.reset_read_buffer()
-    counters.read_buffer().clear()
-    yield counters.read_buffer()
-    counters.read_buffer().clear()
-    counters.reset_read_buffer()
+def _no_pending_reads(fresh_read_buffer):
+    """Every engagement test starts with no pending reads (fixture in the root conftest)."""
+    return fresh_read_buffer

@@ -10,16 +10,7 @@ from openhao.engagement import counters, services
 from openhao.ranking.models import ArticleScore
 from openhao.search.selectors import search_ids
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_read_buffer():
-    counters.reset_read_buffer()
-    counters.read_buffer().clear()
-    yield
-    counters.read_buffer().clear()
-    counters.reset_read_buffer()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_read_buffer")]
 
 
 def hot(article) -> float:
