@@ -130,3 +130,27 @@ class FeedMuted(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} mutes {self.creator_id}"
+
+
+class ReadHistory(models.Model):
+    """What a signed-in reader read recently: the source of the 推荐 feed's "close to what you
+    read" candidates and of its already-read exclusion. Written only in batches by the read
+    flush (``services.read_history_record``), never per page view, and trimmed to the newest
+    ``services.HISTORY_PER_USER`` rows per reader."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="ranking_readhistory_uniq")
+        ]
+        indexes = [
+            # selectors.read_history_ids and the trim in services.read_history_record: one
+            # reader's newest reads first.
+            models.Index(fields=["user", "-read_at"], name="ranking_readhistory_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.article_id}"
