@@ -206,5 +206,5 @@ def test_personal_feed_query_count_is_bounded(client, reader, django_assert_max_
         first = client.get("/feed/mine")
     assert first.status_code == 200 and "不感兴趣" in first.content.decode()
     cursor = first.content.decode().split("/feed/mine?cursor=")[1].split('"')[0]
-    with django_assert_max_num_queries(8):  # the closeness list is cached
+    with django_assert_max_num_queries(7):  # the closeness list is cached
         assert client.get(f"/feed/mine?cursor={cursor}").status_code == 200
