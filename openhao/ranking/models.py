@@ -22,7 +22,9 @@ class ArticleScore(models.Model):
         indexes = [
             # selectors._hot_from_db: highest scores first; recent articles dominate the top
             # because the score grows with publish time, so the window filter stops early.
-            models.Index(fields=["-hot"], name="ranking_hot_idx"),
+            # The id breaks ties for the feed's keyset cursor (selectors.feed_page), so a page
+            # below the cursor is read in index order and stops at its LIMIT.
+            models.Index(fields=["-hot", "-article"], name="ranking_hot_idx"),
             # selectors._top_from_db: per channel, highest scores first.
             models.Index(fields=["channel", "-hot"], name="ranking_channel_hot_idx"),
         ]
