@@ -14,7 +14,8 @@ already holds enough articles is reused as is.
 Reported (milliseconds): time to compute 相关推荐 for one new article (candidate generation +
 re-rank, ``related_compute``), the whole publish task for one article (keywords + related + search
 entry), hot-list read (ranked ids from Redis or the indexed column, then the rows shown; no
-fragment cache), and search p50/p95 for two-word queries (page 1 with its count, rows loaded).
+fragment cache), search p50/p95 for two-word queries (page 1 with its count, rows loaded), and
+the signed-in 推荐 feed (first page with its keyword profile computed, and the next pages).
 """
 
 from __future__ import annotations
@@ -253,8 +254,53 @@ def measure() -> dict:
         timings.append((time.perf_counter() - t) * 1000)
     out["search_p50"], out["search_p95"] = pct(timings, 50), pct(timings, 95)
     out["search_queries"] = len(timings)
+    out.update(measure_feed(rng, out["articles"]))
     out["vendor"] = connection.vendor
     return out
+
+
+def measure_feed(rng: random.Random, articles: int) -> dict:
+    """The signed-in 推荐 feed: a reader following 20 creators with 200 reads in their history;
+    first page with the closeness list computed (cache cleared), then pages 1-5 scrolled on
+    (closeness list cached)."""
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+
+    from openhao.articles.models import Article
+    from openhao.engagement.models import Follow
+    from openhao.ranking import selectors as ranking
+    from openhao.ranking.services import read_history_record
+
+    user, _ = get_user_model().objects.get_or_create(username="bench-feed-reader")
+    picks = list(
+        Article.objects.filter(pk__in=[rng.randrange(1, articles) for _ in range(400)]).values_list(
+            "pk", "creator_id"
+        )
+    )
+    Follow.objects.filter(user=user).delete()
+    Follow.objects.bulk_create(
+        [Follow(user=user, creator_id=c) for c in {c for _, c in picks[:20]}],
+        ignore_conflicts=True,
+    )
+    now = time.time()
+    read_history_record(entries=[(user.pk, a, now - i) for i, (a, _) in enumerate(picks[:200])])
+    runs = max(5, RUNS // 10)
+    first, scroll = [], []
+    for _ in range(runs):
+        cache.clear()
+        t = time.perf_counter()
+        page = ranking.feed_page(user=user, size=20)
+        first.append((time.perf_counter() - t) * 1000)
+        for _ in range(4):
+            t = time.perf_counter()
+            page = ranking.feed_page(user=user, size=20, cursor=page.next_cursor)
+            scroll.append((time.perf_counter() - t) * 1000)
+    return {
+        "feed_first_p50": pct(first, 50),
+        "feed_first_p95": pct(first, 95),
+        "feed_scroll_p50": pct(scroll, 50),
+        "feed_scroll_p95": pct(scroll, 95),
+    }
 
 
 def worker() -> None:
@@ -310,7 +356,9 @@ def report(label: str, r: dict | None) -> None:
         f"publish task {r['publish_p50']:.1f} / {r['publish_p95']:.1f} ms; "
         f"hot list {r['hot_p50']:.2f} / {r['hot_p95']:.2f} ms; "
         f"search ({r['search_queries']} two-word queries) p50 {r['search_p50']:.1f} ms, "
-        f"p95 {r['search_p95']:.1f} ms"
+        f"p95 {r['search_p95']:.1f} ms; "
+        f"personal feed first page {r['feed_first_p50']:.1f} / {r['feed_first_p95']:.1f} ms, "
+        f"next pages {r['feed_scroll_p50']:.1f} / {r['feed_scroll_p95']:.1f} ms"
     )
 
 

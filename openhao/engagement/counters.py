@@ -32,13 +32,16 @@ from django.db.models import Case, F, PositiveIntegerField, Value, When
 
 from openhao.analytics.services import stats_record_reads
 from openhao.articles.models import Article
-from openhao.ranking.services import articles_engagement_changed
+from openhao.ranking.services import articles_engagement_changed, read_history_record
 
 FLUSH_BATCH = 500
 
 _RECORD_LUA = """
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', tonumber(ARGV[1])) then
   redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+  if ARGV[3] ~= '' then
+    redis.call('RPUSH', KEYS[3], ARGV[3])
+  end
   return 1
 end
 return 0
@@ -51,12 +54,17 @@ class RedisReadBuffer:
         self.prefix = f"{prefix}:reads"
         self.pending_key = f"{self.prefix}:pending"
         self.flushing_key = f"{self.prefix}:flushing"
+        # Signed-in readers' reads, "user:article:unix time", for the reading history.
+        self.history_key = f"{self.prefix}:history:pending"
+        self.history_flushing_key = f"{self.prefix}:history:flushing"
         self._record = self.client.register_script(_RECORD_LUA)
 
-    def record(self, article_id: int, visitor: str) -> bool:
+    def record(self, article_id: int, visitor: str, user_id: int | None = None) -> bool:
         seen = f"{self.prefix}:seen:{article_id}:{visitor}"
         ttl = settings.OPENHAO_READ_DEDUP_SECONDS
-        return bool(self._record(keys=[seen, self.pending_key], args=[ttl, article_id]))
+        entry = f"{user_id}:{article_id}:{time.time():.0f}" if user_id else ""
+        keys = [seen, self.pending_key, self.history_key]
+        return bool(self._record(keys=keys, args=[ttl, article_id, entry]))
 
     def pending(self, article_ids: Iterable[int]) -> dict[int, int]:
         ids = list(article_ids)
@@ -84,6 +92,24 @@ class RedisReadBuffer:
     def done(self) -> None:
         self.client.delete(self.flushing_key)
 
+    def take_history(self) -> list[tuple[int, int, float]]:
+        """Reading-history entries to store, moved aside like the increments."""
+        if not self.client.exists(self.history_flushing_key):
+            try:
+                self.client.rename(self.history_key, self.history_flushing_key)
+            except redis.ResponseError as exc:
+                if "no such key" in str(exc).lower():
+                    return []
+                raise
+        entries = []
+        for raw in self.client.lrange(self.history_flushing_key, 0, -1):
+            user_id, article_id, ts = raw.decode().split(":")
+            entries.append((int(user_id), int(article_id), float(ts)))
+        return entries
+
+    def history_done(self) -> None:
+        self.client.delete(self.history_flushing_key)
+
     def clear(self) -> None:
         """Forget everything (tests, benchmarks)."""
         keys = list(self.client.scan_iter(f"{self.prefix}:*", count=1000))
@@ -100,8 +126,10 @@ class LocalReadBuffer:
         self._last_flush = time.monotonic()
         # (article, visitor) -> monotonic expiry of the dedup window; pruned at each flush.
         self._seen: dict[tuple[int, str], float] = {}
+        self._history: list[tuple[int, int, float]] = []
+        self._history_taken: list[tuple[int, int, float]] = []
 
-    def record(self, article_id: int, visitor: str) -> bool:
+    def record(self, article_id: int, visitor: str, user_id: int | None = None) -> bool:
         key = (article_id, visitor)
         now = time.monotonic()
         with self._lock:
@@ -109,6 +137,8 @@ class LocalReadBuffer:
                 return False
             self._seen[key] = now + settings.OPENHAO_READ_DEDUP_SECONDS
             self._pending[article_id] += 1
+            if user_id:
+                self._history.append((user_id, article_id, time.time()))
             self._events += 1
             due = (
                 self._events >= settings.OPENHAO_READS_FLUSH_EVENTS
@@ -135,9 +165,20 @@ class LocalReadBuffer:
         with self._lock:
             self._taken = Counter()
 
+    def take_history(self) -> list[tuple[int, int, float]]:
+        with self._lock:
+            if not self._history_taken:
+                self._history_taken, self._history = self._history, []
+            return list(self._history_taken)
+
+    def history_done(self) -> None:
+        with self._lock:
+            self._history_taken = []
+
     def clear(self) -> None:
         with self._lock:
             self._pending, self._taken, self._events = Counter(), Counter(), 0
+            self._history, self._history_taken = [], []
             self._seen = {}
 
 
@@ -165,9 +206,10 @@ def reset_read_buffer() -> None:
     _buffer = None
 
 
-def read_record(*, article_id: int, visitor: str) -> bool:
-    """Count one read; False when this visitor was already counted within the window."""
-    return read_buffer().record(article_id, visitor)
+def read_record(*, article_id: int, visitor: str, user_id: int | None = None) -> bool:
+    """Count one read; False when this visitor was already counted within the window. A
+    signed-in reader's counted read also goes to their reading history at the next flush."""
+    return read_buffer().record(article_id, visitor, user_id)
 
 
 def reads_pending(article_ids: Iterable[int]) -> dict[int, int]:
@@ -198,8 +240,12 @@ def flush_reads(buffer=None) -> int:
     """Move pending reads into the database. Returns the number of reads written."""
     buffer = buffer or read_buffer()
     increments = buffer.take()
-    if not increments:
-        return 0
-    written = apply_increments(increments)
-    buffer.done()
+    written = 0
+    if increments:
+        written = apply_increments(increments)
+        buffer.done()
+    history = buffer.take_history()
+    if history:
+        read_history_record(entries=history)
+        buffer.history_done()
     return written

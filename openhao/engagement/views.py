@@ -350,7 +350,8 @@ def read(request, pk):
         return private_response(HttpResponse(status=204))
     if not selectors.article_is_public(pk):
         return private_response(HttpResponse(status=404))
-    counters.read_record(article_id=pk, visitor=visitor_key(request))
+    user_id = request.user.pk if request.user.is_authenticated else None
+    counters.read_record(article_id=pk, visitor=visitor_key(request), user_id=user_id)
     return private_response(HttpResponse(status=204))
 
 

@@ -22,7 +22,9 @@ class ArticleScore(models.Model):
         indexes = [
             # selectors._hot_from_db: highest scores first; recent articles dominate the top
             # because the score grows with publish time, so the window filter stops early.
-            models.Index(fields=["-hot"], name="ranking_hot_idx"),
+            # The id breaks ties for the feed's keyset cursor (selectors.feed_page), so a page
+            # below the cursor is read in index order and stops at its LIMIT.
+            models.Index(fields=["-hot", "-article"], name="ranking_hot_idx"),
             # selectors._top_from_db: per channel, highest scores first.
             models.Index(fields=["channel", "-hot"], name="ranking_channel_hot_idx"),
         ]
@@ -130,3 +132,27 @@ class FeedMuted(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} mutes {self.creator_id}"
+
+
+class ReadHistory(models.Model):
+    """What a signed-in reader read recently: the source of the 推荐 feed's "close to what you
+    read" candidates and of its already-read exclusion. Written only in batches by the read
+    flush (``services.read_history_record``), never per page view, and trimmed to the newest
+    ``services.HISTORY_PER_USER`` rows per reader."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="ranking_readhistory_uniq")
+        ]
+        indexes = [
+            # selectors.read_history_ids and the trim in services.read_history_record: one
+            # reader's newest reads first.
+            models.Index(fields=["user", "-read_at"], name="ranking_readhistory_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.article_id}"

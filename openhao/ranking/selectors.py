@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
@@ -19,7 +20,7 @@ from openhao.articles.selectors import LIST_FIELDS, list_queryset
 from openhao.common.cache import LISTS_TAG, fragment
 
 from . import redis_store
-from .models import ArticleScore, FeedHidden, FeedMuted
+from .models import ArticleScore, ArticleTerms, FeedHidden, FeedMuted, ReadHistory
 
 # Author diversity: at most this many items by one creator in a ranked list.
 PER_CREATOR = 2
@@ -175,22 +176,26 @@ def _parse_cursor(cursor: str | None) -> tuple[float, int] | None:
     return value, article_id
 
 
+def _below(hot: float, article_id: int) -> Q:
+    """Keyset condition (hot, id) < (cursor): written with a plain range on ``hot`` first, so
+    the planner walks ranking_hot_idx from the cursor and stops at the LIMIT. The equivalent
+    ``hot < x OR (hot = x AND id < y)`` made SQLite merge two index scans and sort every row
+    below the cursor (measured: 6 ms instead of 0.2 ms on 20,000 articles)."""
+    return Q(hot__lte=hot) & (Q(hot__lt=hot) | Q(article_id__lt=article_id))
+
+
 def feed_page(*, cursor: str | None = None, size: int = 20, user=None) -> FeedPage:
-    """推荐 feed, anonymous form: every public article by hot score, author-diverse (at most
-    ``PER_CREATOR`` per page), read by keyset pagination on (score, id) — no OFFSET, so page 50
-    costs what page 1 costs (ranking_hot_idx). Items a page skips for diversity are not shown
-    later: the feed moves on to other creators. Personal feeds (followed creators, reading
-    history) build on this once follows and reads exist; a signed-in ``user``'s hidden articles
-    and muted creators are left out already."""
-    rows = ArticleScore.objects.all()
+    """推荐 feed. Anonymous readers: every public article by hot score, author-diverse (at
+    most ``PER_CREATOR`` per page), read by keyset pagination on (score, id) — no OFFSET, so page
+    50 costs what page 1 costs (ranking_hot_idx). Items a page skips for diversity are not shown
+    later: the feed moves on to other creators. A signed-in ``user`` gets ``_personal_page``."""
     if user is not None and user.is_authenticated:
-        rows = rows.exclude(
-            article_id__in=FeedHidden.objects.filter(user=user).values("article_id")
-        ).exclude(creator_id__in=FeedMuted.objects.filter(user=user).values("creator_id"))
+        return _personal_page(user, cursor, size)
+    rows = ArticleScore.objects.all()
     after = _parse_cursor(cursor)
     if after:
         hot, article_id = after
-        rows = rows.filter(Q(hot__lt=hot) | Q(hot=hot, article_id__lt=article_id))
+        rows = rows.filter(_below(hot, article_id))
     candidates = list(
         rows.order_by("-hot", "-article_id").values_list("article_id", "creator_id", "hot")[
             : size * 3
@@ -208,5 +213,157 @@ def feed_page(*, cursor: str | None = None, size: int = 20, user=None) -> FeedPa
         if len(ids) >= size:
             break
     more = last is not None and (len(ids) >= size or len(candidates) >= size * 3)
+    next_cursor = f"{last[0]!r}_{last[1]}" if more and last else None
+    return FeedPage(_load(ids), next_cursor)
+
+
+# --- the signed-in reader's 推荐 feed ------------------------------------------------------------
+
+# Boosts added to the hot score (whose unit is a decade of engagement, or 12.5 h of recency):
+# a followed creator's new article ranks as if it had 1,000× the engagement (or were published
+# 37.5 h later); the closest "like what you read" article likewise, less as it is less close.
+FOLLOW_BOOST = 3.0
+NEAR_BOOST = 3.0
+FOLLOW_DAYS = 7  # followed creators' articles of the last week are candidates
+FOLLOW_CANDIDATES = 100
+NEAR_CANDIDATES = 100
+PROFILE_READS = 30  # the newest reads that make up the reader's keyword profile
+PROFILE_TERMS = 24
+HISTORY_LIMIT = 200  # = services.HISTORY_PER_USER
+NEAR_CACHE_SECONDS = 600
+
+
+def read_history_ids(user) -> list[int]:
+    """The reader's recently read article ids, newest first (ranking_readhistory_user_idx)."""
+    return list(
+        ReadHistory.objects.filter(user=user)
+        .order_by("-read_at")
+        .values_list("article_id", flat=True)[:HISTORY_LIMIT]
+    )
+
+
+def near_reading(read_ids: list[int]) -> dict[int, float]:
+    """Articles close to what was read: a keyword profile (the sum of the newest reads' stored
+    keyword vectors, newer reads weighing more) scored against the inverted index like 相关推荐
+    does. Returns article id → closeness in (0, 1] (relative to the closest); read articles are
+    left out. Three queries (vectors, IDF rows, postings)."""
+    from . import related
+    from .services import _corpus, _dfs
+
+    recent = read_ids[:PROFILE_READS]
+    if not recent:
+        return {}
+    order = {a: i for i, a in enumerate(recent)}
+    profile: Counter[str] = Counter()
+    for row in ArticleTerms.objects.filter(article_id__in=recent).only("article_id", "vector"):
+        weight = 1.0 / (1.0 + order[row.article_id] / 10)
+        for term, value in row.vector.items():
+            profile[term] += value * weight
+    if not profile:
+        return {}
+    top = dict(profile.most_common(PROFILE_TERMS))
+    documents, _avg = _corpus()
+    dfs = _dfs(top)
+    scores = related.candidate_scores(top, dfs, documents, exclude_id=0)
+    read = set(read_ids)
+    best = sorted((a for a in scores if a not in read), key=lambda a: (-scores[a], -a))
+    best = best[:NEAR_CANDIDATES]
+    if not best or scores[best[0]] <= 0:
+        return {}
+    # 1.0 means "as close as the reads themselves" (the mean score of the three reads closest
+    # to their own profile), so a corpus with nothing close gives small boosts, not 1.0.
+    own = sorted((scores.get(a, 0.0) for a in recent), reverse=True)[:3]
+    scale = sum(own) / len(own) if sum(own) > 0 else scores[best[0]]
+    return {a: min(1.0, scores[a] / scale) for a in best}
+
+
+def _near_cached(user, read_ids: list[int]) -> dict[int, float]:
+    """``near_reading`` cached per reader and reading history (a new flushed read changes the
+    key), so scrolling on costs no posting scans."""
+    key = f"feed:near:{user.pk}:{read_ids[0] if read_ids else 0}:{len(read_ids)}"
+    found = cache.get(key)
+    if found is None:
+        found = near_reading(read_ids)
+        cache.set(key, list(found.items()), NEAR_CACHE_SECONDS)
+        return found
+    return dict(found)
+
+
+def _personal_page(user, cursor: str | None, size: int) -> FeedPage:
+    """Followed creators' new articles, articles close to the reader's recent reads, and hot
+    articles, mixed in one order: feed score = hot score + FOLLOW_BOOST (followed creator) +
+    NEAR_BOOST × closeness. Read, hidden and muted items are left out; at most ``PER_CREATOR``
+    per creator per page. Keyset pagination on (feed score, id): the boosted candidates are a
+    bounded set scored whole on every page; every other article's feed score is its hot score,
+    read from ranking_hot_idx below the cursor, so merging the two stays exact. Nine queries,
+    five when the closeness list is cached."""
+    read_ids = read_history_ids(user)
+    near = _near_cached(user, read_ids)
+    hidden = FeedHidden.objects.filter(user=user).values("article_id")
+    muted = FeedMuted.objects.filter(user=user).values("creator_id")
+    from openhao.engagement.models import Follow
+
+    # Follow's follow_once index (user, creator).
+    followed_ids = set(Follow.objects.filter(user=user).values_list("creator_id", flat=True))
+    since = timezone.now() - timedelta(days=FOLLOW_DAYS)
+    # One query for the boosted candidates: followed creators' recent articles and the close
+    # ones (primary keys).
+    rows = (
+        ArticleScore.objects.filter(
+            Q(creator_id__in=followed_ids, published_at__gte=since) | Q(article_id__in=list(near))
+        )
+        .exclude(article_id__in=read_ids)
+        .exclude(article_id__in=hidden)
+        .exclude(creator_id__in=muted)
+        .order_by("-published_at")
+        .values_list("article_id", "creator_id", "hot")[: FOLLOW_CANDIDATES + NEAR_CANDIDATES]
+    )
+    scored: dict[int, tuple[float, int]] = {}
+    for article_id, creator_id, hot in rows:
+        score = hot + NEAR_BOOST * near.get(article_id, 0.0)
+        if creator_id in followed_ids:
+            score += FOLLOW_BOOST
+        scored[article_id] = (score, creator_id)
+
+    after = _parse_cursor(cursor)
+    below = (lambda s, a: (s, a) < after) if after else (lambda s, a: True)
+    hot_rows = ArticleScore.objects.exclude(article_id__in=read_ids).exclude(article_id__in=hidden)
+    hot_rows = hot_rows.exclude(creator_id__in=muted)
+    if after:
+        hot, article_id = after
+        hot_rows = hot_rows.filter(_below(hot, article_id))
+    limit = size * 3
+    # ranking_hot_idx: in score order, below the cursor.
+    plain = list(
+        hot_rows.order_by("-hot", "-article_id").values_list("article_id", "creator_id", "hot")[
+            :limit
+        ]
+    )
+    # Only what is at or above the last hot row read is known completely.
+    floor = (plain[-1][2], plain[-1][0]) if len(plain) >= limit else None
+    merged = {a: (s, c) for a, (s, c) in scored.items() if below(s, a)}
+    for article_id, creator_id, hot in plain:
+        if article_id not in scored:
+            merged[article_id] = (hot, creator_id)
+    order = sorted(merged.items(), key=lambda kv: (kv[1][0], kv[0]), reverse=True)
+    seen: Counter[int] = Counter()
+    ids: list[int] = []
+    last = None
+    more = False
+    for article_id, (score, creator_id) in order:
+        if floor is not None and (score, article_id) < floor:
+            more = True
+            break
+        if len(ids) >= size:
+            more = True
+            break
+        last = (score, article_id)
+        if seen[creator_id] >= PER_CREATOR:
+            continue
+        seen[creator_id] += 1
+        ids.append(article_id)
+    else:
+        # Every merged item was examined; more exist only if the hot read was cut short.
+        more = floor is not None
     next_cursor = f"{last[0]!r}_{last[1]}" if more and last else None
     return FeedPage(_load(ids), next_cursor)
