@@ -8,7 +8,8 @@
    index. The query side is IDF × sublinear tf (``query_vector``).
 3. candidates from the postings of the query's strongest terms (newest postings first, a
    bounded range scan per term), re-ranked exactly on the stored vectors, plus channel and
-   hashtag overlap and a small freshness boost; at most ``PER_CREATOR`` per creator; the
+   hashtag overlap, the cosine of corpus-learned embeddings (embedding.py) and a small
+   freshness boost; at most ``PER_CREATOR`` per creator; the
    article itself and unpublished articles never appear.
 """
 
@@ -22,6 +23,8 @@ from django.db import connection
 from django.utils import timezone
 
 from openhao.common.text import char_runs, normalize, words
+
+from . import embedding
 
 # Feature weights (measured with `make eval-related`, see docs/ranking.md).
 W_CHAR = 2.0
@@ -44,6 +47,7 @@ CHANNEL_BONUS = 0.03
 TOPIC_BONUS = 0.15
 FRESH_BONUS = 0.02  # a tie-breaker: at 0.05 it cost ~1 point of precision on the headlines
 FRESH_DAYS = 7.0
+EMBED_WEIGHT = 1.5  # × cosine of the corpus embeddings (embedding.py), measured in docs
 
 
 def features(title: str, summary: str = "") -> Counter[str]:
@@ -148,6 +152,7 @@ def freshness(published_at: datetime, now: datetime) -> float:
 def rank(
     *,
     query: dict[str, float],
+    query_embedding: list[float] | None = None,
     self_score: float,
     pool: list,
     channel_id: int,
@@ -162,6 +167,8 @@ def rank(
     scored = []
     for row in pool:
         score = dot(query, row.vector) / scale
+        if query_embedding:
+            score += EMBED_WEIGHT * embedding.cosine(query_embedding, row.embedding)
         if row.channel_id == channel_id:
             score += CHANNEL_BONUS
         if topic_ids and row.topic_ids:
