@@ -120,6 +120,17 @@ def main():
         for lam in (0.4, 0.8, 1.5, 3.0):
             print("ppmi dim", dim, "lam", lam, round(prec(base + lam * cos), 4))
         print("ppmi-only", dim, round(prec(cos), 4))
+        # Rocchio in embedding space: move the query towards its best k re-ranked candidates.
+        first = base + 1.5 * cos
+        for k in (3, 5, 10):
+            idx = np.argsort(-first, 1)[:, :k]
+            top = np.take_along_axis(pool, idx, 1)
+            for a in (0.5, 1.0):
+                q = E[sample] + a * E[top].mean(1)
+                q = q / np.linalg.norm(q, axis=1, keepdims=True)
+                cos2 = np.einsum("id,ipd->ip", q, E[pool])
+                for lam in (1.5, 3.0):
+                    print("emb-rocchio", dim, k, a, lam, round(prec(base + lam * cos2), 4))
     if not ALL:
         return
     for k in (5, 10, 20):

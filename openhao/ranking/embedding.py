@@ -13,12 +13,16 @@ embedding and comparing two of them is plain Python on ``DIM`` floats.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable
 
 DIM = 32  # measured: 32 / 64 / 100 dimensions, see docs/ranking.md
 MIN_DF = 3  # rarer terms get no embedding (their co-occurrence counts are noise)
 MAX_TERMS = 40_000  # the most frequent terms with df >= MIN_DF; bounds the SVD's size
+# Documents read to count co-occurrences: bounds the nightly task's memory on a large site (the
+# co-occurrence matrix grows with documents × terms²); a few hundred thousand texts are plenty.
+TRAIN_DOCS = 300_000
 
 
 def train(docs: Iterable[Iterable[str]], dfs: dict[str, int]) -> dict[str, list[float]]:
@@ -33,7 +37,7 @@ def train(docs: Iterable[Iterable[str]], dfs: dict[str, int]) -> dict[str, list[
     if len(vocab) <= DIM + 1:
         return {}
     indptr, indices = [0], []
-    for terms in docs:
+    for terms in itertools.islice(docs, TRAIN_DOCS):
         indices.extend(vocab[t] for t in terms if t in vocab)
         indptr.append(len(indices))
     data = np.ones(len(indices), dtype=np.float32)
@@ -74,3 +78,14 @@ def cosine(a: list[float], b: list[float]) -> float:
     if not a or not b or len(a) != len(b):
         return 0.0
     return sum(x * y for x, y in zip(a, b, strict=True))
+
+
+def expand(query: list[float], others: list[list[float]], weight: float = 1.0) -> list[float]:
+    """Rocchio-style query expansion: the query moved towards the mean of ``others`` (the best
+    candidates), back to unit length. Missing embeddings are skipped."""
+    others = [o for o in others if o and len(o) == len(query)]
+    if not query or not others:
+        return query
+    out = [q + weight * sum(o[i] for o in others) / len(others) for i, q in enumerate(query)]
+    norm = math.sqrt(sum(x * x for x in out))
+    return [x / norm for x in out] if norm else query

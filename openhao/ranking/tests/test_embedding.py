@@ -110,3 +110,12 @@ def test_idf_refresh_learns_embeddings_and_new_articles_get_one():
     article = ArticleFactory(title="球队教练赛后谈进攻", summary="", channel=channel)
     row = article_terms_index(article_id=article.pk)
     assert len(row.embedding) == embedding.DIM
+
+
+def test_expand_moves_the_query_towards_the_best_candidates():
+    q = [1.0, 0.0] + [0.0] * (embedding.DIM - 2)
+    b = [0.0, 1.0] + [0.0] * (embedding.DIM - 2)
+    moved = embedding.expand(q, [b, [], b])
+    assert embedding.cosine(moved, b) > embedding.cosine(q, b)
+    assert math.isclose(math.sqrt(sum(x * x for x in moved)), 1.0, abs_tol=1e-9)
+    assert embedding.expand(q, [[]]) == q
