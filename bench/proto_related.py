@@ -75,7 +75,7 @@ def main():
     self_s = S[np.arange(len(sample)), sample].copy()
     S[np.arange(len(sample)), sample] = -1e9
     S = S / np.maximum(self_s, 1e-9)[:, None]
-    POOL = 200
+    POOL = int(os.environ.get("POOL", 200))
     pool = np.argsort(-S, axis=1)[:, :POOL]
     base = np.take_along_axis(S, pool, 1)
 
