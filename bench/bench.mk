@@ -14,6 +14,11 @@ DATA ?=
 eval-related: $(STAMP)
 	$(PY) bench/eval_related.py $(DATA)
 
+# Offline prototype comparing 相关推荐 re-ranking ideas on the headlines in about a minute
+# (numpy/scipy; DIMS=32,64 POOL=200 PROTO_ALL=1 also runs the variants that did not help).
+proto-related: $(STAMP)
+	$(PY) bench/proto_related.py
+
 # Related, hot list and search latency: 1,000,000 articles on PostgreSQL + Redis and 100,000 on
 # SQLite (BENCH_DISCOVERY_PG_ARTICLES, BENCH_DISCOVERY_SQLITE_ARTICLES; see bench/discovery.py).
 bench-discovery: $(STAMP)

@@ -86,7 +86,7 @@ def generate(count: int, seed: int) -> None:
     from openhao.articles.demo.structure import ensure_channels
     from openhao.articles.models import Article
     from openhao.common.text import normalize, search_terms
-    from openhao.ranking import related
+    from openhao.ranking import embedding, related
     from openhao.ranking.hot import SIGNALS, hot_score
     from openhao.ranking.models import ArticleScore, ArticleTerms, TermPosting, TermStat
     from openhao.search.backends import Entry, get_backend
@@ -110,6 +110,12 @@ def generate(count: int, seed: int) -> None:
     seg = {i: search_terms(normalize(titles[i][1])) for i in uses}
     counts_json = {i: json.dumps(dict(c), ensure_ascii=False) for i, c in counts.items()}
     vector_json = {i: json.dumps(v, ensure_ascii=False) for i, v in vectors.items()}
+    # Term embeddings as idf_refresh would learn them (from the distinct titles, for speed).
+    distinct_df = Counter(t for c in counts.values() for t in c)
+    term_embeddings = embedding.train((c.keys() for c in counts.values()), distinct_df)
+    embedding_json = {
+        i: json.dumps(embedding.embed(v, term_embeddings)) for i, v in vectors.items()
+    }
     log(f"features of {len(uses)} distinct titles: {time.monotonic() - t:.1f} s")
 
     provided = ["id", "creator_id", "channel_id", "title", "summary", "body_html", "status"]
@@ -120,7 +126,7 @@ def generate(count: int, seed: int) -> None:
         ArticleScore, ["article_id", "channel_id", "creator_id", "published_at", "hot"]
     )
     terms_cols = ["article_id", "counts", "vector", "channel_id", "creator_id", "published_at"]
-    write_terms = _writer(ArticleTerms, [*terms_cols, "topic_ids"])
+    write_terms = _writer(ArticleTerms, [*terms_cols, "topic_ids", "embedding"])
     write_postings = _writer(TermPosting, ["term", "article_id", "weight"])
     backend = get_backend()
     now = timezone.now()
@@ -161,7 +167,16 @@ def generate(count: int, seed: int) -> None:
                 )
             )
             terms.append(
-                (aid, counts_json[i], vector_json[i], channel_id, creator_id, published_at, "[]")
+                (
+                    aid,
+                    counts_json[i],
+                    vector_json[i],
+                    channel_id,
+                    creator_id,
+                    published_at,
+                    "[]",
+                    embedding_json[i],
+                )
             )
             posts.extend((term, aid, w) for term, w in posted[i])
             entries.append(Entry(aid, channel_id, published_at, seg[i], seg[i]))
@@ -175,7 +190,13 @@ def generate(count: int, seed: int) -> None:
         log(f"articles: {done}/{count} ({time.monotonic() - started:.0f} s)")
     with transaction.atomic():
         TermStat.objects.all().delete()
-        _writer(TermStat, ["term", "df"])([("", count), (" len", round(total_length)), *df.items()])
+        _writer(TermStat, ["term", "df", "embedding"])(
+            [("", count, None), (" len", round(total_length), None)]
+            + [
+                (t, n, json.dumps(term_embeddings[t]) if t in term_embeddings else None)
+                for t, n in df.items()
+            ]
+        )
     if connection.vendor == "postgresql":
         from django.core.management.color import no_style
 

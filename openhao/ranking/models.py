@@ -48,6 +48,9 @@ class ArticleTerms(models.Model):
     creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="+")
     published_at = models.DateTimeField()
     topic_ids = models.JSONField(default=list)
+    # Unit-length embedding from the corpus's term embeddings (embedding.py); [] before the
+    # first IDF refresh has learned them.
+    embedding = models.JSONField(default=list)
 
     def __str__(self) -> str:
         return f"terms of {self.article_id}"
@@ -80,6 +83,8 @@ class TermStat(models.Model):
 
     term = models.CharField(max_length=24, primary_key=True)
     df = models.PositiveIntegerField()
+    # The term's embedding (embedding.py), learned by idf_refresh; null for rare terms.
+    embedding = models.JSONField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.term}: {self.df}"

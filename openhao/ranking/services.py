@@ -20,7 +20,7 @@ from django.db.models.functions import Greatest
 from openhao.articles.models import Article
 from openhao.creators.models import Creator
 
-from . import redis_store, related
+from . import embedding, redis_store, related
 from .hot import SIGNALS, hot_score
 from .models import (
     ArticleScore,
@@ -120,6 +120,14 @@ def _dfs(terms) -> dict[str, int]:
     return dict(TermStat.objects.filter(term__in=list(terms)).values_list("term", "df"))
 
 
+def _term_embeddings(terms) -> dict[str, list[float]]:
+    return dict(
+        TermStat.objects.filter(term__in=list(terms), embedding__isnull=False).values_list(
+            "term", "embedding"
+        )
+    )
+
+
 def _count_document(counts: dict, delta: int) -> None:
     terms = ["", *counts]
     TermStat.objects.filter(term__in=terms).update(df=Greatest(F("df") + delta, 0))
@@ -164,6 +172,7 @@ def article_terms_index(*, article_id: int) -> ArticleTerms | None:
         defaults={
             "counts": dict(counts),
             "vector": vector,
+            "embedding": embedding.embed(vector, _term_embeddings(vector)),
             "channel_id": article.channel_id,
             "creator_id": article.creator_id,
             "published_at": article.published_at,
@@ -187,11 +196,18 @@ def related_compute(*, article_id: int) -> list[tuple[int, float]]:
     # Only public articles have a terms row, so unpublished ones drop out here.
     pool = list(
         ArticleTerms.objects.filter(article_id__in=best).only(
-            "article_id", "vector", "channel_id", "creator_id", "published_at", "topic_ids"
+            "article_id",
+            "vector",
+            "embedding",
+            "channel_id",
+            "creator_id",
+            "published_at",
+            "topic_ids",
         )
     )
     return related.rank(
         query=query,
+        query_embedding=terms.embedding,
         self_score=related.dot(query, terms.vector),
         pool=pool,
         channel_id=terms.channel_id,
@@ -221,8 +237,9 @@ def article_discovery_update(*, article_id: int) -> None:
 
 
 def idf_refresh(*, batch_size: int = 2000) -> int:
-    """Recount document frequencies over every public article's terms, then re-weight every
-    stored vector and rewrite the postings. Returns the number of documents."""
+    """Recount document frequencies over every public article's terms, learn the term
+    embeddings (embedding.py), then re-weight every stored vector, recompute its embedding and
+    rewrite the postings. Returns the number of documents."""
     df: Counter[str] = Counter()
     documents = 0
     total_length = 0.0
@@ -233,10 +250,20 @@ def idf_refresh(*, batch_size: int = 2000) -> int:
         documents += 1
         total_length += related.doc_length(counts)
     avg_length = total_length / documents if documents else None
+    terms = embedding.train(
+        (
+            counts.keys()
+            for counts in ArticleTerms.objects.values_list("counts", flat=True).iterator(
+                chunk_size=batch_size
+            )
+        ),
+        df,
+    )
     with transaction.atomic():
         TermStat.objects.all().delete()
         TermStat.objects.bulk_create(
-            [TermStat(term="", df=documents)] + [TermStat(term=t, df=n) for t, n in df.items()],
+            [TermStat(term="", df=documents)]
+            + [TermStat(term=t, df=n, embedding=terms.get(t)) for t, n in df.items()],
             batch_size=batch_size,
         )
         TermPosting.objects.all().delete()
@@ -245,6 +272,7 @@ def idf_refresh(*, batch_size: int = 2000) -> int:
             chunk_size=batch_size
         ):
             row.vector = related.vectorize(row.counts, df, documents, avg_length)
+            row.embedding = embedding.embed(row.vector, terms)
             batch.append(row)
             if len(batch) >= batch_size:
                 _store_vectors(batch)
@@ -256,7 +284,7 @@ def idf_refresh(*, batch_size: int = 2000) -> int:
 def _store_vectors(rows: list[ArticleTerms]) -> None:
     if not rows:
         return
-    ArticleTerms.objects.bulk_update(rows, ["vector"])
+    ArticleTerms.objects.bulk_update(rows, ["vector", "embedding"])
     TermPosting.objects.bulk_create(
         [p for row in rows for p in _postings(row.article_id, row.vector)], batch_size=5000
     )
