@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ranking', '0003_feed_hide_and_mute'),
+        ('ranking', '0004_read_history_and_feed_index'),
     ]
 
     operations = [
