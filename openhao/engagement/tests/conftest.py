@@ -14,3 +14,32 @@ def needs_real_concurrency():
 def _no_pending_reads(fresh_read_buffer):
     """Every engagement test starts with no pending reads (fixture in the root conftest)."""
     return fresh_read_buffer
+
+
+@pytest.fixture
+def race(needs_real_concurrency):
+    """``race(fn)`` starts ``fn`` in four threads released at the same moment, each on its own
+    database connection, and returns (results, errors)."""
+    import threading
+
+    def run(fn, threads: int = 4):
+        barrier = threading.Barrier(threads)
+        results, errors = [], []
+
+        def worker():
+            try:
+                barrier.wait()
+                results.append(fn())
+            except Exception as exc:  # noqa: BLE001 (returned to the test)
+                errors.append(exc)
+            finally:
+                connection.close()
+
+        pool = [threading.Thread(target=worker) for _ in range(threads)]
+        for thread in pool:
+            thread.start()
+        for thread in pool:
+            thread.join()
+        return results, errors
+
+    return run

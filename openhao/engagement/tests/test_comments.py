@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -159,26 +157,10 @@ def test_vote_once_per_user_and_not_on_your_own():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_double_vote_counts_once(needs_real_concurrency):
+def test_concurrent_double_vote_counts_once(race):
     comment = services.comment_create(user=UserFactory(), article=ArticleFactory(), body="并发")
     voter = UserFactory()
-    barrier = threading.Barrier(4)
-    results, errors = [], []
-
-    def worker():
-        try:
-            barrier.wait()
-            results.append(services.comment_vote(user=voter, comment=comment))
-        except Exception as exc:  # noqa: BLE001 (reported below)
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results, errors = race(lambda: services.comment_vote(user=voter, comment=comment))
     assert errors == [] and sorted(results) == [False, False, False, True]
     comment.refresh_from_db()
     assert comment.vote_count == 1

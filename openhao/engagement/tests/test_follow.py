@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from openhao.articles.tests.factories import ArticleFactory
@@ -61,26 +59,10 @@ def test_a_follow_bumps_the_creator_tag():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_double_follow_counts_once(needs_real_concurrency):
+def test_concurrent_double_follow_counts_once(race):
     creator = CreatorFactory(follower_count=0)
     user = UserFactory()
-    barrier = threading.Barrier(4)
-    results, errors = [], []
-
-    def worker():
-        try:
-            barrier.wait()
-            results.append(services.follow_create(user=user, creator=creator))
-        except Exception as exc:  # noqa: BLE001 (reported below)
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results, errors = race(lambda: services.follow_create(user=user, creator=creator))
     assert errors == []
     assert sorted(results) == [False, False, False, True]
     assert _count(creator) == 1

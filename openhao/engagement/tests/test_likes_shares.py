@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from openhao.articles.models import Article
@@ -36,26 +34,10 @@ def test_like_once_and_take_it_back():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_double_like_counts_once(needs_real_concurrency):
+def test_concurrent_double_like_counts_once(race):
     article = ArticleFactory(like_count=0)
     user = UserFactory()
-    barrier = threading.Barrier(4)
-    errors = []
-
-    def worker():
-        try:
-            barrier.wait()
-            services.like_set(user=user, article=article, liked=True)
-        except Exception as exc:  # noqa: BLE001 (reported below)
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results, errors = race(lambda: services.like_set(user=user, article=article, liked=True))
     assert errors == [] and _likes(article) == 1
 
 
