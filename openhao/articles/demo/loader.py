@@ -92,6 +92,11 @@ class LoadResult:
     deleted: dict[str, int] = field(default_factory=dict)
 
 
+# The demo writes real comments so that counts match what readers see; a few per article keep
+# the load fast.
+MAX_DEMO_COMMENTS = 8
+
+
 def default_headlines_path() -> Path:
     return settings.BASE_DIR.parent / "shared" / "data" / "nlpcc2017-headlines" / "headlines.tsv"
 
@@ -249,6 +254,7 @@ class _Loader:
         self.result.longform = self.longform(channels[longform.CHANNEL], creators[0], hottest)
         self.insert(rows, creators)
         self.recount(creators)
+        self.comments(creators)
         # bulk_create bypasses the services, so the ranking rows are rebuilt in one go.
         scores_rebuild()
         terms_rebuild()
@@ -528,6 +534,64 @@ class _Loader:
         article.share_count = int(views * 0.016)
         article.save()
         return article
+
+    def comments(self, creators: list[Creator]) -> None:
+        """Real 跟贴 rows, so that every article's comment count equals its visible comments: up
+        to MAX_DEMO_COMMENTS per article (fewer for articles with fewer readers), written by the
+        demo creators' accounts, with a reply under some of them."""
+        from openhao.engagement.models import Comment
+        from openhao.engagement.text import render_comment
+
+        rng = self.rng
+        users = [c.user_id for c in creators]
+        articles = list(
+            Article.objects.filter(creator__in=creators, status=Article.Status.PUBLISHED).only(
+                "id", "creator_id", "comment_count", "published_at"
+            )
+        )
+        tops = []
+        for article in articles:
+            wanted = min(article.comment_count, MAX_DEMO_COMMENTS)
+            for _ in range(wanted):
+                text = rng.choice(content.COMMENTS)
+                created = article.published_at + timedelta(minutes=rng.randint(3, 600))
+                tops.append(
+                    Comment(
+                        article_id=article.pk,
+                        user_id=rng.choice(users),
+                        body=text,
+                        body_html=render_comment(text),
+                        created_at=min(created, self.now),
+                    )
+                )
+        tops = Comment.objects.bulk_create(tops, batch_size=2000)
+        replies = []
+        for parent in rng.sample(tops, k=len(tops) // 5):
+            text = rng.choice(content.REPLIES)
+            replies.append(
+                Comment(
+                    article_id=parent.article_id,
+                    user_id=rng.choice(users),
+                    parent=parent,
+                    root=parent,
+                    depth=1,
+                    body=text,
+                    body_html=render_comment(text),
+                    created_at=min(
+                        parent.created_at + timedelta(minutes=rng.randint(1, 90)), self.now
+                    ),
+                )
+            )
+        Comment.objects.bulk_create(replies, batch_size=2000)
+        counts = dict(
+            Comment.objects.filter(article__in=articles, is_deleted=False)
+            .values("article")
+            .annotate(n=Count("id"))
+            .values_list("article", "n")
+        )
+        for article in articles:
+            article.comment_count = counts.get(article.pk, 0)
+        Article.objects.bulk_update(articles, ["comment_count"], batch_size=2000)
 
     def recount(self, creators: list[Creator]) -> None:
         counts = dict(

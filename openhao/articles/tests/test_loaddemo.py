@@ -159,3 +159,15 @@ def test_reset_replaces_only_demo_content(tmp_path):
     assert demo_creators().count() == creators
     # Same seed, same content.
     assert sorted(published().exclude(pk=own.pk).values_list("title", flat=True)) == first
+
+
+def test_comment_counts_equal_the_visible_comments(tmp_path):
+    from openhao.engagement.models import Comment
+
+    loaddemo("--articles", "40", "--headlines", str(tmp_path / "missing.tsv"), "--no-admin")
+    articles = list(published())
+    assert Comment.objects.exists()
+    assert Comment.objects.filter(depth=1).exists()  # some replies, too
+    for article in articles:
+        visible = Comment.objects.filter(article=article, is_deleted=False).count()
+        assert article.comment_count == visible, article.pk
