@@ -78,10 +78,13 @@ def private_response(response: HttpResponse) -> HttpResponse:
 
 
 def too_many_requests(request, exception=None):
-    """HTTP 429 for every rate limit. An htmx request gets a short alert swapped into the
-    page's status region (#flash) instead of the element it targeted."""
+    """HTTP 429 for every rate limit. A script asking for JSON (the studio's autosave and
+    uploads) gets ``{"error": ...}``; an htmx request gets a short alert swapped into the page's
+    status region (#flash) instead of the element it targeted."""
     message = _("您的操作过于频繁，请稍后再试。")
-    if request.headers.get("HX-Request"):
+    if "application/json" in request.headers.get("Accept", ""):
+        response = JsonResponse({"error": message}, status=429)
+    elif request.headers.get("HX-Request"):
         response = HttpResponse(
             render_to_string("common/flash.html", {"message": message}), status=429
         )

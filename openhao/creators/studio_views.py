@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -20,30 +19,10 @@ from openhao.articles import selectors as article_selectors
 from openhao.articles import services as article_services
 from openhao.articles.models import Article, Channel
 from openhao.articles.views import article_page_context
+from openhao.common import ratelimit
 
 from .permissions import creator_required
 from .studio_forms import ArticleForm, ReferenceFormSet, references_from
-
-UPLOADS_PER_HOUR = 120
-AUTOSAVES_PER_MINUTE = 20
-
-
-def _rate_limited(key: str, limit: int, window: int) -> bool:
-    """Fixed-window counter in the cache; True when over the limit."""
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
-
-
-def _too_many(request) -> HttpResponse:
-    message = _("操作太频繁，请稍后再试。")
-    if _wants_json(request):
-        return JsonResponse({"error": message}, status=429)
-    return HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
 
 
 def _wants_json(request) -> bool:
@@ -231,8 +210,8 @@ def autosave(request, pk=None):
     """Called by the editor every 30 s and when the page is left (sendBeacon). Answers JSON
     with the article's id, so that a new article keeps autosaving into the same draft."""
     creator = request.creator
-    if _rate_limited(f"oh:autosave:{creator.pk}", AUTOSAVES_PER_MINUTE, 60):
-        return _too_many(request)
+    if not ratelimit.allow(request, "autosave"):
+        return ratelimit.too_many(request)
     article = article_selectors.studio_article_get(creator, pk) if pk else None
     channel = Channel.objects.filter(pk=request.POST.get("channel") or 0).first()
     if article is None and channel is None and creator.main_channel_id is None:
@@ -266,8 +245,8 @@ def image_upload(request):
     creator = request.creator
     image = error = None
     if request.method == "POST":
-        if _rate_limited(f"oh:upload:{creator.pk}", UPLOADS_PER_HOUR, 3600):
-            return _too_many(request)
+        if not ratelimit.allow(request, "image_upload"):
+            return ratelimit.too_many(request)
         upload = request.FILES.get("image")
         if upload is None:
             error = _("请选择图片。")

@@ -396,7 +396,7 @@ def test_autosave_is_rate_limited(client, creator, channel):
     ]
     assert 429 in codes
     response = client.post(autosave_url, {"title": "t"}, HTTP_ACCEPT="application/json")
-    assert response.json()["error"] == "操作太频繁，请稍后再试。"
+    assert response.json()["error"] == "您的操作过于频繁，请稍后再试。"
 
 
 def test_studio_home_query_count(client, creator, channel, django_assert_max_num_queries):
