@@ -263,6 +263,11 @@ OPENHAO_READ_DEDUP_SECONDS = env_int("OPENHAO_READ_DEDUP_SECONDS", 30 * 60)
 # Without Redis, each process flushes its own buffer this often or after this many reads.
 OPENHAO_READS_FLUSH_SECONDS = env_int("OPENHAO_READS_FLUSH_SECONDS", 60)
 OPENHAO_READS_FLUSH_EVENTS = env_int("OPENHAO_READS_FLUSH_EVENTS", 1000)
+# `manage.py periodic` (openhao/common/periodic.py): how often it flushes the read buffer and
+# publishes scheduled articles, and the hour (site time) of the nightly IDF/embedding refresh.
+OPENHAO_PERIODIC_FLUSH_READS_SECONDS = env_int("OPENHAO_PERIODIC_FLUSH_READS_SECONDS", 60)
+OPENHAO_PERIODIC_PUBLISH_DUE_SECONDS = env_int("OPENHAO_PERIODIC_PUBLISH_DUE_SECONDS", 60)
+OPENHAO_PERIODIC_IDF_REFRESH_HOUR = env_int("OPENHAO_PERIODIC_IDF_REFRESH_HOUR", 4)
 
 # ranking.TermPosting's index INCLUDEs the weight so PostgreSQL can answer candidate scans from
 # the index alone; SQLite ignores INCLUDE columns, which is harmless, so don't warn about it.
