@@ -15,7 +15,8 @@ eval-related: $(STAMP)
 	$(PY) bench/eval_related.py $(DATA)
 
 # Offline prototype comparing 相关推荐 re-ranking ideas on the headlines in about a minute
-# (numpy/scipy; DIMS=32,64 POOL=200 PROTO_ALL=1 also runs the variants that did not help).
+# (numpy/scipy; DIMS=32,64 POOL=200, ALPHA/SHIFT/EIGEN/CENTRE for the PPMI knobs; PROTO_ALL=1
+# also runs the variants that did not help).
 proto-related: $(STAMP)
 	$(PY) bench/proto_related.py
 

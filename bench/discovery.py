@@ -113,6 +113,8 @@ def generate(count: int, seed: int) -> None:
     # Term embeddings as idf_refresh would learn them (from the distinct titles, for speed).
     distinct_df = Counter(t for c in counts.values() for t in c)
     term_embeddings = embedding.train((c.keys() for c in counts.values()), distinct_df)
+    if term_embeddings:
+        term_embeddings[embedding.MEAN_TERM] = embedding.mean(vectors.values(), term_embeddings)
     embedding_json = {
         i: json.dumps(embedding.embed(v, term_embeddings)) for i, v in vectors.items()
     }
@@ -191,7 +193,15 @@ def generate(count: int, seed: int) -> None:
     with transaction.atomic():
         TermStat.objects.all().delete()
         _writer(TermStat, ["term", "df", "embedding"])(
-            [("", count, None), (" len", round(total_length), None)]
+            [
+                ("", count, None),
+                (" len", round(total_length), None),
+                (
+                    embedding.MEAN_TERM,
+                    0,
+                    json.dumps(term_embeddings.get(embedding.MEAN_TERM) or None),
+                ),
+            ]
             + [
                 (t, n, json.dumps(term_embeddings[t]) if t in term_embeddings else None)
                 for t, n in df.items()

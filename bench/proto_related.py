@@ -20,7 +20,7 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openhao.settings.dev")
 # PROTO_ALL=1 also runs the ideas that did not help (LSA, Rocchio, shared neighbours).
 ALL = bool(os.environ.get("PROTO_ALL"))
-# DIMS=32,64 chooses the embedding sizes compared.
+# DIMS=32,64 chooses the embedding sizes compared; ALPHA, SHIFT, EIGEN, CENTRE the PPMI knobs.
 
 
 def load(path):
@@ -106,15 +106,25 @@ def main():
     co = (Bk.T @ Bk).tocoo()
     tot = co.data.sum()
     rs = np.asarray(co.sum(1)).ravel()
-    pmi = np.log(co.data * tot / (rs[co.row] * rs[co.col]))
+    # The PPMI/SVD knobs of embedding.py (ALPHA=1 SHIFT=0 EIGEN=0.5 CENTRE=0 gives plain PPMI,
+    # the second round's variant).
+    alpha = float(os.environ.get("ALPHA", 0.75))
+    shift = float(os.environ.get("SHIFT", 1.5))
+    eigen = float(os.environ.get("EIGEN", 0.25))
+    centre = os.environ.get("CENTRE", "1") == "1"
+    ctx = rs**alpha
+    ctx *= tot / ctx.sum()
+    pmi = np.log(co.data * tot / (rs[co.row] * ctx[co.col])) - shift
     m = (pmi > 0) & (co.row != co.col)
     PP = sp.csr_matrix((pmi[m], (co.row[m], co.col[m])), shape=co.shape)
-    for dim in (int(x) for x in os.environ.get("DIMS", "64").split(",")):
-        U, sv, Vt = svds(PP, k=dim)
-        T = U * np.sqrt(sv)
+    for dim in (int(x) for x in os.environ.get("DIMS", "32").split(",")):
+        U, sv, Vt = svds(PP, k=dim, v0=np.ones(PP.shape[0]) / PP.shape[0])
+        T = U * sv**eigen
         W = np.zeros((len(vocab), dim))
         W[keep] = T
         E = sp.csr_matrix(D) @ W
+        if centre:
+            E = E - E.mean(0)
         E = E / (np.linalg.norm(E, axis=1, keepdims=True) + 1e-12)
         cos = np.einsum("id,ipd->ip", E[sample], E[pool])
         for lam in (0.4, 0.8, 1.5, 3.0):

@@ -8,6 +8,7 @@ never shows) and the next refresh or ``scores_rebuild`` corrects the score."""
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timezone
@@ -106,6 +107,7 @@ def article_content_changed(*, article_id: int) -> None:
 
 
 LENGTH_TERM = " len"  # TermStat row holding the total document length (features never hold a space)
+MEAN_SAMPLE = 50_000  # articles over which idf_refresh estimates the mean embedding
 
 
 def _corpus() -> tuple[int, float | None]:
@@ -121,10 +123,11 @@ def _dfs(terms) -> dict[str, int]:
 
 
 def _term_embeddings(terms) -> dict[str, list[float]]:
+    """The terms' embeddings and the corpus' mean article embedding (``embed`` centres on it)."""
     return dict(
-        TermStat.objects.filter(term__in=list(terms), embedding__isnull=False).values_list(
-            "term", "embedding"
-        )
+        TermStat.objects.filter(
+            term__in=[*terms, embedding.MEAN_TERM], embedding__isnull=False
+        ).values_list("term", "embedding")
     )
 
 
@@ -250,19 +253,25 @@ def idf_refresh(*, batch_size: int = 2000) -> int:
         documents += 1
         total_length += related.doc_length(counts)
     avg_length = total_length / documents if documents else None
-    terms = embedding.train(
-        (
-            counts.keys()
-            for counts in ArticleTerms.objects.values_list("counts", flat=True).iterator(
-                chunk_size=batch_size
-            )
-        ),
-        df,
-    )
+
+    def all_counts():
+        return ArticleTerms.objects.values_list("counts", flat=True).iterator(chunk_size=batch_size)
+
+    terms = embedding.train((counts.keys() for counts in all_counts()), df)
+    if terms:
+        # The centre is estimated on a sample: 32 means settle long before the corpus ends.
+        sample = itertools.islice(all_counts(), MEAN_SAMPLE)
+        terms[embedding.MEAN_TERM] = embedding.mean(
+            (related.vectorize(c, df, documents, avg_length) for c in sample), terms
+        )
     with transaction.atomic():
         TermStat.objects.all().delete()
         TermStat.objects.bulk_create(
-            [TermStat(term="", df=documents)]
+            [
+                TermStat(term="", df=documents),
+                TermStat(term=LENGTH_TERM, df=round(total_length)),
+                TermStat(term=embedding.MEAN_TERM, df=0, embedding=terms.get(embedding.MEAN_TERM)),
+            ]
             + [TermStat(term=t, df=n, embedding=terms.get(t)) for t, n in df.items()],
             batch_size=batch_size,
         )

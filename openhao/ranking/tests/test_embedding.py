@@ -13,14 +13,17 @@ from openhao.ranking.services import article_terms_index, idf_refresh
 
 SPORT = [f"s{i}" for i in range(40)]
 FOOD = [f"f{i}" for i in range(40)]
+# Six more topics: with two, any pair of one topic is only twice as likely as chance, which
+# the shifted PMI (embedding.SHIFT) rightly calls no association.
+OTHERS = [[f"o{k}-{i}" for i in range(40)] for k in range(6)]
 
 
 def topic_docs(seed=3, per_topic=300, size=5):
     rng = random.Random(seed)
     docs = []
     for _ in range(per_topic):
-        docs.append(set(rng.sample(SPORT, size)))
-        docs.append(set(rng.sample(FOOD, size)))
+        for topic in (SPORT, FOOD, *OTHERS):
+            docs.append(set(rng.sample(topic, size)))
     return docs
 
 
@@ -35,7 +38,7 @@ def dfs_of(docs):
 def test_terms_of_one_topic_end_up_closer_than_terms_of_two():
     docs = topic_docs()
     terms = embedding.train(docs, dfs_of(docs))
-    assert set(terms) == set(SPORT) | set(FOOD)
+    assert set(terms) == set(SPORT).union(FOOD, *OTHERS)
     assert all(len(v) == embedding.DIM for v in terms.values())
 
     def emb(t):
@@ -119,3 +122,40 @@ def test_expand_moves_the_query_towards_the_best_candidates():
     assert embedding.cosine(moved, b) > embedding.cosine(q, b)
     assert math.isclose(math.sqrt(sum(x * x for x in moved)), 1.0, abs_tol=1e-9)
     assert embedding.expand(q, [[]]) == q
+
+
+@pytest.mark.django_db
+def test_an_article_indexed_after_the_refresh_is_weighted_as_the_refresh_weights_it():
+    # The refresh must keep the corpus' average length: without it, articles indexed between
+    # two refreshes got BM25 weights without length normalisation.
+    channel = ChannelFactory()
+    rng = random.Random(9)
+    chars = list("球赛队冠军联杯场教练员进攻防守射门篮板决胜负菜肉汤锅炒煮蒸烤饭面粥")
+    for _ in range(60):
+        ArticleFactory(title="".join(rng.sample(chars, rng.randint(4, 12))), channel=channel)
+    idf_refresh()
+    # Far shorter than the average article, so that length normalisation shows.
+    article = ArticleFactory(title="球队进攻", summary="", channel=channel)
+    indexed = article_terms_index(article_id=article.pk).vector
+    idf_refresh()
+    refreshed = ArticleTerms.objects.get(article_id=article.pk).vector
+    assert indexed.keys() == refreshed.keys()
+    for term, weight in refreshed.items():
+        assert indexed[term] == pytest.approx(weight, rel=0.02)
+
+
+@pytest.mark.django_db
+def test_embeddings_are_centred_on_the_corpus_mean():
+    channel = ChannelFactory()
+    rng = random.Random(5)
+    sport = list("球赛队冠军联杯场教练员进攻防守射门篮板决胜负")
+    food = list("菜肉汤锅炒煮蒸烤饭面粥甜咸辣酸香味厨")
+    for _ in range(40):
+        for pool in (sport, food):
+            ArticleFactory(title="".join(rng.sample(pool, 6)), summary="", channel=channel)
+    idf_refresh()
+    assert TermStat.objects.get(term=embedding.MEAN_TERM).embedding
+    rows = list(ArticleTerms.objects.values_list("embedding", flat=True))
+    centre = [sum(e[i] for e in rows) / len(rows) for i in range(embedding.DIM)]
+    # Unit vectors around their mean: what is left of the mean is small next to each vector.
+    assert math.sqrt(sum(x * x for x in centre)) < 0.3
