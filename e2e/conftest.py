@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 from pathlib import Path
 
 import pytest
@@ -119,7 +120,7 @@ def site(transactional_db):
             'height="360"><figcaption>补给站的志愿者</figcaption></figure>'
             f"<h2>终点</h2><p>冲线的一刻，所有的疲惫都有了意义。</p><p>{paragraph}</p>"
         ),
-        published_at=datetime(2025, 5, 22, 8, 13, 50, tzinfo=UTC),
+        published_at=datetime(2025, 5, 22, 8, 13, 50, tzinfo=dt_timezone.utc),
         comment_count=37,
         view_count=500,
         topics=[TopicFactory(name="春季图文激励计划")],

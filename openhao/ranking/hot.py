@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+from datetime import timezone as dt_timezone
 
 # 2025-01-01 UTC: keeps the time term small so doubles keep plenty of precision.
-EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
+EPOCH = datetime(2025, 1, 1, tzinfo=dt_timezone.utc)
 # 12.5 hours per factor of ten in engagement.
 DECAY_SECONDS = 45_000
 

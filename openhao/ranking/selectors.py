@@ -264,7 +264,10 @@ def near_reading(read_ids: list[int]) -> dict[int, float]:
     top = dict(profile.most_common(PROFILE_TERMS))
     documents, _avg = _corpus()
     dfs = _dfs(top)
-    scores = related.candidate_scores(top, dfs, documents, exclude_id=0)
+    # The reads themselves score highest against their own profile: leave room for them.
+    scores = related.candidate_scores(
+        top, dfs, documents, exclude_id=0, limit=NEAR_CANDIDATES + len(recent)
+    )
     read = set(read_ids)
     best = sorted((a for a in scores if a not in read), key=lambda a: (-scores[a], -a))
     best = best[:NEAR_CANDIDATES]

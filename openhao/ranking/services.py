@@ -194,20 +194,7 @@ def related_compute(*, article_id: int) -> list[tuple[int, float]]:
     documents, _avg = _corpus()
     dfs = _dfs(terms.counts)
     query = related.query_vector(terms.counts, dfs, documents)
-    scores = related.candidate_scores(query, dfs, documents, exclude_id=article_id)
-    best = sorted(scores, key=lambda a: -scores[a])[: related.POOL]
-    # Only public articles have a terms row, so unpublished ones drop out here.
-    pool = list(
-        ArticleTerms.objects.filter(article_id__in=best).only(
-            "article_id",
-            "vector",
-            "embedding",
-            "channel_id",
-            "creator_id",
-            "published_at",
-            "topic_ids",
-        )
-    )
+    pool = related.candidates(query, dfs, documents, exclude_id=article_id)
     return related.rank(
         query=query,
         query_embedding=terms.embedding,

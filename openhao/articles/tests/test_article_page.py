@@ -1,7 +1,8 @@
 """The article page, through HTTP: every element of the reference page, with real data."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 from html import unescape
 from urllib.parse import quote
 
@@ -44,7 +45,7 @@ def rich_article():
             '<figure><img src="/media/demo/b.jpg" alt="补给站的志愿者"><figcaption>补给站'
             "</figcaption></figure><h2>终点</h2><p>冲线的一刻。</p>"
         ),
-        published_at=datetime(2025, 5, 22, 8, 13, 50, tzinfo=UTC),
+        published_at=datetime(2025, 5, 22, 8, 13, 50, tzinfo=dt_timezone.utc),
         comment_count=37,
         topics=[TopicFactory(name="春季图文激励计划")],
     )
@@ -253,7 +254,7 @@ def test_cached_article_page_runs_no_query(client, django_assert_num_queries, ri
 
 
 def test_publish_time_second_precision_in_shanghai(client):
-    article = ArticleFactory(published_at=datetime(2026, 1, 1, 23, 59, 59, tzinfo=UTC))
+    article = ArticleFactory(published_at=datetime(2026, 1, 1, 23, 59, 59, tzinfo=dt_timezone.utc))
     html = client.get(f"/article/{article.pk}/").content.decode()
     assert "2026-01-02 07:59:59" in html
     assert 'datetime="2026-01-02T07:59:59+08:00"' in html

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 import pytest
 import time_machine
@@ -23,7 +24,7 @@ def _quiet():
 
 
 def test_scheduled_articles_and_buffered_reads_are_handled_once_per_minute(fresh_read_buffer):
-    now = datetime(2026, 5, 1, 2, 0, 10, tzinfo=UTC)
+    now = datetime(2026, 5, 1, 2, 0, 10, tzinfo=dt_timezone.utc)
     due = ArticleFactory(
         status=Article.Status.SCHEDULED,
         published_at=None,
@@ -53,7 +54,7 @@ def test_scheduled_articles_and_buffered_reads_are_handled_once_per_minute(fresh
 def test_the_idf_refresh_runs_once_a_day_from_its_hour_in_beijing_time(settings):
     settings.OPENHAO_PERIODIC_IDF_REFRESH_HOUR = 4
     ArticleFactory.create_batch(3)
-    before = datetime(2026, 5, 1, 19, 59, tzinfo=UTC)  # 03:59 on 2 May in Beijing
+    before = datetime(2026, 5, 1, 19, 59, tzinfo=dt_timezone.utc)  # 03:59 on 2 May in Beijing
 
     def due_at(moment):
         # The cache's expiry follows the clock too, so travel rather than pass ``now``.

@@ -1,7 +1,8 @@
 """创作者中心: permissions, the editor form, references, review (先审后发), publishing,
 scheduling, editing after publishing, unpublishing, deleting and autosave."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 import pytest
 import time_machine
@@ -245,7 +246,7 @@ def test_publish_now_shows_on_channel_page(client, trusted_creator, channel):
 
 
 def test_scheduled_publishing_fires_at_the_time(client, trusted_creator, channel):
-    start = datetime(2026, 5, 1, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
+    start = datetime(2026, 5, 1, 2, 0, tzinfo=dt_timezone.utc)  # 10:00 in Beijing
     with time_machine.travel(start, tick=False):
         client.force_login(trusted_creator.user)
         client.post(
@@ -254,20 +255,20 @@ def test_scheduled_publishing_fires_at_the_time(client, trusted_creator, channel
         )
         article = Article.objects.get()
         assert article.status == Article.Status.SCHEDULED
-        assert article.scheduled_at == datetime(2026, 5, 1, 4, 30, tzinfo=UTC)
+        assert article.scheduled_at == datetime(2026, 5, 1, 4, 30, tzinfo=dt_timezone.utc)
         call_command("publish_scheduled", stdout=open("/dev/null", "w"))  # noqa: SIM115
         article.refresh_from_db()
         assert article.status == Article.Status.SCHEDULED
         assert client.get(article.get_absolute_url()).status_code == 404
-    with time_machine.travel(datetime(2026, 5, 1, 4, 29, 59, tzinfo=UTC), tick=False):
+    with time_machine.travel(datetime(2026, 5, 1, 4, 29, 59, tzinfo=dt_timezone.utc), tick=False):
         call_command("publish_scheduled", stdout=open("/dev/null", "w"))  # noqa: SIM115
         article.refresh_from_db()
         assert article.status == Article.Status.SCHEDULED
-    with time_machine.travel(datetime(2026, 5, 1, 4, 30, 1, tzinfo=UTC), tick=False):
+    with time_machine.travel(datetime(2026, 5, 1, 4, 30, 1, tzinfo=dt_timezone.utc), tick=False):
         call_command("publish_scheduled", stdout=open("/dev/null", "w"))  # noqa: SIM115
         article.refresh_from_db()
         assert article.status == Article.Status.PUBLISHED
-        assert article.published_at == datetime(2026, 5, 1, 4, 30, tzinfo=UTC)
+        assert article.published_at == datetime(2026, 5, 1, 4, 30, tzinfo=dt_timezone.utc)
         assert client.get(article.get_absolute_url()).status_code == 200
 
 

@@ -1,4 +1,5 @@
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 import pytest
 from django.test import override_settings
@@ -14,7 +15,7 @@ from openhao.ranking.hot import DECAY_SECONDS, SIGNALS, hot_score
 from openhao.ranking.models import ArticleScore
 from openhao.ranking.services import article_engagement_changed, scores_rebuild
 
-T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+T0 = datetime(2026, 3, 1, 8, 0, tzinfo=dt_timezone.utc)
 ZERO = dict.fromkeys(SIGNALS, 0)
 
 
