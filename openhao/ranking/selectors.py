@@ -20,7 +20,7 @@ from openhao.articles.selectors import LIST_FIELDS, list_queryset
 from openhao.common.cache import LISTS_TAG, fragment
 
 from . import redis_store
-from .models import ArticleScore, ArticleTerms, FeedHidden, FeedMuted, ReadHistory
+from .models import ArticleScore, ArticleTerms, FeedHidden, FeedMuted, ReadHistory, TermStat
 
 # Author diversity: at most this many items by one creator in a ranked list.
 PER_CREATOR = 2
@@ -231,6 +231,36 @@ PROFILE_READS = 30  # the newest reads that make up the reader's keyword profile
 PROFILE_TERMS = 24
 HISTORY_LIMIT = 200  # = services.HISTORY_PER_USER
 NEAR_CACHE_SECONDS = 600
+
+
+def text_embedding(text: str) -> list[float]:
+    """A short text (a search query) placed in the space of the articles' embeddings, as an
+    article with that title would be: its features, IDF-weighted, through the term embeddings
+    (empty before the first IDF refresh, or when no term has one). One query."""
+    from . import embedding, related
+
+    counts = related.features(text)
+    if not counts:
+        return []
+    rows = TermStat.objects.filter(term__in=["", embedding.MEAN_TERM, *counts]).values_list(
+        "term", "df", "embedding"
+    )
+    dfs, terms = {}, {}
+    for term, df, emb in rows:
+        dfs[term] = df
+        if emb:
+            terms[term] = emb
+    vector = related.query_vector(counts, dfs, dfs.pop("", 0))
+    return embedding.embed(vector, terms)
+
+
+def article_embeddings(article_ids: Iterable[int]) -> dict[int, list[float]]:
+    """Stored article embeddings by id (public articles only; primary-key lookups)."""
+    return dict(
+        ArticleTerms.objects.filter(article_id__in=list(article_ids)).values_list(
+            "article_id", "embedding"
+        )
+    )
 
 
 def read_history_ids(user) -> list[int]:

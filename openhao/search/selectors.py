@@ -21,6 +21,8 @@ from .backends import Hits, get_backend
 MAX_QUERY_CHARS = 100  # longer queries are cut here (a search box, not a document)
 MAX_TERMS = 12
 MAX_PAGES = 50
+RERANK = 50  # the best this many text matches are re-ordered by meaning (``_rerank``)
+RERANK_WEIGHT = 2.0  # measured with `make eval-related`, see docs/search.md
 # Time filter choices: URL value → days (None: any time).
 PERIODS = {"": None, "1d": 1, "7d": 7, "30d": 30, "365d": 365}
 
@@ -51,7 +53,7 @@ def parse_query(raw: str | None) -> ParsedQuery:
     return ParsedQuery(raw=raw, text=text, terms=terms, message=message)
 
 
-def _search(terms, *, channel_id, since, offset, limit, page_size) -> Hits:
+def _match(terms, *, channel_id, since, offset, limit, page_size) -> Hits:
     """All terms must match; when that finds less than a page, any term may match (ranked by
     relevance, so the best matches still come first)."""
     backend = get_backend()
@@ -62,13 +64,54 @@ def _search(terms, *, channel_id, since, offset, limit, page_size) -> Hits:
     return hits
 
 
+def _rerank(ids: list[int], text: str) -> list[int]:
+    """The best text matches re-ordered by meaning: text rank (1 at the top, falling by
+    1 / RERANK a place) + RERANK_WEIGHT × the cosine between the query's embedding and the
+    article's (the 相关推荐 embeddings, docs/ranking.md). Every item already matches the words,
+    so this only decides which matches come first; equal scores keep the engine's order
+    (relevance, then newest)."""
+    from openhao.ranking import embedding
+    from openhao.ranking.selectors import article_embeddings, text_embedding
+
+    if len(ids) < 2:
+        return ids
+    query = text_embedding(text)
+    if not query:
+        return ids
+    stored = article_embeddings(ids)
+    score = {
+        article_id: 1
+        - place / RERANK
+        + RERANK_WEIGHT * embedding.cosine(query, stored.get(article_id) or [])
+        for place, article_id in enumerate(ids)
+    }
+    return sorted(ids, key=lambda article_id: -score[article_id])
+
+
+def _search(terms, *, text="", channel_id, since, offset, limit, page_size, rerank=True) -> Hits:
+    """``_match``, with the first ``RERANK`` matches re-ordered by ``_rerank`` (pages past them
+    keep the engine's order, so paging never repeats or skips an item)."""
+    kw = {"channel_id": channel_id, "since": since, "page_size": page_size}
+    if not rerank or not text or offset >= RERANK:
+        return _match(terms, offset=offset, limit=limit, **kw)
+    block = _match(terms, offset=0, limit=max(RERANK, offset + limit), **kw)
+    ids = _rerank(block.ids[:RERANK], text) + block.ids[RERANK:]
+    return Hits(ids[offset : offset + limit], block.total)
+
+
 def search_ids(query: str, *, limit: int = 10) -> list[int]:
     """Ids of the best matches for a query string (evaluation and API use)."""
     parsed = parse_query(query)
     if not parsed.terms:
         return []
     hits = _search(
-        parsed.terms, channel_id=None, since=None, offset=0, limit=limit, page_size=limit
+        parsed.terms,
+        text=parsed.text,
+        channel_id=None,
+        since=None,
+        offset=0,
+        limit=limit,
+        page_size=limit,
     )
     return hits.ids
 
@@ -77,24 +120,28 @@ class _LazyResults:
     """A sequence for Django's Paginator: counting and slicing run the search, so only the
     requested page is fetched from the backend and loaded from the database."""
 
-    def __init__(self, terms, channel_id, since, page_size):
-        self.terms, self.channel_id, self.since = terms, channel_id, since
+    def __init__(self, terms, text, channel_id, since, page_size):
+        self.terms, self.text, self.channel_id, self.since = terms, text, channel_id, since
         self.page_size = page_size
         self._total = None
 
-    def _run(self, offset, limit) -> Hits:
+    def _run(self, offset, limit, rerank=True) -> Hits:
         return _search(
             self.terms,
+            text=self.text,
             channel_id=self.channel_id,
             since=self.since,
             offset=offset,
             limit=limit,
             page_size=self.page_size,
+            rerank=rerank,
         )
 
     def count(self) -> int:
         if self._total is None:
-            self._total = min(self._run(0, self.page_size).total, self.page_size * MAX_PAGES)
+            # The count does not depend on the order: no re-ranking for it.
+            total = self._run(0, self.page_size, rerank=False).total
+            self._total = min(total, self.page_size * MAX_PAGES)
         return self._total
 
     def __len__(self) -> int:
@@ -134,7 +181,7 @@ def search(
             results.creators = list(Creator.objects.filter(display_name__iexact=parsed.raw)[:1])
     if parsed.terms:
         size = settings.OPENHAO_PAGE_SIZE
-        lazy = _LazyResults(parsed.terms, channel.pk if channel else None, since, size)
+        lazy = _LazyResults(parsed.terms, parsed.text, channel.pk if channel else None, since, size)
         results.page = paginate(lazy, page_number, size)
     return results
 
