@@ -3,7 +3,8 @@
 The Tasks API (django-tasks) runs work that a request or a publish asks for; nothing in it
 fires on a schedule. ``manage.py periodic`` is the clock: every few seconds it enqueues the
 tasks that are due (``run_due``). With the immediate backend they run inside the scheduler's
-process; with a worker backend the scheduler only enqueues and the workers run them.
+process, each job in a thread of its own so that the nightly refresh does not hold up the
+minute jobs; with a worker backend the scheduler only enqueues and the workers run them.
 
 Each due run is claimed with ``cache.add`` on a key naming the job and its time slot, which is
 atomic (SET NX) on Redis: several schedulers, on one host or many, start each run once. On the
@@ -13,6 +14,7 @@ per-process cache (no Redis) run a single scheduler.
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -68,15 +70,25 @@ def jobs() -> list[Job]:
     ]
 
 
-def run_due(now: datetime | None = None) -> list[str]:
-    """Enqueue every job that is due and not yet claimed for its slot; returns their names."""
+def enqueue(job: Job) -> None:
+    import_string(job.task).enqueue()
+
+
+def run_due(
+    now: datetime | None = None,
+    *,
+    start: Callable[[Job], None] = enqueue,
+    busy: Callable[[str], bool] = lambda name: False,
+) -> list[str]:
+    """Start every job that is due and not yet claimed for its slot; returns their names. A job
+    still ``busy`` from an earlier slot is left unclaimed, so it runs once it is free."""
     now = now or timezone.now()
     started = []
     for job in jobs():
         slot = job.slot(now)
-        if slot is None:
+        if slot is None or busy(job.name):
             continue
         if cache.add(KEY.format(name=job.name, slot=slot), 1, timeout=job.claim_seconds):
-            import_string(job.task).enqueue()
+            start(job)
             started.append(job.name)
     return started

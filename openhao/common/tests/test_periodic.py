@@ -69,3 +69,15 @@ def test_the_idf_refresh_runs_once_a_day_from_its_hour_in_beijing_time(settings)
     assert TermStat.objects.filter(term=LENGTH_TERM).exists()
     assert "idf_refresh" not in due_at(before + timedelta(hours=12))
     assert "idf_refresh" in due_at(before + timedelta(days=1, minutes=2))
+
+
+def test_a_job_still_running_is_not_started_again_until_it_is_free():
+    started = []
+    moment = datetime(2026, 5, 1, 2, 0, 10, tzinfo=dt_timezone.utc)
+    with time_machine.travel(moment, tick=False):
+        names = run_due(start=lambda job: started.append(job.name), busy="flush_reads".__eq__)
+    assert "flush_reads" not in names and "publish_due" in names
+    assert started == names
+    # Left unclaimed: once free, the same slot still runs it.
+    with time_machine.travel(moment + timedelta(seconds=5), tick=False):
+        assert run_due(start=lambda job: None) == ["flush_reads"]

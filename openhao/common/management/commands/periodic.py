@@ -1,8 +1,10 @@
+import threading
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import connections
 
-from openhao.common.periodic import jobs, run_due
+from openhao.common.periodic import Job, enqueue, jobs, run_due
 
 
 class Command(BaseCommand):
@@ -13,7 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--once", action="store_true", help="enqueue what is due now and exit (for cron)"
+            "--once",
+            action="store_true",
+            help="run what is due now, one job after the other, and exit (for cron)",
         )
         parser.add_argument(
             "--tick", type=float, default=5.0, help="seconds between checks (default 5)"
@@ -23,9 +27,33 @@ class Command(BaseCommand):
         for job in jobs():
             when = f"every {job.every} s" if job.every else f"daily from {job.daily_hour}:00"
             self.stdout.write(f"{job.name}: {when}")
-        while True:
+        if once:
             for name in run_due():
+                self.stdout.write(f"ran {name}")
+            return
+        # With the immediate backend a job runs where it is enqueued: one thread per job keeps
+        # a long one (the nightly refresh) from delaying the others, and ``busy`` keeps a job
+        # from overlapping itself.
+        running: dict[str, threading.Thread] = {}
+
+        def busy(name: str) -> bool:
+            thread = running.get(name)
+            return thread is not None and thread.is_alive()
+
+        def start(job: Job) -> None:
+            thread = threading.Thread(target=self._run, args=(job,), name=job.name, daemon=True)
+            running[job.name] = thread
+            thread.start()
+
+        while True:
+            for name in run_due(start=start, busy=busy):
                 self.stdout.write(f"started {name}")
-            if once:
-                return
             time.sleep(tick)
+
+    def _run(self, job: Job) -> None:
+        try:
+            enqueue(job)
+        except Exception as exc:  # one failed run must not stop the clock
+            self.stderr.write(f"{job.name} failed: {exc!r}")
+        finally:
+            connections.close_all()  # this thread's connections
