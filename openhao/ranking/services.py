@@ -9,6 +9,7 @@ never shows) and the next refresh or ``scores_rebuild`` corrects the score."""
 from __future__ import annotations
 
 import itertools
+import json
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timezone
@@ -278,12 +279,34 @@ def idf_refresh(*, batch_size: int = 2000) -> int:
 
 
 def _store_vectors(rows: list[ArticleTerms]) -> None:
+    """Rewrite the rows' vectors and embeddings and insert their postings. Plain parameterised
+    statements run many times: the ORM's bulk_update and bulk_create spent most of a refresh
+    building model instances and CASE expressions (the whole refresh of 36,000 articles on
+    SQLite: 87 s with them, 50 s without)."""
     if not rows:
         return
-    ArticleTerms.objects.bulk_update(rows, ["vector", "embedding"])
-    TermPosting.objects.bulk_create(
-        [p for row in rows for p in _postings(row.article_id, row.vector)], batch_size=5000
-    )
+    terms_table = ArticleTerms._meta.db_table
+    postings_table = TermPosting._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {terms_table} SET vector = %s, embedding = %s WHERE article_id = %s",  # noqa: S608
+            [
+                (
+                    json.dumps(row.vector, ensure_ascii=False),
+                    json.dumps(row.embedding),
+                    row.article_id,
+                )
+                for row in rows
+            ],
+        )
+        cursor.executemany(
+            f"INSERT INTO {postings_table} (term, article_id, weight) VALUES (%s, %s, %s)",  # noqa: S608
+            [
+                (term, row.article_id, weight)
+                for row in rows
+                for term, weight in related.strongest(row.vector, related.POSTED_TERMS)
+            ],
+        )
 
 
 def article_engagement_changed(*, article_id: int) -> None:
