@@ -70,7 +70,7 @@ def _sum(vector: dict[str, float], terms: dict[str, list[float]]) -> list[float]
     found = False
     for term, weight in vector.items():
         e = terms.get(term)
-        if e is None or len(e) != DIM or term == MEAN_TERM:
+        if e is None or len(e) != DIM:
             continue
         found = True
         for i, x in enumerate(e):

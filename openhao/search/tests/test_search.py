@@ -1,6 +1,7 @@
 """Run on whichever database the suite uses: SQLite FTS5 by default, PostgreSQL full-text
 search in CI's second pass; both backends must pass the same tests."""
 
+import random
 from datetime import timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from openhao.articles.models import Article
 from openhao.articles.services import article_remove
 from openhao.articles.tests.factories import ArticleFactory, ChannelFactory
 from openhao.creators.tests.factories import CreatorFactory
-from openhao.ranking.services import article_content_changed
+from openhao.ranking.services import article_content_changed, idf_refresh
 from openhao.search.selectors import MAX_QUERY_CHARS, parse_query, search, search_ids
 
 pytestmark = pytest.mark.django_db
@@ -74,10 +75,6 @@ def test_channel_and_time_filters():
 
 
 def test_among_equal_text_matches_the_one_about_the_query_topic_comes_first():
-    import random
-
-    from openhao.ranking.services import idf_refresh
-
     channel = ChannelFactory()
     rng = random.Random(5)
     sport = list("球赛队冠军联杯场教练员进攻防守射门篮板决胜负")
