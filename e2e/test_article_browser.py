@@ -311,3 +311,22 @@ def test_keyboard_skip_link_and_visible_focus(page, live_server, site, js_errors
         assert state["inMain"], state
         assert state["outline"] != "none", state
     assert js_errors == []
+
+
+def test_focus_stays_on_the_like_button_when_its_fragment_arrives(page, live_server, site):
+    """The like button is a placeholder until the reader's own fragment replaces it; a keyboard
+    user who reached it first must not be thrown back to the top of the page."""
+    held = []
+    page.route("**/_/article/*/actions", lambda route: held.append(route))
+    page.goto(article_url(live_server, site["article"]))
+    page.wait_for_function("document.querySelector('.article-actions .like-button')")
+    page.focus(".article-actions .like-button")
+    for _ in range(50):  # the fragment's request reaches the route a moment after load
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the actions fragment was never requested"
+    held[0].continue_()
+    page.wait_for_selector(".article-actions .read-count")
+    assert page.evaluate("document.activeElement.classList.contains('like-button')")
+    assert page.evaluate("!!document.activeElement.closest('.article-actions')")
