@@ -44,15 +44,28 @@ def _member(score: ArticleScore) -> str:
     )
 
 
+def _score_row(article: Article) -> ArticleScore:
+    """The score row of a public article loaded with ``SCORE_FIELDS``."""
+    return ArticleScore(
+        article_id=article.pk,
+        channel_id=article.channel_id,
+        creator_id=article.creator_id,
+        published_at=article.published_at,
+        hot=hot_score(
+            published_at=article.published_at,
+            counts={f: getattr(article, f) for f in COUNTER_FIELDS},
+        ),
+    )
+
+
+SCORE_FIELDS = ("id", "published_at", "channel_id", "creator_id", *COUNTER_FIELDS)
+
+
 @transaction.atomic
 def article_score_refresh(*, article_id: int) -> ArticleScore | None:
     """Recompute the article's hot score from its counters. Unpublished articles lose their
     row (and their place in the hot sets). Returns the row, or None when not public."""
-    article = (
-        Article.objects.filter(pk=article_id)
-        .only("id", "status", "published_at", "channel_id", "creator_id", *COUNTER_FIELDS)
-        .first()
-    )
+    article = Article.objects.filter(pk=article_id).only("status", *SCORE_FIELDS).first()
     old = ArticleScore.objects.select_for_update().filter(article_id=article_id).first()
     old_member = _member(old) if old else None
     old_channel = old.channel_id if old else None
@@ -62,16 +75,14 @@ def article_score_refresh(*, article_id: int) -> ArticleScore | None:
             if redis_store.enabled():
                 redis_store.drop(old=old_member, channel_id=old_channel)
         return None
-    score = hot_score(
-        published_at=article.published_at,
-        counts={f: getattr(article, f) for f in COUNTER_FIELDS},
-    )
+    fresh = _score_row(article)
+    score = fresh.hot
     row, _created = ArticleScore.objects.update_or_create(
         article_id=article.pk,
         defaults={
-            "channel_id": article.channel_id,
-            "creator_id": article.creator_id,
-            "published_at": article.published_at,
+            "channel_id": fresh.channel_id,
+            "creator_id": fresh.creator_id,
+            "published_at": fresh.published_at,
             "hot": score,
         },
     )
@@ -336,23 +347,10 @@ def articles_engagement_changed(*, article_ids) -> int:
     ids = sorted(set(article_ids))
     if not ids:
         return 0
-    fields = ("id", "published_at", "channel_id", "creator_id", *COUNTER_FIELDS)
     public = Article.objects.filter(
         pk__in=ids, status=Article.Status.PUBLISHED, published_at__isnull=False
-    ).only(*fields)
-    rows = [
-        ArticleScore(
-            article_id=article.pk,
-            channel_id=article.channel_id,
-            creator_id=article.creator_id,
-            published_at=article.published_at,
-            hot=hot_score(
-                published_at=article.published_at,
-                counts={f: getattr(article, f) for f in COUNTER_FIELDS},
-            ),
-        )
-        for article in public
-    ]
+    ).only(*SCORE_FIELDS)
+    rows = [_score_row(article) for article in public]
     with transaction.atomic():
         _upsert(rows)
     if redis_store.enabled():
@@ -371,24 +369,12 @@ def scores_rebuild(*, batch_size: int = 2000) -> int:
     """Recompute every score row from the article table (after bulk loads, imports or a change
     of constants), then rebuild the Redis sets. Returns the number of public articles."""
     public = Article.objects.filter(status=Article.Status.PUBLISHED, published_at__isnull=False)
-    fields = ("id", "published_at", "channel_id", "creator_id", *COUNTER_FIELDS)
     count = 0
     with transaction.atomic():
         ArticleScore.objects.exclude(article__in=public).delete()
         rows = []
-        for article in public.only(*fields).iterator(chunk_size=batch_size):
-            rows.append(
-                ArticleScore(
-                    article_id=article.pk,
-                    channel_id=article.channel_id,
-                    creator_id=article.creator_id,
-                    published_at=article.published_at,
-                    hot=hot_score(
-                        published_at=article.published_at,
-                        counts={f: getattr(article, f) for f in COUNTER_FIELDS},
-                    ),
-                )
-            )
+        for article in public.only(*SCORE_FIELDS).iterator(chunk_size=batch_size):
+            rows.append(_score_row(article))
             if len(rows) >= batch_size:
                 count += _upsert(rows)
                 rows = []
