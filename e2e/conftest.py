@@ -46,6 +46,17 @@ def browser_required() -> bool:
     return os.environ.get("OPENHAO_REQUIRE_BROWSER", "").strip() == "1"
 
 
+def skip_module_without_browser() -> None:
+    """Called at the top of each browser test module: skip it when Chromium cannot run, unless
+    OPENHAO_REQUIRE_BROWSER=1 (CI), where that is an error rather than a silent skip."""
+    reason = browser_unavailable_reason()
+    if not reason:
+        return
+    if browser_required():
+        raise RuntimeError(f"OPENHAO_REQUIRE_BROWSER=1 but the browser tests cannot run: {reason}")
+    pytest.skip(f"browser tests skipped: {reason}", allow_module_level=True)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One Chromium for the whole run; never downloads a browser."""

@@ -5,14 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import browser_required, browser_unavailable_reason
+from .conftest import skip_module_without_browser
 from .test_article_browser import TARGETS_JS
 
-_reason = browser_unavailable_reason()
-if _reason:
-    if browser_required():
-        raise RuntimeError(f"OPENHAO_REQUIRE_BROWSER=1 but the browser tests cannot run: {_reason}")
-    pytest.skip(f"browser tests skipped: {_reason}", allow_module_level=True)
+skip_module_without_browser()
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
