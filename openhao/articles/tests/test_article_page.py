@@ -283,3 +283,12 @@ def test_hot_list_window_is_72_hours(client, rich_article):
 def test_comment_count_is_not_guessed(client, rich_article):
     html = client.get(f"/article/{rich_article.pk}/").content.decode()
     assert re.search(r'<span class="comment-count">37</span>', html)
+
+
+def test_no_template_syntax_leaks_into_the_pages(client, rich_article):
+    # Django's {# #} comments end at the line: a two-line one is printed as text.
+    ArticleFactory(title="桂林山水游记")
+    for url in ("/", rich_article.get_absolute_url(), "/search/?q=桂林"):
+        html = client.get(url).content.decode()
+        for token in ("{#", "#}", "{%", "%}", "{{", "}}"):
+            assert token not in html, (url, token)
