@@ -110,7 +110,11 @@ def site(transactional_db):
     from openhao.articles.demo.structure import ensure_channels
     from openhao.articles.tests.factories import ArticleFactory, ReferenceFactory, TopicFactory
     from openhao.creators.tests.factories import BadgeFactory, CreatorFactory
+    from openhao.search.backends import get_backend
 
+    # The flush between transactional tests empties the model tables only; the search engine's
+    # own table would keep earlier tests' entries (and inflate the results count).
+    get_backend().clear()
     channels = ensure_channels()
     creator = CreatorFactory(
         display_name="山海旅行家", motto="走过的路都算数", article_count=2447, follower_count=16418

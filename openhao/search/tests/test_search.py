@@ -118,6 +118,17 @@ def test_results_are_paginated(client):
     assert "第 2 / 3 页" in html
 
 
+def test_a_deleted_article_leaves_the_index():
+    # Hard deletes (the admin, a creator's account cascading) send no publish/edit task; the
+    # count of results must not keep counting the article.
+    kept = ArticleFactory(title="桂林米粉的做法", summary="")
+    gone = ArticleFactory(title="桂林山水游记", summary="")
+    gone.delete()
+    found = search(q="桂林").page
+    assert found.paginator.count == 1
+    assert [a.pk for a in found.object_list] == [kept.pk]
+
+
 def test_index_follows_edit_and_removal():
     article = ArticleFactory(title="桂林山水游记", summary="")
     assert search_ids("桂林") == [article.pk]
