@@ -263,6 +263,13 @@ OPENHAO_READ_DEDUP_SECONDS = env_int("OPENHAO_READ_DEDUP_SECONDS", 30 * 60)
 # Without Redis, each process flushes its own buffer this often or after this many reads.
 OPENHAO_READS_FLUSH_SECONDS = env_int("OPENHAO_READS_FLUSH_SECONDS", 60)
 OPENHAO_READS_FLUSH_EVENTS = env_int("OPENHAO_READS_FLUSH_EVENTS", 1000)
+# Counted reads and shares per client address (docs/engagement.md#inflation), in the rate
+# syntax: per "article" (address and article) or per "ip" (address). Visitors without an id from
+# this site (no cookie, a made-up one) also share the smaller *_UNKNOWN budget.
+OPENHAO_READ_BUDGET = os.environ.get("OPENHAO_READ_BUDGET", "30/30m/article,600/h/ip")
+OPENHAO_READ_BUDGET_UNKNOWN = os.environ.get("OPENHAO_READ_BUDGET_UNKNOWN", "10/30m/ip")
+OPENHAO_SHARE_BUDGET = os.environ.get("OPENHAO_SHARE_BUDGET", "10/30m/article,60/h/ip")
+OPENHAO_SHARE_BUDGET_UNKNOWN = os.environ.get("OPENHAO_SHARE_BUDGET_UNKNOWN", "3/30m/ip")
 # `manage.py periodic` (openhao/common/periodic.py): how often it flushes the read buffer and
 # publishes scheduled articles, and the hour (site time) of the nightly IDF/embedding refresh.
 OPENHAO_PERIODIC_FLUSH_READS_SECONDS = env_int("OPENHAO_PERIODIC_FLUSH_READS_SECONDS", 60)
