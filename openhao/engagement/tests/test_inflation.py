@@ -156,6 +156,25 @@ def test_the_budget_renews_with_the_next_window():
     assert _pending(article) == UNKNOWN_READS_PER_ADDRESS + 3
 
 
+def test_behind_a_trusted_proxy_each_forwarded_address_has_its_own_budget(settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    article = ArticleFactory(view_count=0)
+    for n in range(40):
+        forwarded = f"198.51.100.{n + 1}"
+        browser = Client(HTTP_X_FORWARDED_FOR=forwarded)
+        browser.get(reverse("personal"), REMOTE_ADDR="127.0.0.1")
+        _read(browser, article, address="127.0.0.1")
+    assert _pending(article) == 40
+
+
+def test_without_a_trusted_proxy_a_forwarded_for_header_changes_nothing():
+    article = ArticleFactory(view_count=0)
+    for n in range(40):
+        script = Client(HTTP_X_FORWARDED_FOR=f"198.51.100.{n + 1}")
+        _read(script, article, agent=f"{BROWSER} {n}")
+    assert _pending(article) == UNKNOWN_READS_PER_ADDRESS
+
+
 def test_a_forged_visitor_id_is_not_a_visitor_id():
     """Ids are signed by the site: a script cannot make up as many as it likes."""
     browser = _reader()
