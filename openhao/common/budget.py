@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 
 import redis
 from allauth.core.internal import ratelimit as _allauth_ratelimit
+from django.conf import settings
+from django.core import checks
 from django.core.cache import cache
 from django.http import HttpRequest
 
@@ -146,6 +148,25 @@ def take(request: HttpRequest, budgets: list[tuple[str, str]], *, article_id: in
                 taken.refund()
                 return None
     return taken
+
+
+SETTINGS = (
+    "OPENHAO_READ_BUDGET",
+    "OPENHAO_READ_BUDGET_UNKNOWN",
+    "OPENHAO_SHARE_BUDGET",
+    "OPENHAO_SHARE_BUDGET_UNKNOWN",
+)
+
+
+def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """A mistyped budget is found at start-up, not by every beacon answering 500."""
+    errors = []
+    for name in SETTINGS:
+        try:
+            parse(name, getattr(settings, name))
+        except ValueError as exc:
+            errors.append(checks.Error(f"{name}: {exc}", id="openhao.E001"))
+    return errors
 
 
 def reset_local() -> None:

@@ -82,9 +82,9 @@ def visitor_key(request: HttpRequest) -> str:
     return "h" + hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
-def is_known_visitor(request: HttpRequest) -> bool:
-    """A signed-in user or a browser carrying an id this site gave it."""
-    return not visitor_key(request).startswith("h")
+def is_known_visitor(key: str) -> bool:
+    """Is this ``visitor_key`` a signed-in user or a browser carrying an id this site gave it?"""
+    return not key.startswith("h")
 
 
 def ensure_visitor_cookie(request: HttpRequest, response: HttpResponse) -> None:

@@ -326,15 +326,19 @@ def like(request, pk):
     return private_response(TemplateResponse(request, "engagement/like_page.html", context))
 
 
-def _budget_take(request, action: str, article_id: int) -> budget.Taken | None:
+BUDGETS = {
+    "read": ("OPENHAO_READ_BUDGET", "OPENHAO_READ_BUDGET_UNKNOWN"),
+    "share": ("OPENHAO_SHARE_BUDGET", "OPENHAO_SHARE_BUDGET_UNKNOWN"),
+}
+
+
+def _budget_take(request, action: str, article_id: int, visitor: str) -> budget.Taken | None:
     """Room in this address's budget of counted reads or shares (openhao/common/budget.py)?
     Visitors without an id from this site (no cookie, a made-up one) share a smaller one."""
-    budgets = []
-    if not is_known_visitor(request):
-        budgets.append(
-            (f"{action}-unknown", getattr(settings, f"OPENHAO_{action.upper()}_BUDGET_UNKNOWN"))
-        )
-    budgets.append((action, getattr(settings, f"OPENHAO_{action.upper()}_BUDGET")))
+    everyone, unknown = BUDGETS[action]
+    budgets = [(action, getattr(settings, everyone))]
+    if not is_known_visitor(visitor):
+        budgets.insert(0, (f"{action}-unknown", getattr(settings, unknown)))
     return budget.take(request, budgets, article_id=article_id)
 
 
@@ -350,10 +354,11 @@ def share(request, pk):
         return private_response(HttpResponse(status=204))
     if not ratelimit.allow(request, "share"):
         return ratelimit.too_many(request)
-    taken = _budget_take(request, "share", pk)
+    visitor = visitor_key(request)
+    taken = _budget_take(request, "share", pk, visitor)
     if taken is None:
         return private_response(HttpResponse(status=204))
-    key = f"oh:share:{pk}:{channel}:{visitor_key(request)}"
+    key = f"oh:share:{pk}:{channel}:{visitor}"
     if cache.add(key, 1, timeout=SHARE_DEDUP_SECONDS):
         services.share_record(article=article, channel=channel)
     else:
@@ -369,11 +374,12 @@ def read(request, pk):
         return private_response(HttpResponse(status=204))
     if not selectors.article_is_public(pk):
         return private_response(HttpResponse(status=404))
-    taken = _budget_take(request, "read", pk)
+    visitor = visitor_key(request)
+    taken = _budget_take(request, "read", pk, visitor)
     if taken is None:
         return private_response(HttpResponse(status=204))
     user_id = request.user.pk if request.user.is_authenticated else None
-    if not counters.read_record(article_id=pk, visitor=visitor_key(request), user_id=user_id):
+    if not counters.read_record(article_id=pk, visitor=visitor, user_id=user_id):
         taken.refund()
     return private_response(HttpResponse(status=204))
 

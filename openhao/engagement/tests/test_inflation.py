@@ -238,3 +238,15 @@ def test_a_visitor_sharing_on_every_channel_counts_each_once():
     for channel in ("weibo", "qq", "copy", "wechat") * 3:
         _share(browser, article, channel)
     assert _shares(article) == 4
+
+
+def test_a_mistyped_budget_is_a_system_check_error(settings):
+    from openhao.common.budget import check_settings
+
+    assert check_settings() == []
+    settings.OPENHAO_READ_BUDGET = "30/30m/articel"
+    settings.OPENHAO_SHARE_BUDGET = "ten/h/ip"
+    assert [e.msg.split(":")[0] for e in check_settings()] == [
+        "OPENHAO_READ_BUDGET",
+        "OPENHAO_SHARE_BUDGET",
+    ]
