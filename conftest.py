@@ -4,10 +4,15 @@ from django.core.cache import cache
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Each test starts with an empty page and fragment cache (a private prefix under Redis)."""
+    """Each test starts with an empty page and fragment cache (a private prefix under Redis) and
+    no counted-event budget used (openhao/common/budget.py)."""
+    from openhao.common import budget
+
     cache.clear()
+    budget.reset_local()
     yield
     cache.clear()
+    budget.reset_local()
 
 
 @pytest.fixture(autouse=True)

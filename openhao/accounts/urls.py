@@ -9,7 +9,8 @@ from . import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", allauth_views.login, name="login"),
+    # Before allauth's own URLs, so that /accounts/login/ (``account_login``) is this view.
+    path("login/", views.login, name="login"),
     path("logout/", allauth_views.logout, name="logout"),
     path("profile/", views.profile_edit, name="profile"),
 ]

@@ -1,10 +1,12 @@
+from allauth.account import views as allauth_views
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms.forms import NON_FIELD_ERRORS
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from . import services
+from . import services, throttle
 from .forms import ProfileForm
 
 
@@ -30,3 +32,17 @@ def profile_edit(request):
     return TemplateResponse(
         request, "accounts/profile.html", {"form": form, "profile_user": user}, status=status
     )
+
+
+class LoginView(allauth_views.LoginView):
+    """allauth's sign-in page, answering HTTP 429 (with the form and its message, which points
+    to sign-in by e-mail code) when the attempt was throttled."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if any(form.has_error(NON_FIELD_ERRORS, code) for code in throttle.THROTTLED):
+            response.status_code = 429
+        return response
+
+
+login = LoginView.as_view()

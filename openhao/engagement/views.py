@@ -3,6 +3,7 @@ fragment or (without JavaScript) a redirect or a full page. Every per-user answe
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -16,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from openhao.articles import selectors as article_selectors
-from openhao.common import ratelimit
+from openhao.common import budget, ratelimit
 from openhao.common.cache import fragment
 from openhao.common.views import private_response, safe_next
-from openhao.common.visitors import is_bot, visitor_key
+from openhao.common.visitors import is_bot, is_known_visitor, visitor_key
 from openhao.creators.models import Creator
 
 from . import counters, selectors, services
@@ -325,9 +326,26 @@ def like(request, pk):
     return private_response(TemplateResponse(request, "engagement/like_page.html", context))
 
 
+BUDGETS = {
+    "read": ("OPENHAO_READ_BUDGET", "OPENHAO_READ_BUDGET_UNKNOWN"),
+    "share": ("OPENHAO_SHARE_BUDGET", "OPENHAO_SHARE_BUDGET_UNKNOWN"),
+}
+
+
+def _budget_take(request, action: str, article_id: int, visitor: str) -> budget.Taken | None:
+    """Room in this address's budget of counted reads or shares (openhao/common/budget.py)?
+    Visitors without an id from this site (no cookie, a made-up one) share a smaller one."""
+    everyone, unknown = BUDGETS[action]
+    budgets = [(action, getattr(settings, everyone))]
+    if not is_known_visitor(visitor):
+        budgets.insert(0, (f"{action}-unknown", getattr(settings, unknown)))
+    return budget.take(request, budgets, article_id=article_id)
+
+
 @require_POST
 def share(request, pk):
-    """Beacon from the 分享至 menu: counted once per visitor, article and channel per 30 min."""
+    """Beacon from the 分享至 menu: counted once per visitor, article and channel per 30 min,
+    within the address's budget of counted shares."""
     channel = request.POST.get("channel", "")
     if channel not in ShareCount.Channel.values:
         return HttpResponseBadRequest("unknown channel")
@@ -336,22 +354,33 @@ def share(request, pk):
         return private_response(HttpResponse(status=204))
     if not ratelimit.allow(request, "share"):
         return ratelimit.too_many(request)
-    key = f"oh:share:{pk}:{channel}:{visitor_key(request)}"
+    visitor = visitor_key(request)
+    taken = _budget_take(request, "share", pk, visitor)
+    if taken is None:
+        return private_response(HttpResponse(status=204))
+    key = f"oh:share:{pk}:{channel}:{visitor}"
     if cache.add(key, 1, timeout=SHARE_DEDUP_SECONDS):
         services.share_record(article=article, channel=channel)
+    else:
+        taken.refund()
     return private_response(HttpResponse(status=204))
 
 
 @require_POST
 def read(request, pk):
     """Read beacon, sent by site.js once the page has loaded. Never writes to the database:
-    the read goes to the buffer (counters.py)."""
+    the read goes to the buffer (counters.py), if it fits the address's budget."""
     if is_bot(request):
         return private_response(HttpResponse(status=204))
     if not selectors.article_is_public(pk):
         return private_response(HttpResponse(status=404))
+    visitor = visitor_key(request)
+    taken = _budget_take(request, "read", pk, visitor)
+    if taken is None:
+        return private_response(HttpResponse(status=204))
     user_id = request.user.pk if request.user.is_authenticated else None
-    counters.read_record(article_id=pk, visitor=visitor_key(request), user_id=user_id)
+    if not counters.read_record(article_id=pk, visitor=visitor, user_id=user_id):
+        taken.refund()
     return private_response(HttpResponse(status=204))
 
 

@@ -129,11 +129,24 @@ ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optio
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_ADAPTER = "openhao.accounts.adapter.AccountAdapter"
+# Sign-in with a one-time code sent by e-mail: the way in while password sign-in is paused.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = env_bool("ACCOUNT_LOGIN_BY_CODE_ENABLED", True)
+# The client address behind a reverse proxy, for every rate limit and read budget: the number of
+# proxies in front that append to X-Forwarded-For (1 for nginx as in docs/deployment.md), or
+# the header a single trusted proxy sets (e.g. X-Real-IP).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
 # Rate limits, "amount/period/per" as allauth parses them (per ip, user or key), several
 # separated by commas. allauth applies its own actions; OpenHao's (comment, vote, follow, like,
 # share) go through openhao.common.ratelimit with the same syntax and the same cache.
+# Failed sign-ins: "key" is address+account for login_failed and the account for
+# login_failed_account, which only pauses password sign-in in browsers the owner never used
+# (openhao/accounts/throttle.py).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": os.environ.get("RATE_LIMIT_LOGIN_FAILED", "10/m/ip,5/5m/key"),
+    "login_failed_account": os.environ.get("RATE_LIMIT_LOGIN_FAILED_ACCOUNT", "20/h/key"),
+    # Every sign-in POST, allauth's default; raise it for a school signing in at once.
+    "login": os.environ.get("RATE_LIMIT_LOGIN", "30/m/ip"),
     "signup": os.environ.get("RATE_LIMIT_SIGNUP", "5/10m/ip"),
     "comment": os.environ.get("RATE_LIMIT_COMMENT", "6/m/user,30/m/ip"),
     "vote": os.environ.get("RATE_LIMIT_VOTE", "60/m/user,200/m/ip"),
@@ -263,6 +276,13 @@ OPENHAO_READ_DEDUP_SECONDS = env_int("OPENHAO_READ_DEDUP_SECONDS", 30 * 60)
 # Without Redis, each process flushes its own buffer this often or after this many reads.
 OPENHAO_READS_FLUSH_SECONDS = env_int("OPENHAO_READS_FLUSH_SECONDS", 60)
 OPENHAO_READS_FLUSH_EVENTS = env_int("OPENHAO_READS_FLUSH_EVENTS", 1000)
+# Counted reads and shares per client address (docs/engagement.md#inflation), in the rate
+# syntax: per "article" (address and article) or per "ip" (address). Visitors without an id from
+# this site (no cookie, a made-up one) also share the smaller *_UNKNOWN budget.
+OPENHAO_READ_BUDGET = os.environ.get("OPENHAO_READ_BUDGET", "30/30m/article,600/h/ip")
+OPENHAO_READ_BUDGET_UNKNOWN = os.environ.get("OPENHAO_READ_BUDGET_UNKNOWN", "10/30m/ip")
+OPENHAO_SHARE_BUDGET = os.environ.get("OPENHAO_SHARE_BUDGET", "10/30m/article,60/h/ip")
+OPENHAO_SHARE_BUDGET_UNKNOWN = os.environ.get("OPENHAO_SHARE_BUDGET_UNKNOWN", "3/30m/ip")
 # `manage.py periodic` (openhao/common/periodic.py): how often it flushes the read buffer and
 # publishes scheduled articles, and the hour (site time) of the nightly IDF/embedding refresh.
 OPENHAO_PERIODIC_FLUSH_READS_SECONDS = env_int("OPENHAO_PERIODIC_FLUSH_READS_SECONDS", 60)

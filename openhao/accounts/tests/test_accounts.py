@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from PIL import Image
 
@@ -80,16 +80,137 @@ def test_wrong_password_is_rejected_with_a_message(client):
     assert "_auth_user_id" not in client.session
 
 
-@override_settings(
-    ACCOUNT_RATE_LIMITS={**settings.ACCOUNT_RATE_LIMITS, "login_failed": "100/m/ip,3/5m/key"}
-)
-def test_login_throttled_after_repeated_failures(client):
-    UserFactory(username="carol")
-    for _ in range(3):
-        client.post(reverse("account_login"), {"login": "carol", "password": "wrong"})
-    response = client.post(reverse("account_login"), {"login": "carol", "password": PASSWORD})
-    assert "_auth_user_id" not in client.session
+# --- login throttling: per address and per address+account; the per-account lock is soft ----
+
+OWNER_ADDRESS = "198.51.100.20"
+STRANGER_ADDRESS = "203.0.113.66"
+
+
+def _login(client, login, password, address):
+    return client.post(
+        reverse("account_login"), {"login": login, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def _owner(username="carol"):
+    user = UserFactory(username=username, email=f"{username}@example.com")
+    user.emailaddress_set.create(email=user.email, primary=True, verified=True)
+    return user
+
+
+def test_failed_sign_ins_from_one_address_get_429_with_a_chinese_message(client):
+    _owner()
+    for _ in range(5):
+        assert _login(client, "carol", "wrong", STRANGER_ADDRESS).status_code == 200
+    response = _login(client, "carol", "wrong", STRANGER_ADDRESS)
+    assert response.status_code == 429
     assert "登录失败次数过多" in response.content.decode()
+    # ... and while throttled, even the right password does not get in from there.
+    response = _login(client, "carol", PASSWORD, STRANGER_ADDRESS)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_stranger_failing_on_an_account_does_not_lock_its_owner_out():
+    owner = _owner()
+    stranger = Client()
+    for _ in range(12):
+        _login(stranger, "carol", "wrong", STRANGER_ADDRESS)
+    assert _login(stranger, "carol", "wrong", STRANGER_ADDRESS).status_code == 429
+    browser = Client()
+    response = _login(browser, "carol", PASSWORD, OWNER_ADDRESS)
+    assert response.status_code == 302
+    assert browser.session["_auth_user_id"] == str(owner.pk)
+
+
+def test_one_address_failing_on_many_accounts_gets_429():
+    for n in range(11):
+        _owner(f"reader{n}")
+    stranger = Client()
+    statuses = [
+        _login(stranger, f"reader{n}", "wrong", STRANGER_ADDRESS).status_code for n in range(11)
+    ]
+    assert statuses == [200] * 10 + [429]
+
+
+def _many_addresses_fail(login="carol", addresses=30, each=2):
+    for n in range(addresses):
+        stranger = Client()
+        for _ in range(each):
+            _login(stranger, login, "wrong", f"203.0.113.{n + 1}")
+
+
+def test_failures_from_many_addresses_do_not_lock_the_owner_out_of_a_browser_they_used():
+    owner = _owner()
+    browser = Client()
+    assert _login(browser, "carol", PASSWORD, OWNER_ADDRESS).status_code == 302
+    browser.post(reverse("account_logout"))
+    _many_addresses_fail()
+    response = _login(browser, "carol", PASSWORD, OWNER_ADDRESS)
+    assert response.status_code == 302
+    assert browser.session["_auth_user_id"] == str(owner.pk)
+
+
+def test_after_failures_from_many_addresses_a_new_browser_signs_in_by_e_mail_code():
+    owner = _owner()
+    _many_addresses_fail()
+    browser = Client()
+    response = _login(browser, "carol", PASSWORD, OWNER_ADDRESS)
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "邮箱验证码" in html
+    assert reverse("account_request_login_code") in html
+    assert "_auth_user_id" not in browser.session
+    # The soft way in: a code sent to the owner's mailbox.
+    mail.outbox.clear()
+    response = browser.post(
+        reverse("account_request_login_code"),
+        {"email": "carol@example.com"},
+        REMOTE_ADDR=OWNER_ADDRESS,
+    )
+    assert response.status_code == 302
+    code = re.search(r"^\s*([A-Z0-9-]{6,})\s*$", mail.outbox[0].body, re.MULTILINE).group(1)
+    response = browser.post(
+        reverse("account_confirm_login_code"), {"code": code}, REMOTE_ADDR=OWNER_ADDRESS
+    )
+    assert response.status_code == 302
+    assert browser.session["_auth_user_id"] == str(owner.pk)
+    # That browser is now one the owner used: the password works there again.
+    browser.post(reverse("account_logout"))
+    assert _login(browser, "carol", PASSWORD, OWNER_ADDRESS).status_code == 302
+
+
+def test_a_made_up_device_cookie_does_not_lift_the_account_pause():
+    owner = _owner()
+    _many_addresses_fail()
+    browser = Client()
+    browser.cookies["oh_device"] = f"{owner.pk}"
+    assert _login(browser, "carol", PASSWORD, OWNER_ADDRESS).status_code == 429
+
+
+def test_a_password_reset_lifts_the_account_pause():
+    _owner()
+    _many_addresses_fail()
+    browser = Client()
+    assert _login(browser, "carol", PASSWORD, OWNER_ADDRESS).status_code == 429
+    browser.post(reverse("account_reset_password"), {"email": "carol@example.com"})
+    link = re.search(r"http://\S+/accounts/password/reset/key/\S+", mail.outbox[-1].body).group(0)
+    form_url = browser.get(link.split("testserver", 1)[1]).url
+    browser.post(form_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert _login(browser, "carol", NEW_PASSWORD, OWNER_ADDRESS).status_code == 302
+
+
+def test_successful_sign_ins_use_no_throttling_budget():
+    _owner()
+    browser = Client()
+    for _ in range(8):
+        assert _login(browser, "carol", PASSWORD, OWNER_ADDRESS).status_code == 302
+        browser.post(reverse("account_logout"))
+
+
+def test_the_sign_in_page_offers_a_code_by_e_mail(client):
+    html = client.get(reverse("account_login")).content.decode()
+    assert reverse("account_request_login_code") in html
 
 
 @override_settings(ACCOUNT_RATE_LIMITS={**settings.ACCOUNT_RATE_LIMITS, "signup": "2/m/ip"})

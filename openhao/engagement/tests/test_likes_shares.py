@@ -81,9 +81,11 @@ def test_cached_article_page_has_no_like_state(client):
 def test_share_beacon_counts_per_channel_once_per_visitor(client):
     article = ArticleFactory(share_count=0)
     url = reverse("engagement:share", args=[article.pk])
+    client.get(reverse("personal"))  # the page's personal fragment: the visitor id
     for channel in ("weibo", "weibo", "qq", "copy", "wechat"):
         assert client.post(url, {"channel": channel}, HTTP_USER_AGENT=BROWSER).status_code == 204
     other = client.__class__()
+    other.get(reverse("personal"))
     other.post(url, {"channel": "weibo"}, HTTP_USER_AGENT=BROWSER + " other")
     assert selectors.share_breakdown(article.pk) == {"weibo": 2, "qq": 1, "copy": 1, "wechat": 1}
     assert Article.objects.get(pk=article.pk).share_count == 5
