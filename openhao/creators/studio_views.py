@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from openhao.articles import selectors as article_selectors
 from openhao.articles import services as article_services
-from openhao.articles.models import Article, Channel
+from openhao.articles.models import Article, ArticleRevision, Channel
 from openhao.articles.views import article_page_context
 from openhao.common import ratelimit
 
@@ -68,21 +68,31 @@ def article_edit(request, pk):
     return _editor(request, article_selectors.studio_article_get(request.creator, pk))
 
 
+def _references_initial(version) -> list[dict]:
+    """The reference rows of an article or of its pending revision."""
+    if isinstance(version, ArticleRevision):
+        return [dict(r) for r in version.references]
+    return [{"title": r.title, "source": r.source, "url": r.url} for r in version.references.all()]
+
+
 def _editor(request, article: Article | None):
     creator = request.creator
-    restored = None
+    restored = revision = None
     if request.method == "POST":
         form = ArticleForm(request.POST, request.FILES)
         formset = ReferenceFormSet(request.POST, prefix="refs")
         if form.is_valid() and formset.is_valid():
-            was_public = article is not None and article.status == Article.Status.PUBLISHED
+            to_review = article is not None and article_services.article_edit_needs_review(article)
             article = _save(creator, article, form, formset)
             action = request.POST.get("action", "save")
-            if was_public and article.status == Article.Status.PENDING:
-                messages.success(request, _("修改已提交审核，审核通过后重新显示。"))
-                return redirect("studio:home")
             if action == "preview":
                 return redirect("studio:preview", pk=article.pk)
+            if to_review:
+                messages.success(
+                    request,
+                    _("修改已提交审核。审核通过前，读者看到的仍是原来的版本；通过后自动替换。"),
+                )
+                return redirect("studio:home")
             if action == "publish":
                 return _submit(request, article, form.cleaned_data.get("scheduled_at"))
             messages.success(request, _("已保存。"))
@@ -93,19 +103,23 @@ def _editor(request, article: Article | None):
             form = ArticleForm(initial={"channel": creator.main_channel_id})
             formset = ReferenceFormSet(prefix="refs")
         else:
-            initial = ArticleForm.initial_for(article)
+            # Only a published article has edits under review.
+            if article.status == Article.Status.PUBLISHED:
+                revision = article_selectors.article_latest_revision(article)
+            pending = revision if revision and revision.status == revision.Status.PENDING else None
+            # A pending edit is what the creator works on; the public version is behind it.
+            initial = ArticleForm.initial_for(article, revision=pending)
+            since = pending.updated_at if pending else article.updated_at
             autosave = getattr(article, "autosave", None)
-            if autosave is not None and autosave.saved_at > article.updated_at:
+            if autosave is not None and autosave.saved_at > since:
                 initial.update(title=autosave.title, body_html=autosave.body_html)
                 restored = autosave
             form = ArticleForm(initial=initial)
             formset = ReferenceFormSet(
-                prefix="refs",
-                initial=[
-                    {"title": r.title, "source": r.source, "url": r.url}
-                    for r in article.references.all()
-                ],
+                prefix="refs", initial=_references_initial(pending or article)
             )
+    if request.method == "POST" and article is not None and article.status == "published":
+        revision = article_selectors.article_latest_revision(article)
     return render(
         request,
         "studio/editor.html",
@@ -116,7 +130,10 @@ def _editor(request, article: Article | None):
             "article": article,
             "restored": restored,
             "problems": article_services.article_publish_problems(article) if article else [],
-            "needs_review": creator.approved_article_count < settings.OPENHAO_PREREVIEW_ARTICLES,
+            "needs_review": article_services.creator_needs_review(creator),
+            "edit_needs_review": article is not None
+            and article_services.article_edit_needs_review(article),
+            "revision": revision,
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -196,8 +213,12 @@ def article_delete(request, pk):
 def article_preview(request, pk):
     """The article exactly as the public page will render it (same template and context)."""
     article = article_selectors.studio_article_get(request.creator, pk)
+    revision = article_services.pending_revision(article)
+    if revision is not None:  # the version readers will see once the edit is approved
+        article = article_selectors.article_with_revision(article, revision)
     context = article_page_context(article)
     context["preview"] = True
+    context["revision"] = revision
     response = TemplateResponse(request, "studio/preview.html", context)
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -427,25 +427,4 @@ def test_status_tabs_filter_the_list(client, trusted_creator, channel):
     assert "草稿（1）" in html and "已发布（1）" in html
 
 
-def test_new_creators_edits_to_published_articles_are_reviewed(client, creator, staff, channel):
-    """An approved article cannot be swapped for unreviewed content while 先审后发 applies."""
-    published_at = timezone.now() - timedelta(days=1)
-    article = ArticleFactory(
-        creator=creator, channel=channel, title="审核通过的原文标题", published_at=published_at
-    )
-    client.force_login(creator.user)
-    response = client.post(
-        reverse("studio:edit", args=[article.pk]), article_data(channel, title="偷偷换掉的标题")
-    )
-    assert response["Location"] == reverse("studio:home")
-    article.refresh_from_db()
-    assert article.status == Article.Status.PENDING
-    assert client.get(article.get_absolute_url()).status_code == 404
-
-    client.force_login(staff)
-    client.post(reverse("review:article", args=[article.pk]), {"decision": "approve"})
-    article.refresh_from_db()
-    assert article.status == Article.Status.PUBLISHED
-    assert article.published_at == published_at  # same URL, same original time
-    assert article.edited_at is not None
-    assert article.title == "偷偷换掉的标题"
+# Edits of published articles under 先审后发: test_revisions.py.
