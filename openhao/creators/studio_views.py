@@ -200,6 +200,16 @@ def article_unpublish(request, pk):
 @never_cache
 @creator_required
 @require_POST
+def revision_withdraw(request, pk):
+    article = article_selectors.studio_article_get(request.creator, pk)
+    if article_services.article_revision_withdraw(article=article):
+        messages.success(request, _("已撤销待审核的修改，读者看到的仍是已发布的版本。"))
+    return redirect("studio:edit", pk=article.pk)
+
+
+@never_cache
+@creator_required
+@require_POST
 def article_delete(request, pk):
     article = article_selectors.studio_article_get(request.creator, pk)
     article_services.article_soft_delete(article=article)

@@ -254,3 +254,13 @@ def test_review_page_query_count(
         assert client.get(reverse("review:articles")).status_code == 200
     with django_assert_max_num_queries(24):
         assert client.get(reverse("review:article", args=[published.pk])).status_code == 200
+
+
+def test_the_creator_can_withdraw_a_pending_edit(client, creator, published, channel):
+    client.force_login(creator.user)
+    _edit(client, published, channel)
+    response = client.post(reverse("studio:withdraw_revision", args=[published.pk]), follow=True)
+    assert "已撤销待审核的修改" in response.content.decode()
+    assert not ArticleRevision.objects.exists()
+    published.refresh_from_db()
+    assert published.title == "审核通过的原文标题"
