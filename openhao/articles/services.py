@@ -571,12 +571,17 @@ def article_autosave(
     title: str,
     body_html: str,
     channel: Channel | None = None,
-) -> Article:
-    """Keep the latest unsaved state of the editor. A new article becomes a draft on its first
-    autosave; an existing one keeps its public version and stores the autosave beside it."""
+) -> Article | None:
+    """Keep the latest unsaved state of the editor. A new article becomes a draft on the first
+    autosave with a title or some text in the body (None before that: opening 写文章, choosing a
+    channel or uploading an image leaves no empty draft behind; the editor holds the image
+    until the draft exists); an existing one keeps its public version and stores the autosave
+    beside it."""
     title = title.strip()[:TITLE_MAX]
     body_html = sanitize_body(body_html)
     if article is None:
+        if not title and not body_text_length(body_html):
+            return None
         channel = channel or creator.main_channel or Channel.objects.order_by("order", "id").first()
         return article_create(creator=creator, channel=channel, title=title, body_html=body_html)
     ArticleAutosave.objects.update_or_create(

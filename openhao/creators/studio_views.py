@@ -239,7 +239,8 @@ def article_preview(request, pk):
 @require_POST
 def autosave(request, pk=None):
     """Called by the editor every 30 s and when the page is left (sendBeacon). Answers JSON
-    with the article's id, so that a new article keeps autosaving into the same draft."""
+    with the article's id, so that a new article keeps autosaving into the same draft; the id
+    is null while a new article has neither title nor text (no draft is made for it)."""
     creator = request.creator
     if not ratelimit.allow(request, "autosave"):
         return ratelimit.too_many(request)
@@ -257,6 +258,8 @@ def autosave(request, pk=None):
         body_html=body,
         channel=channel,
     )
+    if article is None:  # nothing typed yet: no draft (the editor tries again later)
+        return JsonResponse({"id": None, "saved_at": None})
     return JsonResponse(
         {
             "id": article.pk,

@@ -428,3 +428,55 @@ def test_status_tabs_filter_the_list(client, trusted_creator, channel):
 
 
 # Edits of published articles under 先审后发: test_revisions.py.
+
+
+# --- no phantom drafts ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("", ""),
+        ("   ", "<p></p>"),
+        # An image uploaded into an empty editor is no text yet: the editor holds it.
+        ("", '<figure><img src="/media/images/a.jpg" alt="江边的晨跑者"></figure>'),
+    ],
+)
+def test_autosave_of_an_empty_new_article_creates_no_draft(client, creator, channel, title, body):
+    client.force_login(creator.user)
+    response = client.post(
+        reverse("studio:autosave_new"), {"title": title, "body_html": body, "channel": channel.pk}
+    )
+    assert response.status_code == 200
+    assert response.json()["id"] is None
+    assert not Article.objects.exists()
+
+
+def test_an_image_upload_in_a_new_article_creates_no_draft(client, creator, channel):
+    from .helpers import jpeg_bytes, upload
+
+    client.force_login(creator.user)
+    client.get(reverse("studio:new"))
+    response = client.post(
+        reverse("studio:upload"),
+        {"image": upload(jpeg_bytes(800, 600))},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 200
+    body = f'<figure><img src="{response.json()["url"]}" alt="江边"></figure>'
+    client.post(reverse("studio:autosave_new"), {"title": "", "body_html": body})
+    assert not Article.objects.exists()
+    assert "（无标题）" not in client.get(reverse("studio:home")).content.decode()
+    # Once a title is typed the draft is made, with the image the editor held.
+    data = client.post(reverse("studio:autosave_new"), {"title": "江边", "body_html": body}).json()
+    article = Article.objects.get(pk=data["id"])
+    assert article.title == "江边" and "<img" in article.body_html
+
+
+def test_autosave_service_needs_a_title_or_text(creator, channel):
+    from openhao.articles.services import article_autosave
+
+    assert article_autosave(creator=creator, article=None, title=" ", body_html="<p> </p>") is None
+    assert not Article.objects.exists()
+    made = article_autosave(creator=creator, article=None, title="", body_html="<p>一句话</p>")
+    assert made is not None and made.status == Article.Status.DRAFT
