@@ -94,8 +94,12 @@ class Article(models.Model):
     scheduled_at = models.DateTimeField(_("定时发布时间"), null=True, blank=True)
     # Last change to a published article by its creator; the URL never changes.
     edited_at = models.DateTimeField(_("最后编辑时间"), null=True, blank=True)
-    # Soft delete by the creator: gone from the studio and the site, kept for audit.
+    # Deleted by the creator: in the 回收站 (restorable) for OPENHAO_TRASH_DAYS, then purged.
     deleted_at = models.DateTimeField(_("删除时间"), null=True, blank=True)
+    # The status it had when deleted, which a restore gives back.
+    deleted_status = models.CharField(
+        _("删除前状态"), max_length=10, choices=Status.choices, blank=True
+    )
     review_note = models.CharField(_("审核意见"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -121,6 +125,13 @@ class Article(models.Model):
             ),
             # services.articles_publish_due: scheduled articles whose time has come.
             models.Index(fields=["status", "scheduled_at"], name="article_scheduled_idx"),
+            # The trash: a creator's deleted articles, and the purge of the expired ones. Partial,
+            # so it stays as small as the trash.
+            models.Index(
+                fields=["creator", "-deleted_at"],
+                condition=models.Q(deleted_at__isnull=False),
+                name="article_trash_idx",
+            ),
         ]
 
     def __str__(self) -> str:

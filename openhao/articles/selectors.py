@@ -218,6 +218,25 @@ def studio_article_get(creator: Creator, pk: int) -> Article:
         raise Http404("article not found") from None
 
 
+def studio_trash(creator: Creator, *, cutoff) -> QuerySet[Article]:
+    """The creator's 回收站: deleted since ``cutoff`` (older ones are gone for good), most
+    recently deleted first. Index article_trash_idx (creator, -deleted_at), partial."""
+    return (
+        Article.objects.filter(creator=creator, deleted_at__isnull=False, deleted_at__gte=cutoff)
+        .select_related("channel")
+        .defer("body_html")
+        .order_by("-deleted_at", "-id")
+    )
+
+
+def studio_trash_get(creator: Creator, pk: int) -> Article:
+    """One of the creator's deleted articles (any age); anyone else's is a 404."""
+    try:
+        return Article.objects.get(creator=creator, deleted_at__isnull=False, pk=pk)
+    except Article.DoesNotExist:
+        raise Http404("article not found") from None
+
+
 def articles_pending_review() -> QuerySet[Article]:
     """The review queue, oldest submission first: articles waiting to go out, and published
     articles with an edit waiting (``revision_title`` and ``submitted_at`` set from it).

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import unescape
 
 from django.conf import settings
@@ -553,14 +553,78 @@ def article_unpublish(*, article: Article) -> Article:
     return article
 
 
+# --- 回收站 (trash) ----------------------------------------------------------------------------
+
+PURGE_BATCH = 500
+
+
+def trash_cutoff(now: datetime | None = None) -> datetime:
+    """Articles deleted before this moment are past the 回收站's restore window."""
+    return (now or timezone.now()) - timedelta(days=settings.OPENHAO_TRASH_DAYS)
+
+
 @transaction.atomic
 def article_soft_delete(*, article: Article) -> Article:
-    """The creator deletes an article: it leaves the site and the studio but stays in the
-    table (for appeals and audit)."""
+    """The creator deletes an article: it leaves the site and the studio list for the 回收站,
+    where it can be restored (``article_restore``) for OPENHAO_TRASH_DAYS days."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.deleted_at is not None:
+        return article
+    status = article.status
     article = article_remove(article=article)
     article.deleted_at = timezone.now()
-    article.save(update_fields=["deleted_at", "updated_at"])
+    article.deleted_status = status
+    article.save(update_fields=["deleted_at", "deleted_status", "updated_at"])
     return article
+
+
+@transaction.atomic
+def article_restore(*, article: Article) -> Article:
+    """Take an article out of the 回收站 in the state it was deleted in: a published one is
+    public again (same URL and time, counted again), a scheduled one goes out at its time, a
+    pending one is back in review; one that staff had taken down stays down."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.deleted_at is None:
+        return article
+    if article.deleted_at < trash_cutoff():
+        raise ValidationError(
+            _("这篇文章在回收站里已超过 %(n)d 天，无法恢复。") % {"n": settings.OPENHAO_TRASH_DAYS}
+        )
+    # Deleted before deleted_status existed: its earlier state is unknown, a draft is safe (it
+    # goes out again only through article_submit's rules).
+    status = article.deleted_status or Article.Status.DRAFT
+    article.deleted_at = None
+    article.deleted_status = ""
+    if status != Article.Status.PUBLISHED:
+        article.status = status
+    article.save(update_fields=["deleted_at", "deleted_status", "status", "updated_at"])
+    if status == Article.Status.PUBLISHED:
+        return article_publish(article=article, at=article.published_at)
+    if status == Article.Status.SCHEDULED and article.scheduled_at:
+        _schedule(article, article.scheduled_at)  # a time already past goes out at once
+    return article
+
+
+def articles_purge_trash(*, now: datetime | None = None) -> int:
+    """Delete for good every article that has been in the 回收站 longer than the restore window
+    (with its comments, likes, counters and index rows, by their foreign keys); returns how
+    many. One that staff decisions refer to stays, hidden for good, for the audit trail
+    (ReviewRecord protects it). Run by ``manage.py periodic``; safe to run twice."""
+    from openhao.creators.models import ReviewRecord
+
+    cutoff = trash_cutoff(now)
+    # article_trash_idx: the partial index holds the trash only.
+    expired = Article.objects.filter(deleted_at__isnull=False, deleted_at__lt=cutoff).exclude(
+        pk__in=ReviewRecord.objects.filter(article__isnull=False).values("article_id")
+    )
+    purged = 0
+    while True:
+        batch = list(expired.values_list("pk", flat=True)[:PURGE_BATCH])
+        if not batch:
+            return purged
+        with transaction.atomic():
+            Article.objects.filter(pk__in=batch, deleted_at__lt=cutoff).delete()
+        purged += len(batch)
 
 
 @transaction.atomic

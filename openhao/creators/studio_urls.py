@@ -13,6 +13,8 @@ urlpatterns = [
     path("articles/<int:pk>/publish/", studio_views.article_publish, name="publish"),
     path("articles/<int:pk>/unpublish/", studio_views.article_unpublish, name="unpublish"),
     path("articles/<int:pk>/delete/", studio_views.article_delete, name="delete"),
+    path("trash/", studio_views.trash, name="trash"),
+    path("trash/<int:pk>/restore/", studio_views.article_restore, name="restore"),
     path(
         "articles/<int:pk>/revision/withdraw/",
         studio_views.revision_withdraw,

@@ -3,6 +3,8 @@ and only ever touches that creator's articles (another creator's article is a 40
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -209,11 +211,56 @@ def revision_withdraw(request, pk):
 
 @never_cache
 @creator_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def article_delete(request, pk):
+    """GET: the confirmation page (no JavaScript needed). POST: move it to the 回收站."""
     article = article_selectors.studio_article_get(request.creator, pk)
+    if request.method == "GET":
+        return render(
+            request,
+            "studio/delete_confirm.html",
+            {"nav": "home", "article": article, "trash_days": settings.OPENHAO_TRASH_DAYS},
+        )
     article_services.article_soft_delete(article=article)
-    messages.success(request, _("已删除《%(title)s》。") % {"title": article.title})
+    messages.success(
+        request,
+        _("《%(title)s》已移到回收站，%(n)d 天内可以恢复。")
+        % {"title": article.title or _("（无标题）"), "n": settings.OPENHAO_TRASH_DAYS},
+    )
+    return redirect("studio:home")
+
+
+@never_cache
+@creator_required
+@require_safe
+def trash(request):
+    now = timezone.now()
+    cutoff = article_services.trash_cutoff(now)
+    articles = list(article_selectors.studio_trash(request.creator, cutoff=cutoff))
+    for article in articles:  # whole days left, counting the day it is purged
+        article.days_left = max(1, -((cutoff - article.deleted_at) // timedelta(days=1)))
+    return render(
+        request,
+        "studio/trash.html",
+        {"nav": "trash", "articles": articles, "trash_days": settings.OPENHAO_TRASH_DAYS},
+    )
+
+
+@never_cache
+@creator_required
+@require_POST
+def article_restore(request, pk):
+    article = article_selectors.studio_trash_get(request.creator, pk)
+    try:
+        article = article_services.article_restore(article=article)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("studio:trash")
+    messages.success(
+        request,
+        _("已恢复《%(title)s》，状态：%(status)s。")
+        % {"title": article.title or _("（无标题）"), "status": article.get_status_display()},
+    )
     return redirect("studio:home")
 
 

@@ -39,6 +39,13 @@ def test_migrations_apply_on_a_database_with_data():
         status="published",
         published_at=timezone.now(),
     )
+    deleted = old.get_model("articles", "Article").objects.create(
+        creator=creator,
+        channel=channel,
+        title="迁移之前删除的一篇文章",
+        status="removed",
+        deleted_at=timezone.now(),
+    )
     old.get_model("creators", "ReviewRecord").objects.create(
         article=article, decision="approve", staff=staff
     )
@@ -50,7 +57,7 @@ def test_migrations_apply_on_a_database_with_data():
     executor.migrate(executor.loader.graph.leaf_nodes())
 
     from openhao.articles.models import Article, ArticleRevision
-    from openhao.articles.services import article_update
+    from openhao.articles.services import article_restore, article_update
     from openhao.creators.models import ReviewRecord
 
     migrated = Article.objects.select_related("creator").get(pk=article.pk)
@@ -63,3 +70,5 @@ def test_migrations_apply_on_a_database_with_data():
     )
     assert ArticleRevision.objects.get(article=migrated).status == "pending"
     assert Article.objects.get(pk=article.pk).title == "迁移之前发布的一篇文章"
+    # Deleted before the 回收站 existed: restorable, as a draft (its earlier state is unknown).
+    assert article_restore(article=Article.objects.get(pk=deleted.pk)).status == "draft"
