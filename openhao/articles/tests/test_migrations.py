@@ -53,13 +53,38 @@ def test_migrations_apply_on_a_database_with_data():
         article=article, user=user, body="迁移前的跟贴", body_html="迁移前的跟贴"
     )
 
+    # The article in the search index as the old code wrote it (title and body words only).
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "INSERT INTO search_fts (rowid, title, body, channel_id, published) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                [
+                    article.pk,
+                    "迁移 之前 发布 文章",
+                    "",
+                    channel.pk,
+                    article.published_at.timestamp(),
+                ],
+            )
+        else:
+            cursor.execute(
+                "INSERT INTO search_entry (article_id, channel_id, published_at, document) "
+                "VALUES (%s, %s, %s, setweight(to_tsvector('simple', %s), 'A'))",
+                [article.pk, channel.pk, article.published_at, "迁移 之前 发布 文章"],
+            )
+
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
 
     from openhao.articles.models import Article, ArticleRevision
     from openhao.articles.services import article_restore, article_update
     from openhao.creators.models import ReviewRecord
+    from openhao.search.selectors import search_ids
 
+    # The migrated index knows the channel's name (and still the title's words).
+    assert search_ids("汽车") == [article.pk]
+    assert search_ids("迁移") == [article.pk]
     migrated = Article.objects.select_related("creator").get(pk=article.pk)
     assert ReviewRecord.objects.get(article=migrated).revision is None
     article_update(
