@@ -94,8 +94,12 @@ class Article(models.Model):
     scheduled_at = models.DateTimeField(_("定时发布时间"), null=True, blank=True)
     # Last change to a published article by its creator; the URL never changes.
     edited_at = models.DateTimeField(_("最后编辑时间"), null=True, blank=True)
-    # Soft delete by the creator: gone from the studio and the site, kept for audit.
+    # Deleted by the creator: in the 回收站 (restorable) for OPENHAO_TRASH_DAYS, then purged.
     deleted_at = models.DateTimeField(_("删除时间"), null=True, blank=True)
+    # The status it had when deleted, which a restore gives back.
+    deleted_status = models.CharField(
+        _("删除前状态"), max_length=10, choices=Status.choices, blank=True
+    )
     review_note = models.CharField(_("审核意见"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -121,6 +125,13 @@ class Article(models.Model):
             ),
             # services.articles_publish_due: scheduled articles whose time has come.
             models.Index(fields=["status", "scheduled_at"], name="article_scheduled_idx"),
+            # The trash: a creator's deleted articles, and the purge of the expired ones. Partial,
+            # so it stays as small as the trash.
+            models.Index(
+                fields=["creator", "-deleted_at"],
+                condition=models.Q(deleted_at__isnull=False),
+                name="article_trash_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -156,6 +167,62 @@ class Reference(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ArticleRevision(models.Model):
+    """A proposed new version of a published article, waiting for staff review while its creator
+    is under 先审后发. The published version stays online meanwhile; approval copies this one
+    over it, rejection keeps it as history with the reason. It holds the whole proposed state:
+    hashtags as names (no Topic rows are made for unreviewed text) and references as data."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("已通过")
+        REJECTED = "rejected", _("未通过")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("标题"), max_length=64)
+    summary = models.CharField(_("摘要"), max_length=200, blank=True)
+    body_html = models.TextField(_("正文"), blank=True)
+    cover = models.ImageField(_("封面"), upload_to="covers/%Y/%m/", blank=True)
+    cover_alt = models.CharField(_("封面说明"), max_length=120, blank=True)
+    is_original = models.BooleanField(_("原创"), default=False)
+    topic_names = models.JSONField(_("话题"), default=list, blank=True)
+    # [{"title": ..., "source": ..., "url": ...}, ...] in display order.
+    references = models.JSONField(_("参考资料"), default=list, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    review_note = models.CharField(_("审核意见"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("修改稿")
+        verbose_name_plural = _("修改稿")
+        constraints = [
+            # One edit waits at a time: a second save updates it.
+            models.UniqueConstraint(
+                fields=["article"],
+                condition=models.Q(status="pending"),
+                name="one_pending_revision_per_article",
+            )
+        ]
+        indexes = [
+            # The studio list's "latest revision" of each article (selectors.studio_articles).
+            models.Index(fields=["article", "-created_at"], name="revision_latest_idx"),
+            # The review queue: pending edits, oldest first.
+            models.Index(fields=["status", "updated_at"], name="revision_queue_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = sanitize_body(self.body_html)
+        super().save(*args, **kwargs)
 
 
 class ArticleAutosave(models.Model):

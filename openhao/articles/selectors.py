@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from openhao.creators.models import Creator
 
-from .models import Article, Channel, Section, Topic
+from .models import Article, ArticleRevision, Channel, Reference, Section, Topic
 
 # Columns that list items show (title, time, creator, channel, cover, counts); the body is
 # never loaded for a list.
@@ -167,13 +168,24 @@ def nav_channels() -> list[Channel]:
 STUDIO_STATUSES = ("draft", "pending", "scheduled", "published", "removed")
 
 
+def _latest_revision() -> QuerySet[ArticleRevision]:
+    # revision_latest_idx (article, -created_at)
+    return ArticleRevision.objects.filter(article=OuterRef("pk")).order_by("-created_at", "-id")
+
+
 def studio_articles(creator: Creator, *, status: str = "") -> QuerySet[Article]:
-    """The creator's own articles, newest change first, without soft-deleted ones.
+    """The creator's own articles, newest change first, without soft-deleted ones, each with
+    the state of its latest edit under review (``revision_status``, ``revision_note``).
     Index article_creator_pub_idx (creator, status, ...) narrows it to the creator."""
+    latest = _latest_revision()
     qs = (
         Article.objects.filter(creator=creator, deleted_at__isnull=True)
         .select_related("channel")
         .defer("body_html")
+        .annotate(
+            revision_status=Subquery(latest.values("status")[:1]),
+            revision_note=Subquery(latest.values("review_note")[:1]),
+        )
         .order_by("-updated_at", "-id")
     )
     if status in STUDIO_STATUSES:
@@ -206,14 +218,81 @@ def studio_article_get(creator: Creator, pk: int) -> Article:
         raise Http404("article not found") from None
 
 
-def articles_pending_review() -> QuerySet[Article]:
-    # Index article_pub_idx (status, ...) narrows to the pending ones.
+def studio_trash(creator: Creator, *, cutoff) -> QuerySet[Article]:
+    """The creator's 回收站: deleted since ``cutoff`` (older ones are gone for good), most
+    recently deleted first. Index article_trash_idx (creator, -deleted_at), partial."""
     return (
-        Article.objects.filter(status=Article.Status.PENDING, deleted_at__isnull=True)
+        Article.objects.filter(creator=creator, deleted_at__isnull=False, deleted_at__gte=cutoff)
+        .select_related("channel")
+        .defer("body_html")
+        .order_by("-deleted_at", "-id")
+    )
+
+
+def studio_trash_get(creator: Creator, pk: int) -> Article:
+    """One of the creator's deleted articles (any age); anyone else's is a 404."""
+    try:
+        return Article.objects.get(creator=creator, deleted_at__isnull=False, pk=pk)
+    except Article.DoesNotExist:
+        raise Http404("article not found") from None
+
+
+def articles_pending_review() -> QuerySet[Article]:
+    """The review queue, oldest submission first: articles waiting to go out, and published
+    articles with an edit waiting (``revision_title`` and ``submitted_at`` set from it).
+    Index article_pub_idx (status, ...) narrows to the pending articles; the partial unique
+    index one_pending_revision_per_article finds the edits."""
+    pending = ArticleRevision.objects.filter(
+        article=OuterRef("pk"), status=ArticleRevision.Status.PENDING
+    )
+    edited = ArticleRevision.objects.filter(status=ArticleRevision.Status.PENDING).values(
+        "article_id"
+    )
+    return (
+        Article.objects.filter(deleted_at__isnull=True)
+        .filter(
+            Q(status=Article.Status.PENDING) | Q(status=Article.Status.PUBLISHED, pk__in=edited)
+        )
         .select_related("creator", "channel")
         .defer("body_html")
-        .order_by("updated_at", "id")
+        .annotate(
+            revision_title=Subquery(pending.values("title")[:1]),
+            submitted_at=Coalesce(Subquery(pending.values("updated_at")[:1]), F("updated_at")),
+        )
+        .order_by("submitted_at", "id")
     )
+
+
+def article_latest_revision(article: Article) -> ArticleRevision | None:
+    """The newest edit of ``article`` sent for review, whatever became of it."""
+    return (
+        ArticleRevision.objects.filter(article=article)
+        .select_related("channel")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def article_with_revision(article: Article, revision: ArticleRevision) -> Article:
+    """An unsaved copy of ``article`` showing ``revision`` as readers would see it once approved
+    (for the review page and the studio preview). Its topics and references are the revision's,
+    set as if prefetched, so the article template needs no change."""
+    preview = Article()
+    for f in Article._meta.concrete_fields:
+        setattr(preview, f.attname, getattr(article, f.attname))
+    preview.creator = article.creator
+    preview.channel = revision.channel
+    for name in ("title", "summary", "body_html", "cover", "cover_alt", "is_original"):
+        setattr(preview, name, getattr(revision, name))
+    known = {t.name: t for t in Topic.objects.filter(name__in=revision.topic_names)}
+    preview._prefetched_objects_cache = {
+        "topics": [known.get(name) or Topic(name=name) for name in revision.topic_names],
+        "references": [
+            Reference(title=r["title"], source=r.get("source", ""), url=r.get("url", ""), order=i)
+            for i, r in enumerate(revision.references)
+        ],
+    }
+    return preview
 
 
 def article_get_for_review(pk: int) -> Article:

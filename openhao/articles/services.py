@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import unescape
 
 from django.conf import settings
@@ -18,7 +18,15 @@ from django.utils.translation import gettext as _
 
 from openhao.creators.models import Creator
 
-from .models import Article, ArticleAutosave, ArticleImage, Channel, Reference, Topic
+from .models import (
+    Article,
+    ArticleAutosave,
+    ArticleImage,
+    ArticleRevision,
+    Channel,
+    Reference,
+    Topic,
+)
 from .sanitize import sanitize_body
 
 SUMMARY_LENGTH = 120
@@ -186,8 +194,34 @@ def article_publish_problems(article: Article) -> list[str]:
     return problems
 
 
-def _needs_review(creator: Creator) -> bool:
+def creator_needs_review(creator: Creator) -> bool:
+    """先审后发: a new creator's articles (and edits of published ones) wait for staff review
+    until OPENHAO_PREREVIEW_ARTICLES of them were approved."""
     return creator.approved_article_count < settings.OPENHAO_PREREVIEW_ARTICLES
+
+
+def article_edit_needs_review(article: Article) -> bool:
+    """Whether saving an edit of ``article`` makes a revision for staff instead of changing the
+    public page: the article is published and its creator is still under 先审后发."""
+    return article.status == Article.Status.PUBLISHED and creator_needs_review(article.creator)
+
+
+def _references_data(references: Sequence[ReferenceData]) -> list[dict]:
+    return [{"title": r.title, "source": r.source, "url": r.url} for r in references]
+
+
+def _references_set(article: Article, references: Sequence[dict]) -> None:
+    article.references.all().delete()
+    Reference.objects.bulk_create(
+        Reference(
+            article=article,
+            title=r["title"],
+            source=r.get("source", ""),
+            url=r.get("url", ""),
+            order=i,
+        )
+        for i, r in enumerate(references)
+    )
 
 
 @transaction.atomic
@@ -207,15 +241,32 @@ def article_update(
     """Save the creator's edits. A published article keeps its URL and records when it was last
     edited; the autosaved copy is dropped once the edit is saved for real.
 
-    While its creator is still under 先审后发, an edit to a published article goes back to
-    review (and off the site until approved), so an approved article cannot be swapped for
-    unreviewed content."""
+    While its creator is still under 先审后发 an approved article cannot be swapped for unreviewed
+    content: an edit of a published article becomes its pending ArticleRevision (the public
+    page is unchanged until staff approve it), and an approved, scheduled article goes back to
+    review, keeping its time."""
     article = Article.objects.select_for_update().select_related("creator").get(pk=article.pk)
     body_html = sanitize_body(body_html)
+    summary = summary or summary_from_html(body_html)
+    if article_edit_needs_review(article):
+        _revision_save(
+            article,
+            channel=channel,
+            title=title,
+            body_html=body_html,
+            summary=summary,
+            is_original=is_original,
+            topic_names=topic_names,
+            references=references,
+            cover=cover,
+            cover_alt=cover_alt,
+        )
+        ArticleAutosave.objects.filter(article=article).delete()
+        return article
     article.channel = channel
     article.title = title
     article.body_html = body_html
-    article.summary = summary or summary_from_html(body_html)
+    article.summary = summary
     article.is_original = is_original
     if cover is not None:
         article.cover = cover
@@ -223,23 +274,96 @@ def article_update(
         article.cover_alt = cover_alt
     if article.status == Article.Status.PUBLISHED:
         article.edited_at = timezone.now()
-        if _needs_review(article.creator):
-            article.status = Article.Status.PENDING
-            Creator.objects.filter(pk=article.creator_id, article_count__gt=0).update(
-                article_count=F("article_count") - 1
-            )
+    elif article.status == Article.Status.SCHEDULED and creator_needs_review(article.creator):
+        article.status = Article.Status.PENDING
     article.save()
     if topic_names is not None:
         article.topics.set(topics_get_or_create(topic_names))
     if references is not None:
-        article.references.all().delete()
-        Reference.objects.bulk_create(
-            Reference(article=article, title=r.title, source=r.source, url=r.url, order=i)
-            for i, r in enumerate(references)
-        )
+        _references_set(article, _references_data(references))
     ArticleAutosave.objects.filter(article=article).delete()
     _article_discovery_changed(article)
     return article
+
+
+def _revision_save(
+    article: Article,
+    *,
+    channel,
+    title,
+    body_html,
+    summary,
+    is_original,
+    topic_names,
+    references,
+    cover,
+    cover_alt,
+) -> ArticleRevision:
+    """Create or update the article's pending revision. What the edit leaves out (no new cover,
+    no topics or references given) is taken from the pending revision, else from the article."""
+    revision = (
+        ArticleRevision.objects.select_for_update()
+        .filter(article=article, status=ArticleRevision.Status.PENDING)
+        .first()
+    )
+    if revision is None:
+        revision = ArticleRevision(
+            article=article,
+            cover=article.cover,
+            cover_alt=article.cover_alt,
+            topic_names=[t.name for t in article.topics.all()],
+            references=[
+                {"title": r.title, "source": r.source, "url": r.url}
+                for r in article.references.all()
+            ],
+        )
+    revision.channel = channel
+    revision.title = title
+    revision.body_html = body_html
+    revision.summary = summary
+    revision.is_original = is_original
+    if cover is not None:
+        revision.cover = cover
+    if cover_alt is not None:
+        revision.cover_alt = cover_alt
+    if topic_names is not None:
+        revision.topic_names = [
+            n for n in (raw.strip().strip("#").strip() for raw in topic_names) if n
+        ]
+    if references is not None:
+        revision.references = _references_data(references)
+    revision.save()
+    return revision
+
+
+def _revision_apply(article: Article, revision: ArticleRevision) -> None:
+    """Copy an approved revision over the published article (same row, same URL)."""
+    article.channel_id = revision.channel_id
+    article.title = revision.title
+    article.summary = revision.summary
+    article.body_html = revision.body_html
+    article.cover = revision.cover
+    article.cover_alt = revision.cover_alt
+    article.is_original = revision.is_original
+    article.edited_at = timezone.now()
+    article.save()
+    article.topics.set(topics_get_or_create(revision.topic_names))
+    _references_set(article, revision.references)
+
+
+def pending_revision(article: Article) -> ArticleRevision | None:
+    return ArticleRevision.objects.filter(
+        article=article, status=ArticleRevision.Status.PENDING
+    ).first()
+
+
+@transaction.atomic
+def article_revision_withdraw(*, article: Article) -> bool:
+    """The creator drops their pending edit; the published version stays. False if none."""
+    deleted, _ = ArticleRevision.objects.filter(
+        article=article, status=ArticleRevision.Status.PENDING
+    ).delete()
+    return bool(deleted)
 
 
 class ArticleNotReady(ValueError):
@@ -274,7 +398,7 @@ def article_submit(*, article: Article, at: datetime | None = None) -> Article:
     if at is not None and at <= now:
         at = None
     article.review_note = ""
-    if _needs_review(article.creator):
+    if creator_needs_review(article.creator):
         article.status = Article.Status.PENDING
         article.scheduled_at = at
         article.save(update_fields=["status", "scheduled_at", "review_note", "updated_at"])
@@ -287,45 +411,88 @@ def article_submit(*, article: Article, at: datetime | None = None) -> Article:
     return article_publish(article=article)
 
 
-@transaction.atomic
-def article_approve(*, article: Article, staff) -> Article:
-    """Staff pass a pending article; it goes out now or at the time the creator chose."""
+def _first_approval(article: Article) -> bool:
     from openhao.creators.models import ReviewRecord
 
-    _require_staff(staff)
-    article = Article.objects.select_for_update().get(pk=article.pk)
-    if article.status != Article.Status.PENDING:
-        raise ValidationError(_("这篇文章不在待审核状态。"))
-    first_approval = not article.reviews.filter(decision=ReviewRecord.Decision.APPROVE).exists()
-    ReviewRecord.objects.create(
-        article=article, decision=ReviewRecord.Decision.APPROVE, staff=staff
-    )
-    if first_approval:  # an edit approved again does not count twice towards 先审后发
+    return not article.reviews.filter(decision=ReviewRecord.Decision.APPROVE).exists()
+
+
+def _count_approval(article: Article) -> None:
+    # An article approved again (an edit) does not count twice towards 先审后发.
+    if _first_approval(article):
         Creator.objects.filter(pk=article.creator_id).update(
             approved_article_count=F("approved_article_count") + 1
         )
+
+
+def _lock_for_review(article: Article) -> tuple[Article, ArticleRevision | None]:
+    """The article, locked, and its pending revision when the decision is about an edit of a
+    published article; ValidationError when there is nothing to decide."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.status == Article.Status.PUBLISHED:
+        revision = (
+            ArticleRevision.objects.select_for_update()
+            .filter(article=article, status=ArticleRevision.Status.PENDING)
+            .first()
+        )
+        if revision is not None:
+            return article, revision
+    if article.status != Article.Status.PENDING:
+        raise ValidationError(_("这篇文章不在待审核状态。"))
+    return article, None
+
+
+@transaction.atomic
+def article_approve(*, article: Article, staff) -> Article:
+    """Staff pass a pending article (it goes out now or at the time the creator chose) or the
+    pending edit of a published one (it replaces the public version now)."""
+    from openhao.creators.models import ReviewRecord
+
+    _require_staff(staff)
+    article, revision = _lock_for_review(article)
+    if revision is None:  # an approved edit is not one more approved article
+        _count_approval(article)
+    ReviewRecord.objects.create(
+        article=article, revision=revision, decision=ReviewRecord.Decision.APPROVE, staff=staff
+    )
+    if revision is not None:
+        _revision_apply(article, revision)
+        revision.status = ArticleRevision.Status.APPROVED
+        revision.decided_at = timezone.now()
+        revision.save(update_fields=["status", "decided_at", "updated_at"])
+        _article_discovery_changed(article)
+        return article
     if article.scheduled_at and article.scheduled_at > timezone.now():
         _schedule(article, article.scheduled_at)
         return article
-    # A re-reviewed edit keeps its original publishing time.
+    # A re-reviewed article keeps its original publishing time.
     return article_publish(article=article, at=article.published_at)
 
 
 @transaction.atomic
 def article_reject(*, article: Article, staff, reason: str) -> Article:
-    """Staff send a pending article back to its creator's drafts with a reason."""
+    """Staff send a pending article back to its creator's drafts with a reason, or discard the
+    pending edit of a published article (which stays as it is) with a reason."""
     from openhao.creators.models import ReviewRecord
 
     _require_staff(staff)
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("驳回时请填写原因。"))
-    article = Article.objects.select_for_update().get(pk=article.pk)
-    if article.status != Article.Status.PENDING:
-        raise ValidationError(_("这篇文章不在待审核状态。"))
+    article, revision = _lock_for_review(article)
     ReviewRecord.objects.create(
-        article=article, decision=ReviewRecord.Decision.REJECT, reason=reason, staff=staff
+        article=article,
+        revision=revision,
+        decision=ReviewRecord.Decision.REJECT,
+        reason=reason,
+        staff=staff,
     )
+    if revision is not None:
+        revision.status = ArticleRevision.Status.REJECTED
+        revision.review_note = reason
+        revision.decided_at = timezone.now()
+        revision.save(update_fields=["status", "review_note", "decided_at", "updated_at"])
+        return article
     article.status = Article.Status.DRAFT
     article.review_note = reason
     article.scheduled_at = None
@@ -362,14 +529,22 @@ def articles_publish_due(*, now: datetime | None = None) -> int:
 @transaction.atomic
 def article_unpublish(*, article: Article) -> Article:
     """The creator takes a published (or scheduled, or pending) article back to drafts. The
-    public URL answers 404 until it is published again, at the same URL."""
+    public URL answers 404 until it is published again, at the same URL. A pending edit of the
+    published version becomes the draft's content."""
     article = Article.objects.select_for_update().get(pk=article.pk)
     was_public = article.status == Article.Status.PUBLISHED
     if article.status in (Article.Status.DRAFT, Article.Status.REMOVED):
         return article
     article.status = Article.Status.DRAFT
     article.scheduled_at = None
-    article.save(update_fields=["status", "scheduled_at", "updated_at"])
+    revision = pending_revision(article) if was_public else None
+    if revision is not None:
+        # A draft needs no review: the waiting edit becomes the draft, so nothing is lost.
+        edited_at = article.edited_at
+        _revision_apply(article, revision)
+        article.edited_at = edited_at
+        revision.delete()
+    article.save(update_fields=["status", "scheduled_at", "edited_at", "updated_at"])
     if was_public:
         Creator.objects.filter(pk=article.creator_id, article_count__gt=0).update(
             article_count=F("article_count") - 1
@@ -378,14 +553,78 @@ def article_unpublish(*, article: Article) -> Article:
     return article
 
 
+# --- 回收站 (trash) ----------------------------------------------------------------------------
+
+PURGE_BATCH = 500
+
+
+def trash_cutoff(now: datetime | None = None) -> datetime:
+    """Articles deleted before this moment are past the 回收站's restore window."""
+    return (now or timezone.now()) - timedelta(days=settings.OPENHAO_TRASH_DAYS)
+
+
 @transaction.atomic
 def article_soft_delete(*, article: Article) -> Article:
-    """The creator deletes an article: it leaves the site and the studio but stays in the
-    table (for appeals and audit)."""
+    """The creator deletes an article: it leaves the site and the studio list for the 回收站,
+    where it can be restored (``article_restore``) for OPENHAO_TRASH_DAYS days."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.deleted_at is not None:
+        return article
+    status = article.status
     article = article_remove(article=article)
     article.deleted_at = timezone.now()
-    article.save(update_fields=["deleted_at", "updated_at"])
+    article.deleted_status = status
+    article.save(update_fields=["deleted_at", "deleted_status", "updated_at"])
     return article
+
+
+@transaction.atomic
+def article_restore(*, article: Article) -> Article:
+    """Take an article out of the 回收站 in the state it was deleted in: a published one is
+    public again (same URL and time, counted again), a scheduled one goes out at its time, a
+    pending one is back in review; one that staff had taken down stays down."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.deleted_at is None:
+        return article
+    if article.deleted_at < trash_cutoff():
+        raise ValidationError(
+            _("这篇文章在回收站里已超过 %(n)d 天，无法恢复。") % {"n": settings.OPENHAO_TRASH_DAYS}
+        )
+    # Deleted before deleted_status existed: its earlier state is unknown, a draft is safe (it
+    # goes out again only through article_submit's rules).
+    status = article.deleted_status or Article.Status.DRAFT
+    article.deleted_at = None
+    article.deleted_status = ""
+    if status != Article.Status.PUBLISHED:
+        article.status = status
+    article.save(update_fields=["deleted_at", "deleted_status", "status", "updated_at"])
+    if status == Article.Status.PUBLISHED:
+        return article_publish(article=article, at=article.published_at)
+    if status == Article.Status.SCHEDULED and article.scheduled_at:
+        _schedule(article, article.scheduled_at)  # a time already past goes out at once
+    return article
+
+
+def articles_purge_trash(*, now: datetime | None = None) -> int:
+    """Delete for good every article that has been in the 回收站 longer than the restore window
+    (with its comments, likes, counters and index rows, by their foreign keys); returns how
+    many. One that staff decisions refer to stays, hidden for good, for the audit trail
+    (ReviewRecord protects it). Run by ``manage.py periodic``; safe to run twice."""
+    from openhao.creators.models import ReviewRecord
+
+    cutoff = trash_cutoff(now)
+    # article_trash_idx: the partial index holds the trash only.
+    expired = Article.objects.filter(deleted_at__isnull=False, deleted_at__lt=cutoff).exclude(
+        pk__in=ReviewRecord.objects.filter(article__isnull=False).values("article_id")
+    )
+    purged = 0
+    while True:
+        batch = list(expired.values_list("pk", flat=True)[:PURGE_BATCH])
+        if not batch:
+            return purged
+        with transaction.atomic():
+            Article.objects.filter(pk__in=batch, deleted_at__lt=cutoff).delete()
+        purged += len(batch)
 
 
 @transaction.atomic
@@ -396,12 +635,17 @@ def article_autosave(
     title: str,
     body_html: str,
     channel: Channel | None = None,
-) -> Article:
-    """Keep the latest unsaved state of the editor. A new article becomes a draft on its first
-    autosave; an existing one keeps its public version and stores the autosave beside it."""
+) -> Article | None:
+    """Keep the latest unsaved state of the editor. A new article becomes a draft on the first
+    autosave with a title or some text in the body (None before that: opening 写文章, choosing a
+    channel or uploading an image leaves no empty draft behind; the editor holds the image
+    until the draft exists); an existing one keeps its public version and stores the autosave
+    beside it."""
     title = title.strip()[:TITLE_MAX]
     body_html = sanitize_body(body_html)
     if article is None:
+        if not title and not body_text_length(body_html):
+            return None
         channel = channel or creator.main_channel or Channel.objects.order_by("order", "id").first()
         return article_create(creator=creator, channel=channel, title=title, body_html=body_html)
     ArticleAutosave.objects.update_or_create(

@@ -13,6 +13,15 @@ def publish_due_articles() -> int:
 
 
 @task()
+def purge_trash() -> int:
+    """Delete for good what has been in the 回收站 longer than OPENHAO_TRASH_DAYS (run by
+    `manage.py periodic`)."""
+    from .services import articles_purge_trash
+
+    return articles_purge_trash()
+
+
+@task()
 def make_renditions(image_id: int) -> dict:
     """Resized copies of an uploaded image, 640 and 1280 pixels wide, as WebP and JPEG."""
     from .services import image_make_renditions

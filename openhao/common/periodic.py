@@ -60,6 +60,11 @@ def jobs() -> list[Job]:
             "openhao.articles.tasks.publish_due_articles",
             every=settings.OPENHAO_PERIODIC_PUBLISH_DUE_SECONDS,
         ),
+        Job(
+            "purge_trash",
+            "openhao.articles.tasks.purge_trash",
+            every=settings.OPENHAO_PERIODIC_PURGE_TRASH_SECONDS,
+        ),
         # Recounts the IDF table and relearns the term embeddings over the whole corpus: heavy,
         # so once a day at a quiet hour (docs/ranking.md).
         Job(

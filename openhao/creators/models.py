@@ -144,6 +144,14 @@ class ReviewRecord(models.Model):
     article = models.ForeignKey(
         "articles.Article", on_delete=models.PROTECT, null=True, blank=True, related_name="reviews"
     )
+    # Set when the decision was about an edit of a published article (its ArticleRevision).
+    revision = models.ForeignKey(
+        "articles.ArticleRevision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviews",
+    )
     decision = models.CharField(_("决定"), max_length=10, choices=Decision.choices)
     reason = models.CharField(_("理由"), max_length=500, blank=True)
     staff = models.ForeignKey(

@@ -109,10 +109,16 @@ def review_article(request, pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("review:article", pk=pk)
-    context = article_page_context(article)
+    revision = None
+    if article.status == article.Status.PUBLISHED:
+        revision = article_services.pending_revision(article)
+    shown = article_selectors.article_with_revision(article, revision) if revision else article
+    context = article_page_context(shown)
     context.update(
         reject_form=reject_form,
-        records=article.reviews.select_related("staff"),
+        records=article.reviews.select_related("staff", "article", "revision"),
         review=True,
+        revision=revision,
+        public_article=article,
     )
     return TemplateResponse(request, "review/article.html", context)

@@ -43,4 +43,6 @@ def application_history(user) -> QuerySet[CreatorApplication]:
 
 
 def review_records(limit: int = 100) -> QuerySet[ReviewRecord]:
-    return ReviewRecord.objects.select_related("staff", "application", "article")[:limit]
+    return ReviewRecord.objects.select_related("staff", "application", "article", "revision")[
+        :limit
+    ]

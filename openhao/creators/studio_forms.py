@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 
-from openhao.articles.models import Article, Channel
+from openhao.articles.models import Article, ArticleRevision, Channel
 from openhao.articles.sanitize import sanitize_body
 from openhao.articles.services import TITLE_MAX, TITLE_MIN, ReferenceData, body_text_length
 
@@ -136,15 +136,19 @@ class ArticleForm(forms.Form):
         return at
 
     @classmethod
-    def initial_for(cls, article: Article) -> dict:
+    def initial_for(cls, article: Article, *, revision: ArticleRevision | None = None) -> dict:
+        """The form filled from ``article``, or from its pending ``revision`` (the edit the
+        creator is still working on)."""
+        version = revision or article
+        topics = revision.topic_names if revision else [t.name for t in article.topics.all()]
         return {
-            "title": article.title,
-            "channel": article.channel_id,
-            "body_html": article.body_html,
-            "summary": article.summary,
-            "cover_alt": article.cover_alt,
-            "topics": " ".join(t.name for t in article.topics.all()),
-            "is_original": article.is_original,
+            "title": version.title,
+            "channel": version.channel_id,
+            "body_html": version.body_html,
+            "summary": version.summary,
+            "cover_alt": version.cover_alt,
+            "topics": " ".join(topics),
+            "is_original": version.is_original,
             "scheduled_at": timezone.localtime(article.scheduled_at)
             if article.scheduled_at
             else None,

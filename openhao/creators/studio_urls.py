@@ -13,6 +13,13 @@ urlpatterns = [
     path("articles/<int:pk>/publish/", studio_views.article_publish, name="publish"),
     path("articles/<int:pk>/unpublish/", studio_views.article_unpublish, name="unpublish"),
     path("articles/<int:pk>/delete/", studio_views.article_delete, name="delete"),
+    path("trash/", studio_views.trash, name="trash"),
+    path("trash/<int:pk>/restore/", studio_views.article_restore, name="restore"),
+    path(
+        "articles/<int:pk>/revision/withdraw/",
+        studio_views.revision_withdraw,
+        name="withdraw_revision",
+    ),
     path("articles/autosave/", studio_views.autosave, name="autosave_new"),
     path("articles/<int:pk>/autosave/", studio_views.autosave, name="autosave"),
     path("images/", studio_views.image_upload, name="upload"),

@@ -3,6 +3,8 @@ and only ever touches that creator's articles (another creator's article is a 40
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from openhao.articles import selectors as article_selectors
 from openhao.articles import services as article_services
-from openhao.articles.models import Article, Channel
+from openhao.articles.models import Article, ArticleRevision, Channel
 from openhao.articles.views import article_page_context
 from openhao.common import ratelimit
 
@@ -68,21 +70,31 @@ def article_edit(request, pk):
     return _editor(request, article_selectors.studio_article_get(request.creator, pk))
 
 
+def _references_initial(version) -> list[dict]:
+    """The reference rows of an article or of its pending revision."""
+    if isinstance(version, ArticleRevision):
+        return [dict(r) for r in version.references]
+    return [{"title": r.title, "source": r.source, "url": r.url} for r in version.references.all()]
+
+
 def _editor(request, article: Article | None):
     creator = request.creator
-    restored = None
+    restored = revision = None
     if request.method == "POST":
         form = ArticleForm(request.POST, request.FILES)
         formset = ReferenceFormSet(request.POST, prefix="refs")
         if form.is_valid() and formset.is_valid():
-            was_public = article is not None and article.status == Article.Status.PUBLISHED
+            to_review = article is not None and article_services.article_edit_needs_review(article)
             article = _save(creator, article, form, formset)
             action = request.POST.get("action", "save")
-            if was_public and article.status == Article.Status.PENDING:
-                messages.success(request, _("修改已提交审核，审核通过后重新显示。"))
-                return redirect("studio:home")
             if action == "preview":
                 return redirect("studio:preview", pk=article.pk)
+            if to_review:
+                messages.success(
+                    request,
+                    _("修改已提交审核。审核通过前，读者看到的仍是原来的版本；通过后自动替换。"),
+                )
+                return redirect("studio:home")
             if action == "publish":
                 return _submit(request, article, form.cleaned_data.get("scheduled_at"))
             messages.success(request, _("已保存。"))
@@ -93,19 +105,23 @@ def _editor(request, article: Article | None):
             form = ArticleForm(initial={"channel": creator.main_channel_id})
             formset = ReferenceFormSet(prefix="refs")
         else:
-            initial = ArticleForm.initial_for(article)
+            # Only a published article has edits under review.
+            if article.status == Article.Status.PUBLISHED:
+                revision = article_selectors.article_latest_revision(article)
+            pending = revision if revision and revision.status == revision.Status.PENDING else None
+            # A pending edit is what the creator works on; the public version is behind it.
+            initial = ArticleForm.initial_for(article, revision=pending)
+            since = pending.updated_at if pending else article.updated_at
             autosave = getattr(article, "autosave", None)
-            if autosave is not None and autosave.saved_at > article.updated_at:
+            if autosave is not None and autosave.saved_at > since:
                 initial.update(title=autosave.title, body_html=autosave.body_html)
                 restored = autosave
             form = ArticleForm(initial=initial)
             formset = ReferenceFormSet(
-                prefix="refs",
-                initial=[
-                    {"title": r.title, "source": r.source, "url": r.url}
-                    for r in article.references.all()
-                ],
+                prefix="refs", initial=_references_initial(pending or article)
             )
+    if request.method == "POST" and article is not None and article.status == "published":
+        revision = article_selectors.article_latest_revision(article)
     return render(
         request,
         "studio/editor.html",
@@ -116,7 +132,10 @@ def _editor(request, article: Article | None):
             "article": article,
             "restored": restored,
             "problems": article_services.article_publish_problems(article) if article else [],
-            "needs_review": creator.approved_article_count < settings.OPENHAO_PREREVIEW_ARTICLES,
+            "needs_review": article_services.creator_needs_review(creator),
+            "edit_needs_review": article is not None
+            and article_services.article_edit_needs_review(article),
+            "revision": revision,
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -183,10 +202,65 @@ def article_unpublish(request, pk):
 @never_cache
 @creator_required
 @require_POST
-def article_delete(request, pk):
+def revision_withdraw(request, pk):
     article = article_selectors.studio_article_get(request.creator, pk)
+    if article_services.article_revision_withdraw(article=article):
+        messages.success(request, _("已撤销待审核的修改，读者看到的仍是已发布的版本。"))
+    return redirect("studio:edit", pk=article.pk)
+
+
+@never_cache
+@creator_required
+@require_http_methods(["GET", "POST"])
+def article_delete(request, pk):
+    """GET: the confirmation page (no JavaScript needed). POST: move it to the 回收站."""
+    article = article_selectors.studio_article_get(request.creator, pk)
+    if request.method == "GET":
+        return render(
+            request,
+            "studio/delete_confirm.html",
+            {"nav": "home", "article": article, "trash_days": settings.OPENHAO_TRASH_DAYS},
+        )
     article_services.article_soft_delete(article=article)
-    messages.success(request, _("已删除《%(title)s》。") % {"title": article.title})
+    messages.success(
+        request,
+        _("《%(title)s》已移到回收站，%(n)d 天内可以恢复。")
+        % {"title": article.title or _("（无标题）"), "n": settings.OPENHAO_TRASH_DAYS},
+    )
+    return redirect("studio:home")
+
+
+@never_cache
+@creator_required
+@require_safe
+def trash(request):
+    now = timezone.now()
+    cutoff = article_services.trash_cutoff(now)
+    articles = list(article_selectors.studio_trash(request.creator, cutoff=cutoff))
+    for article in articles:  # whole days left, counting the day it is purged
+        article.days_left = max(1, -((cutoff - article.deleted_at) // timedelta(days=1)))
+    return render(
+        request,
+        "studio/trash.html",
+        {"nav": "trash", "articles": articles, "trash_days": settings.OPENHAO_TRASH_DAYS},
+    )
+
+
+@never_cache
+@creator_required
+@require_POST
+def article_restore(request, pk):
+    article = article_selectors.studio_trash_get(request.creator, pk)
+    try:
+        article = article_services.article_restore(article=article)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("studio:trash")
+    messages.success(
+        request,
+        _("已恢复《%(title)s》，状态：%(status)s。")
+        % {"title": article.title or _("（无标题）"), "status": article.get_status_display()},
+    )
     return redirect("studio:home")
 
 
@@ -196,8 +270,12 @@ def article_delete(request, pk):
 def article_preview(request, pk):
     """The article exactly as the public page will render it (same template and context)."""
     article = article_selectors.studio_article_get(request.creator, pk)
+    revision = article_services.pending_revision(article)
+    if revision is not None:  # the version readers will see once the edit is approved
+        article = article_selectors.article_with_revision(article, revision)
     context = article_page_context(article)
     context["preview"] = True
+    context["revision"] = revision
     response = TemplateResponse(request, "studio/preview.html", context)
     response["X-Robots-Tag"] = "noindex"
     return response
@@ -208,7 +286,8 @@ def article_preview(request, pk):
 @require_POST
 def autosave(request, pk=None):
     """Called by the editor every 30 s and when the page is left (sendBeacon). Answers JSON
-    with the article's id, so that a new article keeps autosaving into the same draft."""
+    with the article's id, so that a new article keeps autosaving into the same draft; the id
+    is null while a new article has neither title nor text (no draft is made for it)."""
     creator = request.creator
     if not ratelimit.allow(request, "autosave"):
         return ratelimit.too_many(request)
@@ -226,6 +305,8 @@ def autosave(request, pk=None):
         body_html=body,
         channel=channel,
     )
+    if article is None:  # nothing typed yet: no draft (the editor tries again later)
+        return JsonResponse({"id": None, "saved_at": None})
     return JsonResponse(
         {
             "id": article.pk,

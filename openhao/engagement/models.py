@@ -60,6 +60,10 @@ class Comment(models.Model):
     vote_count = models.PositiveIntegerField(_("顶"), default=0)
     created_at = models.DateTimeField(default=timezone.now)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # 精选 by the article's author (at most MAX_PINS per article, services.comment_pin).
+    pinned_at = models.DateTimeField(_("精选时间"), null=True, blank=True)
+
+    MAX_PINS = 3
 
     class Meta:
         verbose_name = _("跟贴")
@@ -69,6 +73,18 @@ class Comment(models.Model):
             models.Index(fields=["article", "root", "-created_at"], name="comment_thread_idx"),
             # 热门跟贴: most up-voted of an article.
             models.Index(fields=["article", "-vote_count"], name="comment_hot_idx"),
+            # Threads sorted 最热: top-level comments by votes (partial: top level only).
+            models.Index(
+                fields=["article", "-vote_count", "-created_at"],
+                condition=models.Q(root__isnull=True),
+                name="comment_top_hot_idx",
+            ),
+            # 精选: an article's pinned comments (partial: a handful of rows per article).
+            models.Index(
+                fields=["article", "pinned_at"],
+                condition=models.Q(pinned_at__isnull=False),
+                name="comment_pinned_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -72,17 +72,31 @@ class Thread:
 def _with_author(qs: QuerySet[Comment]) -> QuerySet[Comment]:
     return qs.select_related("user").only(
         "id", "article_id", "parent_id", "root_id", "depth", "body_html", "is_deleted",
-        "vote_count", "created_at", "user__id", "user__username", "user__nickname",
-        "user__avatar",
+        "vote_count", "created_at", "pinned_at", "user__id", "user__username",
+        "user__nickname", "user__avatar",
     )  # fmt: skip
 
 
-def comment_threads(article_id: int, page_number) -> tuple[Page, list[Thread]]:
-    """A page of top-level comments, newest first, with all their replies: three queries
-    (count, page, replies) on comment_thread_idx whatever the number of replies. Direct replies
-    are shown; deeper ones are grouped under the direct reply they descend from (collapsed)."""
+# How a page of threads can be ordered: URL value → ORDER BY of the top-level comments.
+COMMENT_SORTS = {
+    "new": ("-created_at", "-id"),  # 最新: comment_thread_idx
+    "hot": ("-vote_count", "-created_at", "-id"),  # 最热: comment_top_hot_idx
+}
+
+
+def comment_sort(value) -> str:
+    return value if value in COMMENT_SORTS else "new"
+
+
+def comment_threads(
+    article_id: int, page_number, *, sort: str = "new"
+) -> tuple[Page, list[Thread]]:
+    """A page of top-level comments, newest (or most up-voted: ``sort="hot"``) first, with all
+    their replies: three queries (count, page, replies) whatever the number of replies. Direct
+    replies are shown; deeper ones are grouped under the direct reply they descend from
+    (collapsed)."""
     top = _with_author(Comment.objects.filter(article_id=article_id, root__isnull=True)).order_by(
-        "-created_at", "-id"
+        *COMMENT_SORTS[comment_sort(sort)]
     )
     page = Paginator(top, COMMENTS_PER_PAGE).get_page(page_number)
     roots = list(page.object_list)
@@ -119,6 +133,16 @@ def hot_comments(article_id: int, *, limit: int = HOT_COMMENTS) -> list[Comment]
     )
 
 
+def pinned_comments(article_id: int) -> list[Comment]:
+    """精选跟贴: the author's pinned comments, in the order they were pinned
+    (comment_pinned_idx)."""
+    return list(
+        _with_author(
+            Comment.objects.filter(article_id=article_id, pinned_at__isnull=False, is_deleted=False)
+        ).order_by("pinned_at", "id")[: Comment.MAX_PINS]
+    )
+
+
 def voted_comment_ids(*, user, comment_ids) -> set[int]:
     # comment_vote_once (user, comment)
     if not user.is_authenticated or not comment_ids:
@@ -136,8 +160,11 @@ def visible_comment_count(article_id: int) -> int:
 
 def article_for_comments(pk: int) -> Article:
     try:
-        return Article.objects.only("id", "title", "status", "published_at", "comment_count").get(
-            pk=pk, status=Article.Status.PUBLISHED
+        # The creator's user id says who may pin (精选) comments here.
+        return (
+            Article.objects.select_related("creator")
+            .only("id", "title", "status", "published_at", "comment_count", "creator__user_id")
+            .get(pk=pk, status=Article.Status.PUBLISHED)
         )
     except Article.DoesNotExist:
         raise Http404("article not found") from None

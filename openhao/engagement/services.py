@@ -124,13 +124,62 @@ def comment_delete(*, user, comment: Comment) -> bool:
     comment.is_deleted = True
     comment.deleted_at = timezone.now()
     comment.body_html = ""
-    comment.save(update_fields=["is_deleted", "deleted_at", "body_html"])
+    comment.pinned_at = None  # frees its 精选 place
+    comment.save(update_fields=["is_deleted", "deleted_at", "body_html", "pinned_at"])
     Article.objects.filter(pk=comment.article_id, comment_count__gt=0).update(
         comment_count=F("comment_count") - 1
     )
     article_engagement_changed(article_id=comment.article_id)
     _bump_on_commit(f"article:{comment.article_id}")
     return True
+
+
+def _lock_article_for_pins(*, user, comment: Comment) -> Article:
+    """The comment's article, locked (so two pins at once cannot both take the last place),
+    after checking that ``user`` wrote it: only the author pins comments under an article."""
+    article = (
+        Article.objects.select_for_update()
+        .select_related("creator")
+        .only("id", "creator__user_id")
+        .get(pk=comment.article_id)
+    )
+    if not (user.is_authenticated and article.creator.user_id == user.pk):
+        raise PermissionDenied(_("只有文章作者可以精选跟贴。"))
+    return article
+
+
+@transaction.atomic
+def comment_pin(*, user, comment: Comment) -> bool:
+    """精选: the article's author pins ``comment`` above the others, at most Comment.MAX_PINS
+    per article. True when it was pinned now, False when it already was."""
+    _lock_article_for_pins(user=user, comment=comment)
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.is_deleted:
+        raise ValidationError(_("该跟贴已删除，不能精选。"), code="deleted")
+    if comment.pinned_at is not None:
+        return False
+    pinned = Comment.objects.filter(
+        article_id=comment.article_id, pinned_at__isnull=False, is_deleted=False
+    ).count()
+    if pinned >= Comment.MAX_PINS:
+        raise ValidationError(
+            _("最多精选 %(n)d 条跟贴，请先取消一条再精选。") % {"n": Comment.MAX_PINS},
+            code="too_many",
+        )
+    comment.pinned_at = timezone.now()
+    comment.save(update_fields=["pinned_at"])
+    _bump_on_commit(comments_tag(comment.article_id))
+    return True
+
+
+@transaction.atomic
+def comment_unpin(*, user, comment: Comment) -> bool:
+    """Take a comment out of 精选. True when it was pinned."""
+    _lock_article_for_pins(user=user, comment=comment)
+    changed = Comment.objects.filter(pk=comment.pk, pinned_at__isnull=False).update(pinned_at=None)
+    if changed:
+        _bump_on_commit(comments_tag(comment.article_id))
+    return bool(changed)
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ urlpatterns = [
     path("article/<int:pk>/comments/", views.comments, name="comments"),
     path("comment/<int:pk>/vote/", views.comment_vote, name="comment-vote"),
     path("comment/<int:pk>/delete/", views.comment_delete, name="comment-delete"),
+    path("comment/<int:pk>/pin/", views.comment_pin, name="comment-pin"),
     path("article/<int:pk>/like/", views.like, name="like"),
     path("_/article/<int:pk>/actions", views.article_actions, name="article-actions"),
     path("_/article/<int:pk>/share", views.share, name="share"),

@@ -127,40 +127,69 @@ def following(request):
 # --- 跟贴 -----------------------------------------------------------------------------------
 
 
-def _forbidden(request, message: str):
-    """403 with a Chinese message: a page, or an alert swapped into #flash for htmx."""
+def _forbidden(request, message: str, status: int = 403):
+    """403 (or ``status``) with a Chinese message: a page, or an alert swapped into #flash for
+    htmx."""
     if is_htmx(request):
-        response = TemplateResponse(request, "common/flash.html", {"message": message}, status=403)
+        response = TemplateResponse(
+            request, "common/flash.html", {"message": message}, status=status
+        )
         response["HX-Retarget"] = "#flash"
         response["HX-Reswap"] = "innerHTML"
     else:
         response = TemplateResponse(
-            request, "common/flash_page.html", {"message": message}, status=403
+            request, "common/flash_page.html", {"message": message}, status=status
         )
     return private_response(response)
 
 
-def _comments_url(article_id: int) -> str:
-    return reverse("engagement:comments", args=[article_id])
+def _comments_url(article_id: int, *, sort: str = "new", page=None) -> str:
+    url = reverse("engagement:comments", args=[article_id])
+    query = {}
+    if sort != "new":
+        query["sort"] = sort
+    if page and str(page) != "1":
+        query["page"] = page
+    return f"{url}?{urlencode(query)}" if query else url
 
 
-def _comments_context(request, article, page_number, **extra) -> dict:
-    page, threads = selectors.comment_threads(article.pk, page_number)
-    hot = selectors.hot_comments(article.pk)
-    ids = [c.pk for c in hot]
+def _comments_context(request, article, page_number, *, sort="new", **extra) -> dict:
+    sort = selectors.comment_sort(sort)
+    page, threads = selectors.comment_threads(article.pk, page_number, sort=sort)
+    pinned = selectors.pinned_comments(article.pk)
+    # Sorted 最热, the list itself is the heat order: no separate 热门跟贴 box.
+    hot = selectors.hot_comments(article.pk) if sort == "new" else []
+    ids = [c.pk for c in hot] + [c.pk for c in pinned]
     for thread in threads:
         ids.append(thread.comment.pk)
         for reply in thread.replies:
             ids.append(reply.comment.pk)
             ids.extend(c.pk for c in reply.deeper)
+    user = request.user
     return {
         "article": article,
         "page": page,
         "threads": threads,
         "hot": hot,
-        "voted": selectors.voted_comment_ids(user=request.user, comment_ids=ids),
+        "pinned": pinned,
+        "is_author": user.is_authenticated and article.creator.user_id == user.pk,
+        "sort": sort,
+        "sorts": [
+            (key, label, _comments_url(article.pk, sort=key))
+            for key, label in (("hot", _("最热")), ("new", _("最新")))
+        ],
+        "page_urls": {
+            "previous": _comments_url(article.pk, sort=sort, page=page.previous_page_number())
+            if page.has_previous()
+            else "",
+            "next": _comments_url(article.pk, sort=sort, page=page.next_page_number())
+            if page.has_next()
+            else "",
+        },
+        "voted": selectors.voted_comment_ids(user=user, comment_ids=ids),
         "max_length": Comment.MAX_LENGTH,
         "comments_url": _comments_url(article.pk),
+        "here_url": _comments_url(article.pk, sort=sort, page=page.number),
         **extra,
     }
 
@@ -173,21 +202,23 @@ def _render_comments(request, article, page_number, *, status=200, oob_count=Fal
     return private_response(TemplateResponse(request, template, context, status=status))
 
 
-def _anonymous_comments_block(request, article, page_number):
+def _anonymous_comments_block(request, article, page_number, sort):
     """Every anonymous reader sees the same block (no forms, no votes of their own): it is
-    built once per article and page and shared until a comment or vote bumps the tag."""
+    built once per article, sort and page and shared until a comment, vote or pin bumps the
+    tag."""
     try:
         number = max(1, int(page_number or 1))
     except ValueError:
         number = 1
+    sort = selectors.comment_sort(sort)
 
     def build() -> str:
-        response = _render_comments(request, article, number)
+        response = _render_comments(request, article, number, sort=sort)
         response.render()
         return response.content.decode()
 
     html = fragment(
-        f"html:comments:{article.pk}:{number}",
+        f"html:comments:{article.pk}:{sort}:{number}",
         [comments_tag(article.pk), f"article:{article.pk}"],
         build,
     )
@@ -200,10 +231,11 @@ def comments(request, pk):
     the full comments page; POST adds a comment or a reply."""
     article = selectors.article_for_comments(pk)
     page_number = request.GET.get("page") or request.POST.get("page")
+    sort = selectors.comment_sort(request.GET.get("sort") or request.POST.get("sort"))
     if request.method == "GET":
         if is_htmx(request) and not request.user.is_authenticated:
-            return _anonymous_comments_block(request, article, page_number)
-        return _render_comments(request, article, page_number)
+            return _anonymous_comments_block(request, article, page_number, sort)
+        return _render_comments(request, article, page_number, sort=sort)
     if not request.user.is_authenticated:
         return login_required_response(request, _comments_url(article.pk))
     if not ratelimit.allow(request, "comment"):
@@ -220,6 +252,7 @@ def comments(request, pk):
             request,
             article,
             page_number,
+            sort=sort,
             status=400,
             error=exc.messages[0],
             error_text=request.POST.get("body", ""),
@@ -228,13 +261,19 @@ def comments(request, pk):
         )
     article.refresh_from_db(fields=["comment_count"])
     if is_htmx(request):
-        # A new top-level comment is the newest: show page 1; a reply stays on its page.
-        return _render_comments(
-            request, article, page_number if parent else 1, oob_count=True, posted_id=comment.pk
-        )
+        # A new top-level comment is the newest: show page 1 of 最新; a reply stays where it is.
+        if parent:
+            return _render_comments(
+                request, article, page_number, sort=sort, oob_count=True, posted_id=comment.pk
+            )
+        return _render_comments(request, article, 1, oob_count=True, posted_id=comment.pk)
     messages.success(request, _("跟贴已发布。"))
-    query = f"?page={page_number}" if parent and page_number else ""
-    return redirect(f"{_comments_url(article.pk)}{query}#comment-{comment.pk}")
+    back = (
+        _comments_url(article.pk, sort=sort, page=page_number)
+        if parent
+        else _comments_url(article.pk)
+    )
+    return redirect(f"{back}#comment-{comment.pk}")
 
 
 @require_POST
@@ -271,9 +310,42 @@ def comment_delete(request, pk):
         return _forbidden(request, str(exc))
     article = selectors.article_for_comments(comment.article_id)
     if is_htmx(request):
-        return _render_comments(request, article, request.POST.get("page"), oob_count=True)
+        return _render_comments(
+            request,
+            article,
+            request.POST.get("page"),
+            sort=request.POST.get("sort"),
+            oob_count=True,
+        )
     messages.success(request, _("跟贴已删除。"))
     return redirect(safe_next(request, _comments_url(article.pk)))
+
+
+@require_POST
+def comment_pin(request, pk):
+    """精选 (action=pin) or take back (action=unpin), by the article's author only."""
+    comment = get_object_or_404(Comment.objects.only("id", "article_id", "is_deleted"), pk=pk)
+    article = selectors.article_for_comments(comment.article_id)
+    if not request.user.is_authenticated:
+        return login_required_response(request, _comments_url(comment.article_id))
+    pin = request.POST.get("action") != "unpin"
+    try:
+        if pin:
+            services.comment_pin(user=request.user, comment=comment)
+        else:
+            services.comment_unpin(user=request.user, comment=comment)
+    except PermissionDenied as exc:
+        return _forbidden(request, str(exc))
+    except ValidationError as exc:
+        return _forbidden(request, exc.messages[0], status=400)
+    article.refresh_from_db(fields=["comment_count"])
+    sort = selectors.comment_sort(request.POST.get("sort"))
+    page_number = request.POST.get("page")
+    if is_htmx(request):
+        return _render_comments(request, article, page_number, sort=sort)
+    messages.success(request, _("已精选这条跟贴。") if pin else _("已取消精选。"))
+    back = _comments_url(article.pk, sort=sort, page=page_number)
+    return redirect(f"{back}#comment-{comment.pk}")
 
 
 # --- 点赞, 分享, 阅读 ---------------------------------------------------------------------------

@@ -6,4 +6,4 @@ class SearchConfig(AppConfig):
     label = "search"
 
     def ready(self):
-        from . import signals  # noqa: F401  (index clean-up on delete)
+        from . import signals  # noqa: F401  (index upkeep on deletes and renames)

@@ -1,7 +1,8 @@
 """Full-text search backends behind one interface. The backend follows the database engine:
 SQLite FTS5 (the default, embedded) or PostgreSQL full-text search. Both index the same
 jieba search-mode segmentation (openhao.common.text.search_terms), so Chinese matches by word
-whatever the engine; both rank title matches above body matches. docs/search.md describes how to
+whatever the engine; both rank title matches first, then the article's channel and topic names
+(its "tags"), then the body. docs/search.md describes how to
 add another (OpenSearch/Elasticsearch) behind the same interface."""
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ class Entry:
     published_at: datetime
     title_terms: list[str]
     body_terms: list[str]
+    # The channel's name and the topics' names: 汽车 finds the 汽车 channel's articles.
+    tag_terms: list[str]
 
 
 @dataclass(frozen=True)
@@ -52,8 +55,9 @@ class SearchBackend:
 
 
 class SqliteFtsBackend(SearchBackend):
-    # Title matches weigh more than body matches in FTS5's bm25 (lower is better there).
-    RANK = "bm25(search_fts, 4.0, 1.0)"
+    # Weights of bm25 per column (title, body, tags): a word of the title counts most, the
+    # channel or a topic less, the body least (lower is better in FTS5's bm25).
+    RANK = "bm25(search_fts, 4.0, 1.0, 2.0)"
 
     def upsert(self, entries):
         with connection.cursor() as cursor:
@@ -61,13 +65,14 @@ class SqliteFtsBackend(SearchBackend):
                 "DELETE FROM search_fts WHERE rowid = %s", [(e.article_id,) for e in entries]
             )
             cursor.executemany(
-                "INSERT INTO search_fts (rowid, title, body, channel_id, published) "
-                "VALUES (%s, %s, %s, %s, %s)",
+                "INSERT INTO search_fts (rowid, title, body, tags, channel_id, published) "
+                "VALUES (%s, %s, %s, %s, %s, %s)",
                 [
                     (
                         e.article_id,
                         " ".join(e.title_terms),
                         " ".join(e.body_terms),
+                        " ".join(e.tag_terms),
                         e.channel_id,
                         e.published_at.timestamp(),
                     )
@@ -112,12 +117,17 @@ class SqliteFtsBackend(SearchBackend):
 
 
 class PostgresBackend(SearchBackend):
+    # ts_rank_cd's weights of the labels {D, C, B, A}: the title is A, the tags (channel and
+    # topic names) B, the body C; the same order as SQLite's bm25 weights.
+    WEIGHTS = "{0.1, 0.4, 0.7, 1.0}"
+
     def upsert(self, entries):
         with connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO search_entry (article_id, channel_id, published_at, document) "
                 "VALUES (%s, %s, %s, setweight(to_tsvector('simple', %s), 'A') || "
-                "setweight(to_tsvector('simple', %s), 'B')) "
+                "setweight(to_tsvector('simple', %s), 'B') || "
+                "setweight(to_tsvector('simple', %s), 'C')) "
                 "ON CONFLICT (article_id) DO UPDATE SET channel_id = EXCLUDED.channel_id, "
                 "published_at = EXCLUDED.published_at, document = EXCLUDED.document",
                 [
@@ -126,6 +136,7 @@ class PostgresBackend(SearchBackend):
                         e.channel_id,
                         e.published_at,
                         " ".join(e.title_terms),
+                        " ".join(e.tag_terms),
                         " ".join(e.body_terms),
                     )
                     for e in entries
@@ -157,7 +168,8 @@ class PostgresBackend(SearchBackend):
             f"WITH query AS (SELECT ({tsquery}) AS q) "  # noqa: S608
             "SELECT article_id, count(*) OVER () FROM search_entry, query "
             f"WHERE {cond} "
-            "ORDER BY round(ts_rank_cd(document, q)::numeric, 3) DESC, published_at DESC "
+            f"ORDER BY round(ts_rank_cd('{self.WEIGHTS}', document, q)::numeric, 3) DESC, "
+            "published_at DESC "
             "LIMIT %s OFFSET %s"
         )
         with connection.cursor() as cursor:

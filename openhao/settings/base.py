@@ -263,6 +263,8 @@ OPENHAO_PAGE_SIZE = env_int("OPENHAO_PAGE_SIZE", 20)
 OPENHAO_SERVE_MEDIA = env_bool("OPENHAO_SERVE_MEDIA", False)
 # 先审后发: a new creator's first N articles wait for staff review.
 OPENHAO_PREREVIEW_ARTICLES = env_int("OPENHAO_PREREVIEW_ARTICLES", 3)
+# 回收站: a deleted article can be restored for this many days, then it is purged.
+OPENHAO_TRASH_DAYS = env_int("OPENHAO_TRASH_DAYS", 30)
 OPENHAO_IMAGE_MAX_BYTES = env_int("OPENHAO_IMAGE_MAX_MB", 10) * 1024 * 1024
 OPENHAO_IMAGE_MAX_PIXELS = env_int("OPENHAO_IMAGE_MAX_PIXELS", 40_000_000)
 OPENHAO_BODY_MAX_CHARS = env_int("OPENHAO_BODY_MAX_CHARS", 50_000)
@@ -284,10 +286,12 @@ OPENHAO_READ_BUDGET_UNKNOWN = os.environ.get("OPENHAO_READ_BUDGET_UNKNOWN", "10/
 OPENHAO_SHARE_BUDGET = os.environ.get("OPENHAO_SHARE_BUDGET", "10/30m/article,60/h/ip")
 OPENHAO_SHARE_BUDGET_UNKNOWN = os.environ.get("OPENHAO_SHARE_BUDGET_UNKNOWN", "3/30m/ip")
 # `manage.py periodic` (openhao/common/periodic.py): how often it flushes the read buffer and
-# publishes scheduled articles, and the hour (site time) of the nightly IDF/embedding refresh.
+# publishes scheduled articles, the hour (site time) of the nightly IDF/embedding refresh, and
+# how often it purges the 回收站 of what is past OPENHAO_TRASH_DAYS.
 OPENHAO_PERIODIC_FLUSH_READS_SECONDS = env_int("OPENHAO_PERIODIC_FLUSH_READS_SECONDS", 60)
 OPENHAO_PERIODIC_PUBLISH_DUE_SECONDS = env_int("OPENHAO_PERIODIC_PUBLISH_DUE_SECONDS", 60)
 OPENHAO_PERIODIC_IDF_REFRESH_HOUR = env_int("OPENHAO_PERIODIC_IDF_REFRESH_HOUR", 4)
+OPENHAO_PERIODIC_PURGE_TRASH_SECONDS = env_int("OPENHAO_PERIODIC_PURGE_TRASH_SECONDS", 3600)
 
 # ranking.TermPosting's index INCLUDEs the weight so PostgreSQL can answer candidate scans from
 # the index alone; SQLite ignores INCLUDE columns, which is harmless, so don't warn about it.

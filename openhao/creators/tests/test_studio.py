@@ -427,25 +427,56 @@ def test_status_tabs_filter_the_list(client, trusted_creator, channel):
     assert "草稿（1）" in html and "已发布（1）" in html
 
 
-def test_new_creators_edits_to_published_articles_are_reviewed(client, creator, staff, channel):
-    """An approved article cannot be swapped for unreviewed content while 先审后发 applies."""
-    published_at = timezone.now() - timedelta(days=1)
-    article = ArticleFactory(
-        creator=creator, channel=channel, title="审核通过的原文标题", published_at=published_at
-    )
+# Edits of published articles under 先审后发: test_revisions.py.
+
+
+# --- no phantom drafts ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("", ""),
+        ("   ", "<p></p>"),
+        # An image uploaded into an empty editor is no text yet: the editor holds it.
+        ("", '<figure><img src="/media/images/a.jpg" alt="江边的晨跑者"></figure>'),
+    ],
+)
+def test_autosave_of_an_empty_new_article_creates_no_draft(client, creator, channel, title, body):
     client.force_login(creator.user)
     response = client.post(
-        reverse("studio:edit", args=[article.pk]), article_data(channel, title="偷偷换掉的标题")
+        reverse("studio:autosave_new"), {"title": title, "body_html": body, "channel": channel.pk}
     )
-    assert response["Location"] == reverse("studio:home")
-    article.refresh_from_db()
-    assert article.status == Article.Status.PENDING
-    assert client.get(article.get_absolute_url()).status_code == 404
+    assert response.status_code == 200
+    assert response.json()["id"] is None
+    assert not Article.objects.exists()
 
-    client.force_login(staff)
-    client.post(reverse("review:article", args=[article.pk]), {"decision": "approve"})
-    article.refresh_from_db()
-    assert article.status == Article.Status.PUBLISHED
-    assert article.published_at == published_at  # same URL, same original time
-    assert article.edited_at is not None
-    assert article.title == "偷偷换掉的标题"
+
+def test_an_image_upload_in_a_new_article_creates_no_draft(client, creator, channel):
+    from .helpers import jpeg_bytes, upload
+
+    client.force_login(creator.user)
+    client.get(reverse("studio:new"))
+    response = client.post(
+        reverse("studio:upload"),
+        {"image": upload(jpeg_bytes(800, 600))},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 200
+    body = f'<figure><img src="{response.json()["url"]}" alt="江边"></figure>'
+    client.post(reverse("studio:autosave_new"), {"title": "", "body_html": body})
+    assert not Article.objects.exists()
+    assert "（无标题）" not in client.get(reverse("studio:home")).content.decode()
+    # Once a title is typed the draft is made, with the image the editor held.
+    data = client.post(reverse("studio:autosave_new"), {"title": "江边", "body_html": body}).json()
+    article = Article.objects.get(pk=data["id"])
+    assert article.title == "江边" and "<img" in article.body_html
+
+
+def test_autosave_service_needs_a_title_or_text(creator, channel):
+    from openhao.articles.services import article_autosave
+
+    assert article_autosave(creator=creator, article=None, title=" ", body_html="<p> </p>") is None
+    assert not Article.objects.exists()
+    made = article_autosave(creator=creator, article=None, title="", body_html="<p>一句话</p>")
+    assert made is not None and made.status == Article.Status.DRAFT

@@ -46,13 +46,21 @@ def test_a_studio_edit_reaches_search():
     assert article.pk in search_ids("敦煌壁画")
 
 
-def test_an_edit_sent_back_to_review_leaves_search():
+def test_an_edit_under_review_keeps_the_published_version_in_search():
+    """The published version stays online (and findable) while an edit waits for review; the
+    index follows the edit once staff approve it."""
+    from openhao.articles.services import article_approve
+
     article = ArticleFactory(title="敦煌壁画里的飞天", creator__approved_article_count=0)
     assert article.pk in search_ids("敦煌壁画")
     article_update(
         article=article,
         channel=article.channel,
-        title="敦煌壁画里的飞天",
+        title="莫高窟的九色鹿",
         body_html="<p>改过的正文，等待审核。</p>",
     )
+    assert article.pk in search_ids("敦煌壁画")
+    assert article.pk not in search_ids("九色鹿")
+    article_approve(article=article, staff=UserFactory(is_staff=True))
+    assert article.pk in search_ids("九色鹿")
     assert article.pk not in search_ids("敦煌壁画")

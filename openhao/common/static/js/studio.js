@@ -106,8 +106,20 @@
     return data;
   }
 
+  // A new article becomes a draft only once a title or some body text is typed (the server
+  // refuses to make an empty one too): an image uploaded first stays in the editor until then.
+  function nothingTyped() {
+    if (form.dataset.draftId) return false;
+    var title = form.querySelector("[name=title]").value.trim();
+    var body = form.querySelector("[name=body_html]").value
+      .replace(/<[^>]*>/g, "").replace(/&nbsp;/g, "").replace(/\s+/g, "");
+    return !title && !body;
+  }
+
   function adopt(json) {
+    if (!json.id) return;  // nothing typed yet: still no draft
     // A new article became a draft: keep saving into it and submit the form to it.
+    form.dataset.draftId = json.id;
     form.dataset.autosaveUrl = json.autosave_url;
     if (form.getAttribute("action") !== json.edit_url) {
       form.setAttribute("action", json.edit_url);
@@ -117,6 +129,7 @@
 
   function save() {
     if (!dirty || saving || submitting || !window.fetch) return;
+    if (nothingTyped()) { dirty = false; return; }
     saving = true;
     dirty = false;
     fetch(form.dataset.autosaveUrl, {
@@ -127,7 +140,7 @@
       return response.json();
     }).then(function (json) {
       adopt(json);
-      status.textContent = "已自动保存 " + json.saved_at;
+      if (json.saved_at) status.textContent = "已自动保存 " + json.saved_at;
     }).catch(function () {
       dirty = true;
       status.textContent = "自动保存失败，请手动保存。";
@@ -135,13 +148,18 @@
   }
 
   function saveOnLeave() {
-    if (!dirty || submitting) return;
+    if (!dirty || submitting || nothingTyped()) return;
     dirty = false;
     if (navigator.sendBeacon) navigator.sendBeacon(form.dataset.autosaveUrl, payload());
   }
 
-  form.addEventListener("input", function () { dirty = true; });
-  form.addEventListener("change", function () { dirty = true; });
+  // Choosing an image or typing its caption is not an edit of the article (the inserted image
+  // is, and marks the form dirty itself).
+  function edited(event) {
+    if (!(event.target.closest && event.target.closest(".image-tools"))) dirty = true;
+  }
+  form.addEventListener("input", edited);
+  form.addEventListener("change", edited);
   form.addEventListener("submit", function () { submitting = true; });
   setInterval(save, AUTOSAVE_MS);
   document.addEventListener("visibilitychange", function () {
