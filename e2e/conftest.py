@@ -4,6 +4,7 @@ and a realistic article page built with the factories."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
@@ -57,8 +58,83 @@ def skip_module_without_browser() -> None:
     pytest.skip(f"browser tests skipped: {reason}", allow_module_level=True)
 
 
+# Every page of every context reports its Content-Security-Policy violations to the test
+# (the `securitypolicyviolation` event, through an exposed binding), and Chromium's console
+# messages about CSP or Permissions-Policy are kept too: what the event cannot see (a header
+# the browser could not parse, a violation in a worker) still shows there.
+CSP_WATCH_JS = """
+(() => {
+  document.addEventListener("securitypolicyviolation", (event) => {
+    window.__ohPolicyViolation({
+      directive: event.effectiveDirective || event.violatedDirective,
+      blocked: event.blockedURI,
+      source: event.sourceFile,
+      line: event.lineNumber,
+      sample: event.sample,
+      page: document.location.href,
+      disposition: event.disposition,
+    });
+  }, true);
+})();
+"""
+POLICY_CONSOLE = re.compile(r"Content.Security.Policy|Permissions.Policy|permissions policy", re.I)
+
+
+class PolicyWatch:
+    """Collects CSP violations (and Permissions-Policy complaints) of the browser contexts it
+    is attached to; ``no_policy_violations`` asserts the list is empty after each test."""
+
+    def __init__(self) -> None:
+        self.violations: list[str] = []
+
+    def attach(self, ctx):
+        ctx.expose_binding("__ohPolicyViolation", self._report)
+        ctx.add_init_script(CSP_WATCH_JS)
+        ctx.on("console", self._console)
+        return ctx
+
+    def take(self, pattern: str) -> list[str]:
+        """Remove and return the violations matching ``pattern``: for a test that provokes
+        some on purpose (and asserts that the policy blocked them)."""
+        taken = [v for v in self.violations if re.search(pattern, v)]
+        self.violations[:] = [v for v in self.violations if v not in taken]
+        return taken
+
+    def _report(self, source, violation: dict) -> None:
+        self.violations.append(
+            "{disposition} {directive}: blocked {blocked!r} in {source}:{line} on {page} "
+            "sample={sample!r}".format(**violation)
+        )
+
+    def _console(self, message) -> None:
+        if message.type in ("error", "warning") and POLICY_CONSOLE.search(message.text):
+            self.violations.append(f"console {message.type}: {message.text}")
+
+
+class WatchedBrowser:
+    """The session's Chromium, handing out contexts and pages that report policy violations
+    to the current test."""
+
+    def __init__(self, chromium, watch: PolicyWatch) -> None:
+        self._chromium = chromium
+        self._watch = watch
+
+    def new_context(self, **kwargs):
+        return self._watch.attach(self._chromium.new_context(**kwargs))
+
+    def new_page(self, **kwargs):
+        # Browser.new_page makes a context of its own, closed with the page; watch it before
+        # the page navigates anywhere.
+        page = self._chromium.new_page(**kwargs)
+        self._watch.attach(page.context)
+        return page
+
+    def __getattr__(self, name):
+        return getattr(self._chromium, name)
+
+
 @pytest.fixture(scope="session")
-def browser():
+def chromium():
     """One Chromium for the whole run; never downloads a browser."""
     from playwright.sync_api import sync_playwright
 
@@ -73,6 +149,24 @@ def browser():
     yield chromium
     chromium.close()
     manager.stop()
+
+
+@pytest.fixture
+def policy_watch() -> PolicyWatch:
+    return PolicyWatch()
+
+
+@pytest.fixture(autouse=True)
+def no_policy_violations(policy_watch):
+    """Every browser test fails when any page it visited violated the Content-Security-Policy
+    (or the browser complained about the Permissions-Policy)."""
+    yield
+    assert policy_watch.violations == [], "\n".join(policy_watch.violations)
+
+
+@pytest.fixture
+def browser(chromium, policy_watch):
+    return WatchedBrowser(chromium, policy_watch)
 
 
 @pytest.fixture

@@ -292,7 +292,7 @@ def test_keyboard_skip_link_and_visible_focus(page, live_server, site, js_errors
     assert skip["left"] >= 0 and skip["top"] >= 0, skip  # shown on screen once focused
 
     page.keyboard.press("Enter")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'main'")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'main'")
 
     # The next stops are inside main, and each shows its focus.
     for _ in range(8):
@@ -315,7 +315,7 @@ def test_focus_stays_on_the_like_button_when_its_fragment_arrives(page, live_ser
     held = []
     page.route("**/_/article/*/actions", lambda route: held.append(route))
     page.goto(article_url(live_server, site["article"]))
-    page.wait_for_function("document.querySelector('.article-actions .like-button')")
+    page.wait_for_function("() => document.querySelector('.article-actions .like-button')")
     page.focus(".article-actions .like-button")
     for _ in range(50):  # the fragment's request reaches the route a moment after load
         if held:
@@ -326,3 +326,25 @@ def test_focus_stays_on_the_like_button_when_its_fragment_arrives(page, live_ser
     page.wait_for_selector(".article-actions .read-count")
     assert page.evaluate("document.activeElement.classList.contains('like-button')")
     assert page.evaluate("!!document.activeElement.closest('.article-actions')")
+
+
+def test_care_mode_switch_without_javascript(browser, live_server, site):
+    """No script: the link opens the switch's own page, whose button posts it (with a CSRF
+    token) and comes back to the article in care mode."""
+    article = site["article"]
+    ctx = browser.new_context(java_script_enabled=False, locale="zh-CN")
+    try:
+        page = ctx.new_page()
+        page.goto(article_url(live_server, article))
+        page.locator(".tools").get_by_role("link", name="进入关怀版").click()
+        assert re.search(r"/care/on/\?next=", page.url)
+        assert "oh_care" not in {c["name"] for c in ctx.cookies()}  # a GET changes nothing
+        with page.expect_navigation(url=re.compile(rf"/article/{article.pk}/$")):
+            page.locator("main").get_by_role("button", name="进入关怀版").click()
+        assert page.locator("html.care").count() == 1
+        page.locator(".tools").get_by_role("link", name="退出关怀版").click()
+        with page.expect_navigation(url=re.compile(rf"/article/{article.pk}/$")):
+            page.locator("main").get_by_role("button", name="退出关怀版").click()
+        assert page.locator("html.care").count() == 0
+    finally:
+        ctx.close()

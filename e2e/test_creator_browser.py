@@ -232,9 +232,10 @@ PASTED = (
 )
 
 
-def test_pasted_formatting_is_cleaned(page, live_server, js_errors, transactional_db):
+def test_pasted_formatting_is_cleaned(page, live_server, js_errors, policy_watch, transactional_db):
     """Paste of formatted text: the editor keeps only what its schema knows, and what is saved
-    has no styles, scripts, classes or javascript: links."""
+    has no styles, scripts, classes or javascript: links. The Content-Security-Policy already
+    blocks the pasted style attributes and event handler while the editor reads the paste."""
     from openhao.articles.demo.structure import ensure_channels
     from openhao.articles.models import Article
     from openhao.creators.tests.factories import CreatorFactory, UserFactory
@@ -249,6 +250,18 @@ def test_pasted_formatting_is_cleaned(page, live_server, js_errors, transactiona
     page.fill("#id_title", "粘贴格式清理测试标题")
     page.locator(".ProseMirror[contenteditable=true]").wait_for()
     page.evaluate(PASTE_JS, PASTED)
+    pasted = r"style-src-attr|script-src-attr|Applying inline style|Executing inline event handler"
+    blocked = []
+    for _ in range(20):  # the reports arrive asynchronously
+        blocked += policy_watch.take(pasted)
+        if any("style-src-attr" in v for v in blocked) and any(
+            "script-src-attr" in v for v in blocked
+        ):
+            break
+        page.wait_for_timeout(100)
+    page.wait_for_timeout(300)  # stragglers (console messages) of the same paste
+    blocked += policy_watch.take(pasted)
+    assert blocked, "the pasted style attributes and onclick were not blocked"
     editor_html = page.locator(".ProseMirror[contenteditable=true]").inner_html()
     assert "从文档里复制的一段文字" in editor_html
     assert "font-family" not in editor_html and "MsoNormal" not in editor_html

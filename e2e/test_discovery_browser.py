@@ -44,7 +44,7 @@ def test_feed_loads_more_when_scrolled(page, live_server, site, js_errors):
     before = items.count()
     page.locator(".feed-more a").scroll_into_view_if_needed()
     page.wait_for_function(
-        f"document.querySelectorAll('.feed-list .article-item').length > {before}"
+        f"() => document.querySelectorAll('.feed-list .article-item').length > {before}"
     )
     assert items.count() > before
     assert js_errors == []

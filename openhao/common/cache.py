@@ -10,7 +10,10 @@ cache can never come back equal to an old one.
 The only per-visitor input a cached page may depend on is the care-mode flag, which is part of
 the key (and of the proxy's key: see docs/caching.md). Views under ``public_page`` may not read
 ``request.user`` or the session: a guard raises, because that would leak one visitor's data to
-every other.
+every other. Nor may they use the Content-Security-Policy nonce (``request.csp_nonce``): the
+cached bytes go out under many responses, each with its own header, so a nonce baked into them
+would be wrong for all but the first and readable by anyone for as long as the entry lives.
+Cached pages therefore load only the site's own static scripts and stylesheets (docs/caching.md).
 """
 
 from __future__ import annotations
@@ -91,6 +94,19 @@ class _ForbiddenLazy:
         )
 
 
+class _ForbiddenNonce:
+    """Stands in for ``request.csp_nonce`` while a cached page renders: any use raises."""
+
+    def _refuse(self, *args):
+        raise EdgeCachedUserAccess(
+            "request.csp_nonce is not available in a publicly cached view: the cached bytes "
+            "are served under other responses' nonces. Move the inline script or style to a "
+            "static file."
+        )
+
+    __str__ = __html__ = __bool__ = __len__ = __getattr__ = _refuse
+
+
 def add_cache_tags(request: HttpRequest, *tags: str) -> None:
     """Declare what the page being rendered depends on. Call it before anything can raise
     Http404, so that a cached 404 is invalidated too when the object appears."""
@@ -160,8 +176,10 @@ def public_page(view: Callable) -> Callable:
 
 def _render(view, request, args, kwargs) -> HttpResponse:
     real_user, real_session = getattr(request, "user", None), getattr(request, "session", None)
+    real_nonce = getattr(request, "csp_nonce", None)
     request.user = _ForbiddenLazy("user")
     request.session = _ForbiddenLazy("session")
+    request.csp_nonce = _ForbiddenNonce()
     try:
         try:
             response = view(request, *args, **kwargs)
@@ -171,6 +189,10 @@ def _render(view, request, args, kwargs) -> HttpResponse:
             response.render()
     finally:
         request.user, request.session = real_user, real_session
+        if real_nonce is None:
+            del request.csp_nonce
+        else:
+            request.csp_nonce = real_nonce
     return response
 
 

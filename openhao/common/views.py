@@ -5,7 +5,7 @@ from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from .cache import CARE_COOKIE, LISTS_TAG, add_cache_tags, public_page
 from .visitors import ensure_visitor_cookie
@@ -23,17 +23,29 @@ def safe_next(request, default="/") -> str:
     return default
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def care_mode(request, state: str):
-    """Switch 关怀版 on or off. A plain link, so it works by keyboard and without JavaScript;
-    the choice is a cookie that the page cache keys on (and nothing else)."""
-    response = HttpResponseRedirect(safe_next(request))
+    """Switch 关怀版 on or off: a POST with the CSRF token sets or clears the cookie that the
+    page cache keys on (and nothing else) and goes back. The cached pages link here, as they
+    cannot hold a per-visitor token: site.js turns the click into that POST with the token of
+    the personal fragment; without JavaScript the link opens this small private page, where the
+    switch is a plain form."""
+    next_url = safe_next(request)
+    if request.method != "POST":
+        context = {"state": state, "next": next_url}
+        return private_response(TemplateResponse(request, "common/care_switch.html", context))
+    response = HttpResponseRedirect(next_url)
     if state == "on":
-        response.set_cookie(CARE_COOKIE, "1", max_age=CARE_COOKIE_AGE, samesite="Lax")
+        response.set_cookie(
+            CARE_COOKIE,
+            "1",
+            max_age=CARE_COOKIE_AGE,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
     else:
         response.delete_cookie(CARE_COOKIE, samesite="Lax")
-    add_never_cache_headers(response)
-    return response
+    return private_response(response)
 
 
 @require_safe

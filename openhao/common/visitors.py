@@ -89,7 +89,8 @@ def is_known_visitor(key: str) -> bool:
 
 def ensure_visitor_cookie(request: HttpRequest, response: HttpResponse) -> None:
     """Give an anonymous visitor an id (only on private responses: a cached page never sets
-    cookies)."""
+    cookies). Secure whenever the request came over HTTPS (directly or through the proxy that
+    SECURE_PROXY_SSL_HEADER trusts), so it never travels in clear after that."""
     if visitor_id(request) is None:
         response.set_cookie(
             VISITOR_COOKIE,
@@ -97,4 +98,5 @@ def ensure_visitor_cookie(request: HttpRequest, response: HttpResponse) -> None:
             max_age=VISITOR_COOKIE_AGE,
             samesite="Lax",
             httponly=True,
+            secure=request.is_secure(),
         )

@@ -1,10 +1,22 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Badge, Creator, CreatorApplication, ReviewRecord
 
 
+class BadgeForm(forms.ModelForm):
+    # The palette only: each colour is a class in site.css (no inline styles under the CSP).
+    color = forms.ChoiceField(label=_("颜色"), choices=Badge.Colour.choices)
+
+    class Meta:
+        model = Badge
+        fields = ("slug", "name", "description", "symbol", "color")
+
+
 @admin.register(Badge)
 class BadgeAdmin(admin.ModelAdmin):
+    form = BadgeForm
     list_display = ("name", "slug", "symbol", "color")
 
 

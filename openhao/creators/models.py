@@ -5,15 +5,50 @@ from django.utils.translation import gettext_lazy as _
 from openhao.common.urls import url_for_pk
 
 
+def _rgb(value: str) -> tuple[int, int, int] | None:
+    value = (value or "").strip().lower()
+    if len(value) == 4 and value.startswith("#"):  # #abc
+        value = "#" + "".join(c * 2 for c in value[1:])
+    try:
+        return tuple(int(value[i : i + 2], 16) for i in (1, 3, 5)) if len(value) == 7 else None
+    except ValueError:
+        return None
+
+
+def _nearest_colour(value: str) -> str:
+    """The palette colour closest to ``value`` (the default for anything unreadable)."""
+    if value in Badge.Colour.values:
+        return value
+    rgb = _rgb(value)
+    if rgb is None:
+        return Badge.Colour.RED
+    return min(
+        Badge.Colour.values,
+        key=lambda c: sum((a - b) ** 2 for a, b in zip(_rgb(c), rgb, strict=True)),
+    )
+
+
 class Badge(models.Model):
     """An incentive or honour icon shown on the author card (e.g. 优质创作者)."""
+
+    class Colour(models.TextChoices):
+        """A fixed palette: each colour is a class in site.css, because the pages are cached
+        whole under a Content-Security-Policy that refuses inline styles (docs/caching.md)."""
+
+        RED = "#c4302b", _("红色")
+        BLUE = "#1f6feb", _("蓝色")
+        GREEN = "#2e9d5b", _("绿色")
+        ORANGE = "#d97706", _("橙色")
+        PURPLE = "#8e44ad", _("紫色")
+        GREY = "#5f6b7a", _("灰色")
 
     slug = models.SlugField(unique=True)
     name = models.CharField(_("名称"), max_length=30)
     description = models.CharField(_("说明"), max_length=200, blank=True)
     # A short glyph keeps badges dependency-free; an icon image can replace it later.
     symbol = models.CharField(_("图标字符"), max_length=4, default="★")
-    color = models.CharField(_("颜色"), max_length=7, default="#c4302b")
+    # One of Colour (the admin offers only those); an older free value shows as the nearest.
+    color = models.CharField(_("颜色"), max_length=7, default=Colour.RED)
 
     class Meta:
         verbose_name = _("徽章")
@@ -21,6 +56,10 @@ class Badge(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def css_class(self) -> str:
+        return f"badge-{self.Colour(_nearest_colour(self.color)).name.lower()}"
 
 
 class Creator(models.Model):

@@ -5,7 +5,10 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
+
+from openhao.common.csp import editor_style_hashes
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("OPENHAO_VAR_DIR", BASE_DIR / "var"))
@@ -48,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks",
+    "csp",
     "allauth",
     "allauth.account",
     "openhao.common",
@@ -63,7 +67,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache, so that cached bytes get the headers of the response they go out
+    # in (a fresh nonce, if any: see docs/caching.md).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Whatever does not say how it may be cached is private (docs/caching.md).
+    "openhao.common.headers.PrivateByDefaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -217,6 +227,45 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads it from the personal fragment, not fr
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+
+# --- Content-Security-Policy (django-csp) and Permissions-Policy -------------------------
+# No inline script or style anywhere: cached pages are the same bytes for everyone, so they
+# cannot carry a per-response nonce, and they only load the site's own static files. The nonce
+# is for private pages that need an inline block (the studio editor's import map) and is
+# refused while a cached page renders (openhao.common.cache). The one hash is the stylesheet
+# the editor injects (openhao/common/csp.py). docs/caching.md explains the choice.
+CSP_DIRECTIVES = {
+    "default-src": [SELF],
+    "script-src": [SELF, NONCE],
+    "style-src": [SELF, NONCE, *editor_style_hashes()],
+    # Article bodies may show pictures from other https sites (the sanitiser keeps https src).
+    "img-src": [SELF, "https:"],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [NONE],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+}
+if os.environ.get("CSP_REPORT_URI"):
+    CSP_DIRECTIVES["report-uri"] = os.environ["CSP_REPORT_URI"]
+if env_bool("CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_DIRECTIVES}
+# Powerful features the site never uses are switched off for it and for anything it embeds;
+# clipboard-write stays for 复制链接 in the share panel.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "browsing-topics", "camera",
+        "display-capture", "encrypted-media", "fullscreen", "geolocation", "gyroscope", "hid",
+        "idle-detection", "magnetometer", "microphone", "midi", "payment",
+        "publickey-credentials-get", "screen-wake-lock", "serial", "usb",
+        "xr-spatial-tracking", "clipboard-read",
+    )
+} | {"clipboard-write": ["self"]}  # fmt: skip
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # SMTP: EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend plus these.

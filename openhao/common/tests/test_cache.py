@@ -88,19 +88,59 @@ def test_care_mode_is_a_separate_cache_entry(client, article):
     assert client.get(url)["X-Page-Cache"] == "hit"
 
 
-def test_care_mode_switch_sets_cookie_and_redirects_safely(client, article):
+def test_care_mode_switch_is_a_post_that_sets_cookie_and_redirects_safely(client, article):
     url = f"/article/{article.pk}/"
-    on = client.get("/care/on/", {"next": url})
+    on = client.post(f"/care/on/?next={url}")
     assert on.status_code == 302 and on["Location"] == url
     assert on.cookies["oh_care"].value == "1"
     assert on.cookies["oh_care"]["max-age"] == 365 * 24 * 3600
+    assert not on.cookies["oh_care"]["secure"]  # plain http here
+    assert "private" in on["Cache-Control"] and "no-store" in on["Cache-Control"]
     assert "退出关怀版" in client.get(url).content.decode()
-    off = client.get("/care/off/", {"next": url})
+    off = client.post("/care/off/", {"next": url})
     assert off.cookies["oh_care"].value == ""
     assert "进入关怀版" in client.get(url).content.decode()
-    evil = client.get("/care/on/", {"next": "https://evil.example/"})
+    evil = client.post("/care/on/", {"next": "https://evil.example/"})
     assert evil["Location"] == "/"
-    assert client.get("/care/maybe/").status_code == 404
+    assert client.post("/care/maybe/").status_code == 404
+
+
+def test_care_mode_get_changes_nothing_and_offers_the_switch_as_a_form(client, article):
+    """Without JavaScript the link leads here: the same switch as a form with a CSRF token."""
+    url = f"/article/{article.pk}/"
+    page = client.get("/care/on/", {"next": url})
+    assert page.status_code == 200
+    assert "oh_care" not in page.cookies
+    assert "private" in page["Cache-Control"] and "no-store" in page["Cache-Control"]
+    html = page.content.decode()
+    assert 'method="post"' in html and 'action="/care/on/"' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert f'name="next" value="{url}"' in html
+    assert client.get("/care/off/", {"next": url}).status_code == 200
+
+
+def test_care_mode_switch_needs_the_csrf_token(article):
+    from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    assert client.post("/care/on/").status_code == 403
+    secret = _get_new_csrf_string()
+    client.cookies["csrftoken"] = secret
+    ok = client.post("/care/on/", {"csrfmiddlewaretoken": _mask_cipher_secret(secret)})
+    assert ok.status_code == 302 and ok.cookies["oh_care"].value == "1"
+
+
+def test_care_mode_cookie_is_secure_over_https(client, article):
+    response = client.post("/care/on/", secure=True)
+    assert response.cookies["oh_care"]["secure"]
+
+
+def test_cached_pages_link_to_the_switch_and_hold_no_form_for_it(client, article):
+    html = client.get(f"/article/{article.pk}/").content.decode()
+    assert f'href="/care/on/?next=/article/{article.pk}/"' in html
+    assert "data-care-switch" in html
+    assert "csrfmiddlewaretoken" not in html
 
 
 def test_personal_fragment_is_private_and_personal(client):

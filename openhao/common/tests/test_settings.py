@@ -47,3 +47,51 @@ def test_database_url_defaults_to_sqlite_under_var(settings):
         pytest.skip("DATABASE_URL is set for this run")
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
     assert settings.TIME_ZONE == "Asia/Shanghai" and settings.USE_TZ
+
+
+def production_environment_from_readme() -> list[str]:
+    """The `export` lines of the README's production example: the documented environment."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Production deployment", 1)[1]
+    block = section.split("```sh", 1)[1].split("```", 1)[0]
+    exports = [line for line in block.splitlines() if line.startswith("export ")]
+    assert any("DJANGO_SETTINGS_MODULE=openhao.settings.production" in e for e in exports)
+    return exports
+
+
+def test_check_deploy_is_clean_with_the_documented_production_environment():
+    """`manage.py check --deploy` prints no warning with the README's production environment
+    (HSTS with subdomains and preload, secure cookies, SSL redirect, a real secret)."""
+    check = '"$@" manage.py check --deploy --fail-level WARNING'
+    script = "\n".join([*production_environment_from_readme(), check])
+    environ = {name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ}
+    result = subprocess.run(  # noqa: S603
+        ["bash", "-c", script, "bash", sys.executable],  # noqa: S607
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "WARNINGS" not in output and "no issues" in output, output
+
+
+def test_hsts_subdomains_and_preload_come_from_the_environment():
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD)"
+    )
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("SECURE_")}
+    environ.update(DJANGO_SETTINGS_MODULE="openhao.settings.production", SECRET_KEY="k" * 50)
+    run = [sys.executable, "-c", f"import django; django.setup(); {script}"]
+    default = subprocess.run(run, cwd=ROOT, env=environ, capture_output=True, text=True)  # noqa: S603
+    assert default.stdout.split() == ["0", "False", "False"], default.stderr
+    environ.update(
+        SECURE_HSTS_SECONDS="31536000",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="1",
+        SECURE_HSTS_PRELOAD="1",
+    )
+    on = subprocess.run(run, cwd=ROOT, env=environ, capture_output=True, text=True)  # noqa: S603
+    assert on.stdout.split() == ["31536000", "True", "True"], on.stderr

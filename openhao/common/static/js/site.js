@@ -65,6 +65,39 @@
     }
   });
 
+  // The 关怀版 switch is a link on the cached pages (they hold no CSRF token); it leads to a
+  // small page with the switch as a form. Here the click posts that form at once, with the
+  // personal fragment's token (fetched if the fragment has not arrived yet).
+  function csrfToken(callback) {
+    var holder = document.querySelector(".personal-data[data-csrf]");
+    if (holder) return callback(holder.dataset.csrf);
+    var personal = document.querySelector("#personal[hx-get]");
+    if (!personal || !window.fetch) return callback(null);
+    fetch(personal.getAttribute("hx-get"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (json) { callback(json.csrf_token); }, function () { callback(null); });
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-care-switch]");
+    if (!link || event.defaultPrevented || event.button !== 0) return;
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    csrfToken(function (token) {
+      if (!token) { window.location.assign(link.href); return; }
+      var form = document.createElement("form");
+      form.method = "post";
+      form.action = link.href;  // "next" rides along in the query string
+      form.hidden = true;
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "csrfmiddlewaretoken";
+      input.value = token;
+      form.appendChild(input);
+      document.body.appendChild(form);
+      form.submit();
+    });
+  });
+
   // Read-aloud with the browser's own speech synthesis; the button stays hidden where the
   // browser has none.
   var reader = document.querySelector(".read-aloud");
