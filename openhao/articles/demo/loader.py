@@ -467,19 +467,20 @@ class _Loader:
         rng.shuffle(hours)
         return [self.now - timedelta(seconds=int(h * 3600)) for h in hours]
 
-    def counters(self, article: Article, *, boost: float = 1.0) -> None:
+    def counters(self, article: Article, *, boost: float = 1.0, talked: float = 0.0003) -> None:
         """Plausible reads, likes, 跟贴 (a target: the real rows come later) and shares.
 
         Reads: log-normal around 2,200, times the creator's reach, growing with the article's
         age over its first two days. Likes 0.8–3 % of reads, 跟贴 0.03–0.6 % (never more than
-        likes), shares 0.1–0.6 % (never more than likes)."""
+        likes), shares 0.1–0.6 % (never more than likes). ``talked`` raises the floor of the
+        跟贴 rate (the hand-written pieces get talked about)."""
         rng = self.rng
         age_hours = (self.now - article.published_at).total_seconds() / 3600
         grown = min(1.0, (age_hours + 2) / 48) ** 0.6
         reads = rng.lognormvariate(math.log(2200), 1.0) * self.reach[article.creator_id]
         reads = max(40, min(int(reads * grown * boost), 150_000))
         likes = int(reads * rng.uniform(0.008, 0.03))
-        rate = min(max(rng.lognormvariate(math.log(0.0015), 0.55), 0.0003), 0.006)
+        rate = min(max(rng.lognormvariate(math.log(0.0015), 0.55), talked), 0.006)
         comments = min(_stochastic_round(rng, reads * rate), likes, MAX_COMMENTS)
         article.view_count = reads
         article.like_count = likes
@@ -551,7 +552,7 @@ class _Loader:
                 status=Article.Status.PUBLISHED,
                 published_at=self.now - timedelta(minutes=rng.randint(5 * 60, 60 * 60)),
             )
-            self.counters(article, boost=2.5)
+            self.counters(article, boost=2.5, talked=0.0025)
             links = [topics[name] for name in piece.topics if name in topics]
             rows.append(_Row(article, links, piece.references, piece))
         self.result.handwritten = len(rows)
