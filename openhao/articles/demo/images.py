@@ -249,10 +249,15 @@ class _Canvas:
         y1 = self.height if y1 is None else y1
         self.image.paste(_vertical_gradient(self.width, max(y1 - y0, 1), top, bottom), (0, y0))
 
-    def sky(self) -> tuple[str, bool]:
-        top, bottom, word = self.rng.choice(SKIES)
-        horizon = round(self.height * self.rng.uniform(0.55, 0.7))
-        self.gradient(_hex(top), _hex(bottom), 0, horizon)
+    def sky(self, skies=SKIES, horizon: float | None = None) -> tuple[str, bool]:
+        """A sky of some time of day, tinted by the article's own hue so that two covers with
+        the same time of day still differ."""
+        top, bottom, word = self.rng.choice(skies)
+        tint = self.color(0.0, 0.5, 0.7)
+        top = _mix(_hex(top), tint, self.rng.uniform(0.15, 0.35))
+        bottom = _mix(_hex(bottom), tint, self.rng.uniform(0.1, 0.3))
+        y = round(self.height * (horizon or self.rng.uniform(0.55, 0.7)))
+        self.gradient(top, bottom, 0, y)
         return word, word == "夜晚"
 
 
@@ -337,8 +342,9 @@ def _field(c: _Canvas) -> str:
             c.draw.ellipse((px - size, py - size * 2, px + size, py), fill=c.color(0, 0.8, 0.85))
         return "俯瞰绿茵场：修剪成条纹的草皮和白色的标线"
     # A running track's bend: terracotta lanes with white lines.
-    c.gradient(c.color(0.55, 0.25, 0.9), c.color(0.55, 0.15, 0.97))
-    track = _hsv(0.03 + rng.uniform(-0.02, 0.02), 0.65, 0.72)
+    c.gradient(c.color(0.55, 0.35, 0.85), c.color(0.5, 0.2, 0.97))
+    # Terracotta, blue or green all-weather surfaces.
+    track = _hsv(rng.choice((0.03, 0.03, 0.58, 0.4)) + rng.uniform(-0.02, 0.02), 0.6, 0.7)
     cx, cy = w * rng.uniform(0.75, 1.05), h * rng.uniform(0.9, 1.2)
     outer, lanes = h * rng.uniform(1.0, 1.25), 8
     c.draw.ellipse((cx - outer * 1.6, cy - outer, cx + outer * 1.6, cy + outer), fill=track)
@@ -583,8 +589,7 @@ def _stars_or_books(c: _Canvas) -> str:
 def _sky_or_sea(c: _Canvas) -> str:
     rng, w, h = c.rng, c.width, c.height
     if rng.random() < 0.6:
-        top, bottom, word = rng.choice((SKIES[0], SKIES[1], SKIES[2], SKIES[4]))
-        c.gradient(_hex(top), _hex(bottom))
+        word, _night = c.sky((SKIES[0], SKIES[1], SKIES[2], SKIES[4]), horizon=1.0)
         for _ in range(rng.randint(1, 3)):
             x, y = rng.uniform(w * 0.25, w * 0.85), rng.uniform(h * 0.2, h * 0.7)
             s = rng.uniform(0.7, 1.3)
