@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 MANAGE := $(PY) manage.py
+# `make run PORT=8100 HOST=0.0.0.0`: where the development server listens.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: run test lint format migrate demo e2e bench-pages bench-reads eval-related bench-discovery clean
 
@@ -16,11 +19,13 @@ $(STAMP): pyproject.toml
 migrate: $(STAMP)
 	$(MANAGE) migrate --noinput
 
+# Demo content and the local demo accounts (README "Quick start"); does nothing when loaded.
 demo: migrate
 	$(MANAGE) loaddemo
 
+# The development server and the scheduler (manage.py periodic) together; Ctrl-C stops both.
 run: demo
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) rundev --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(PY) -m ruff check .

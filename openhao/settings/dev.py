@@ -1,6 +1,12 @@
 """Local development: `make run`."""
 
 from .base import *  # noqa: F403
-from .base import env_bool
+from .base import REDIS_URL, env_bool, env_int
 
 DEBUG = env_bool("DEBUG", True)
+
+# Without Redis the read buffer lives in the server process's memory, where the scheduler
+# (`manage.py periodic`, started beside the server by `make run`) cannot reach it: write every
+# counted read at once, so read counts and 数据中心 move while you click around.
+if not REDIS_URL:
+    OPENHAO_READS_FLUSH_EVENTS = env_int("OPENHAO_READS_FLUSH_EVENTS", 1)

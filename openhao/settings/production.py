@@ -1,4 +1,5 @@
-"""Production: refuses to start with DEBUG on or with the well-known development secret."""
+"""Production: refuses to start with DEBUG on, with the well-known development secret, or while a
+demo account (created by `loaddemo`, password published) can sign in."""
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -9,6 +10,9 @@ if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production (unset DEBUG).")
 if not SECRET_KEY or SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 32:
     raise ImproperlyConfigured("Set SECRET_KEY to a random string of at least 32 characters.")
+
+# No demo content, and no demo account with its published password (openhao.E001).
+OPENHAO_DEMO_ALLOWED = False
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -1,9 +1,9 @@
-"""Phrase banks and generators for the demo content: headlines, bodies, creator profiles.
+"""Generators for the demo content: articles, comments, creator profiles, readers.
 
-Everything here was written for this project. Titles and bodies are assembled from templates and
-per-channel sentence banks, with slots (``{city}``, ``{n}``, ...) filled from a seeded
-``random.Random``, so the same seed always yields the same site. ``{city2}`` is a second city
-different from ``{city}``; a repeated ``{city}`` repeats the same value.
+Everything here was written for this project. An article is one ``stories.Story``: its title and
+body are filled from the same slot values (``Filler``), so the body is about the title's subject
+— the city, show, car or question the title names — and never names another one. The same seed
+always yields the same site.
 """
 
 from __future__ import annotations
@@ -11,850 +11,172 @@ from __future__ import annotations
 import random
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html import escape
 
-Slot = Sequence[str] | Callable[[random.Random], str]
-
-TITLE_MIN, TITLE_MAX = 10, 30
-BODY_MIN, BODY_MAX = 400, 1500
-
-CITIES = (
-    "杭州", "成都", "苏州", "厦门", "西安", "长沙", "青岛", "昆明", "南京", "武汉",
-    "重庆", "合肥", "贵阳", "福州", "济南", "宁波", "无锡", "大连", "沈阳", "郑州",
-    "南昌", "泉州", "洛阳", "桂林", "大理", "珠海", "烟台", "温州", "扬州", "绍兴",
-)  # fmt: skip
-
-COMMON_SLOTS: dict[str, Slot] = {
-    "city": CITIES,
-    "n": lambda rng: str(rng.randint(3, 12)),
-    "num": lambda rng: str(rng.randint(12, 98)),
-    "pct": lambda rng: f"{rng.uniform(1.2, 18.0):.1f}",
-    "month": lambda rng: f"{rng.randint(1, 12)}月",
-    "minute": lambda rng: str(rng.randint(12, 43)),
-    "hour": lambda rng: str(rng.randint(4, 6)),
-    "range": lambda rng: str(rng.randrange(480, 830, 5)),
-}
-
-
-@dataclass(frozen=True)
-class ChannelBank:
-    titles: tuple[str, ...]
-    sentences: tuple[str, ...]
-    headings: tuple[str, ...]
-    slots: dict[str, Slot] = field(default_factory=dict)
-
-
-BANKS: dict[str, ChannelBank] = {
-    "toutiao": ChannelBank(
-        titles=(
-            "{city}出台{policy}新规，{month}起正式施行",
-            "{city}启动{project}，预计惠及{num}万居民",
-            "国际观察：{region}多国聚焦{issue}",
-            "{city}地铁{n}号线开通运营，沿线居民出行更便捷",
-            "强降雨来袭，{city}多部门连夜部署防汛工作",
-            "{region}举行{event}，各方围绕{issue}展开磋商",
-            "冷空气南下，{city}等地气温骤降{n}℃",
-            "{city}{project}按下快进键",
-            "{city}推出{service}，办事群众少跑腿",
-            "{city}一外卖小哥跳河救人，获评见义勇为",
-            "{issue}成焦点，{region}国家拟加强合作",
-            "{month}国内消费市场回暖，多项指标好于预期",
-            "{city}发布高温橙色预警，户外作业时间调整",
-            "数读{city}：老城区停车难如何破解",
-            "{city}街头现“共享书柜”，市民自觉借还",
-            "{city}为新就业青年提供租房补贴",
-        ),
-        sentences=(
-            "据{city}有关部门介绍，相关工作已于{month}全面展开，目前进展总体顺利。",
-            "记者在现场看到，不少市民专程赶来了解情况，现场秩序井然。",
-            "业内人士认为，这一举措释放出稳预期、强信心的明确信号。",
-            "统计数据显示，今年前{n}个月相关指标同比增长{pct}%，增速好于预期。",
-            "负责人表示，下一步将继续倾听群众意见，把好事办好、实事办实。",
-            "多位受访居民表示，变化看得见、摸得着，生活确实方便了不少。",
-            "有专家提醒，政策落地的关键在于细节，配套措施需要同步跟上。",
-            "从国际层面看，{issue}已成为各方绕不开的共同课题。",
-            "分析人士指出，{region}局势的走向仍存在一定不确定性。",
-            "此次会议共达成{n}项共识，各方同意建立定期沟通机制。",
-            "针对群众反映集中的问题，相关部门已逐条建立台账、限时整改。",
-            "据悉，首批试点覆盖{n}个街道，明年有望在全市推广。",
-            "截至目前，已累计受理相关诉求{num}00余件，办结率超过九成。",
-            "气象部门提醒，未来三天仍有降雨过程，市民出行请注意安全。",
-            "在社区服务中心，工作人员正在为前来咨询的老人逐一讲解。",
-            "不少网友在社交平台留言点赞，称这是“接地气”的好办法。",
-            "事件发生后，当地迅速成立工作专班，全力做好后续处置。",
-            "按照计划，相关配套设施将在年底前全部建成并投入使用。",
-            "对于普通家庭而言，最直接的感受是办事更快、排队更少了。",
-            "专家建议，应当把短期应对与长效机制结合起来，避免“一阵风”。",
-            "与往年相比，今年的工作更加注重精细化和群众参与。",
-            "一位在此生活了二十多年的居民说：“没想到家门口能有这么大的变化。”",
-        ),
-        headings=(
-            "事件回顾",
-            "各方反应",
-            "记者调查",
-            "数据解读",
-            "专家观点",
-            "下一步怎么走",
-            "群众怎么说",
-            "背景链接",
-        ),  # fmt: skip
-        slots={
-            "policy": ("垃圾分类", "电动自行车管理", "物业服务", "养犬管理", "公共场所控烟"),
-            "project": (
-                "口袋公园建设",
-                "社区食堂计划",
-                "老旧小区改造",
-                "适老化改造",
-                "城市绿道贯通",
-                "背街小巷整治",
-            ),
-            "region": ("东南亚", "欧洲", "南美", "中东", "北非", "中亚", "太平洋岛国"),
-            "issue": (
-                "气候变化",
-                "粮食安全",
-                "能源转型",
-                "公共卫生",
-                "数字贸易",
-                "航运安全",
-                "人工智能治理",
-            ),
-            "event": ("部长级会议", "高级别论坛", "经贸洽谈会", "双边对话"),
-            "service": (
-                "24小时自助政务",
-                "跨省通办专窗",
-                "夜间门诊",
-                "免费换乘公交",
-                "“一件事”集成办理",
-            ),
-        },  # fmt: skip
-    ),
-    "sports": ChannelBank(
-        titles=(
-            "{city}队主场{score}力克{city2}队，豪取三连胜",
-            "加时惊魂！{city}队{bscore}险胜对手，{player}砍下{num}分",
-            "{city}马拉松开跑，{num}000名跑者齐聚赛道",
-            "{sport}{event}落幕，{city}队收获{n}枚金牌",
-            "{player}打破全国纪录，赛后坦言“还有提升空间”",
-            "新赛季前瞻：{city}队引援补强，剑指季后赛",
-            "全民健身热度攀升，{city}新建{num}片社区球场",
-            "{sport}{event}{city}站开赛，多名世界冠军参赛",
-            "主帅换人引热议，{city}队如何走出低谷",
-            "青训结硕果！{city}少年队夺得全国冠军",
-            "{player}伤愈复出，首秀贡献{n}次助攻",
-            "{city}队客场{score}逆转，积分榜升至第{n}位",
-            "{sport}进校园：{city}中小学生课后动起来",
-        ),
-        sentences=(
-            "比赛一开始，双方就展开了激烈的争夺，节奏明显快于上一轮。",
-            "上半场第{minute}分钟，主队通过一次快速反击率先打破僵局。",
-            "易边再战，客队加强了中路的逼抢，一度给主队造成不小的压力。",
-            "关键时刻，{player}站了出来，连续得分帮助球队稳住了局面。",
-            "赛后新闻发布会上，主教练表示球员们执行战术非常坚决。",
-            "本场比赛吸引了{num}000余名球迷到场观战，看台上气氛热烈。",
-            "从技术统计来看，球队的控球率和传球成功率都有明显提升。",
-            "这已经是球队本赛季第{n}次在落后的情况下完成逆转。",
-            "伤病一直困扰着球队，多名主力在此前的比赛中相继缺阵。",
-            "年轻球员的成长，是本赛季最让球迷感到惊喜的地方。",
-            "体能储备和轮换深度，将成为接下来密集赛程的关键。",
-            "据了解，球队将在{month}进行为期两周的封闭集训。",
-            "不少跑者表示，沿途的风景和热情的志愿者让人印象深刻。",
-            "组委会在赛道沿线设置了{num}个补给点和医疗救护站。",
-            "业内人士认为，社区体育设施的完善，让健身真正走进了日常生活。",
-            "对于这位{sport}老将来说，这枚奖牌的意义非同一般。",
-            "下一轮，球队将客场挑战积分榜上的领头羊，形势不容乐观。",
-            "教练组在赛前针对对手的防守特点做了大量的录像分析。",
-            "比赛最后时刻，全场观众起立鼓掌，向拼尽全力的双方致敬。",
-            "这支平均年龄不到二十三岁的队伍，正在用成绩证明自己。",
-            "训练馆里，队员们正在进行力量训练，汗水很快浸湿了球衣。",
-        ),
-        headings=("比赛回顾", "关键时刻", "赛后声音", "数据说话", "前瞻", "幕后故事", "球迷视角"),
-        slots={
-            "score": ("1比0", "2比1", "3比1", "2比0", "3比2", "4比2"),
-            "bscore": ("102比99", "98比96", "111比108", "89比87", "105比101"),
-            "sport": ("篮球", "排球", "乒乓球", "羽毛球", "田径", "游泳", "足球"),
-            "event": ("全国锦标赛", "公开赛", "邀请赛", "青年联赛"),
-            "player": (
-                "李明阳",
-                "王子航",
-                "陈思远",
-                "赵一鸣",
-                "周雨桐",
-                "刘嘉怡",
-                "孙浩然",
-                "许若溪",
-            ),
-        },  # fmt: skip
-    ),
-    "ent": ChannelBank(
-        titles=(
-            "{show}定档{month}，{actor}首次挑战{genre}",
-            "暑期档票房破{num}亿，{show}口碑逆袭",
-            "{actor}新歌上线，网友：熟悉的味道回来了",
-            "{show}收官，剧中这些细节你注意到了吗",
-            "{city}{festival}开幕，{num}部作品入围",
-            "{genre}{show}热播，取景地成打卡新去处",
-            "{actor}谈新角色：为演好这个人物体验生活{n}个月",
-            "老剧翻拍还能火吗？{show}给出新答案",
-            "{city}户外音乐节落幕，{n}万乐迷共度周末",
-            "{actor}{actor2}再度合作，新片{show}发布首款海报",
-            "今年春夏流行这{n}种颜色，日常穿搭这样选",
-            "{show}主创见面会：导演讲述幕后拍摄故事",
-            "小成本也有大口碑，{show}凭什么打动观众",
-        ),
-        sentences=(
-            "该剧由{actor}领衔主演，讲述了几位年轻人在小城里寻找自我的故事。",
-            "开播首周，相关话题的讨论量就突破了{num}万条。",
-            "导演在接受采访时表示，希望用更克制的镜头语言讲好普通人的故事。",
-            "为了贴近角色，主演提前数月学习方言，并在当地生活了一段时间。",
-            "不少观众表示，剧中的生活细节让人很有代入感。",
-            "业内人士分析，现实题材作品的走红，说明观众越来越看重真诚。",
-            "本届{festival}共收到来自{num}个国家和地区的报名作品。",
-            "电影上映以来口碑持续发酵，排片占比逐日上升。",
-            "音乐节现场，乐迷们跟着旋律合唱，气氛一度达到高潮。",
-            "有影评人认为，影片在节奏把控上仍有提升空间，但瑕不掩瑜。",
-            "这部作品的配乐同样出彩，片尾曲的播放量持续攀升。",
-            "剧组在{city}取景长达{n}个月，许多场景都是实景拍摄。",
-            "随着剧集热播，取景地也迎来了一波前来打卡的游客。",
-            "近年来，观众对“注水剧”的容忍度越来越低，精品短剧逐渐受到欢迎。",
-            "从选角到服化道，制作团队在每个环节都下了不少功夫。",
-            "有网友留言说，这是今年看过最用心的一部作品。",
-            "时尚博主建议，日常穿搭可以从一件亮色单品入手，简单又出彩。",
-            "这一季的秀场上，宽松剪裁与自然面料成为设计师们的共同选择。",
-            "据片方透露，续集的剧本已经进入打磨阶段。",
-            "首映礼上，主创团队与观众分享了不少拍摄过程中的趣事。",
-        ),
-        headings=("看点", "幕后", "口碑", "主创说", "观众怎么看", "行业观察", "穿搭建议"),
-        slots={
-            "show": (
-                "《山海之间》",
-                "《长街灯火》",
-                "《归途》",
-                "《第七个夏天》",
-                "《风起时》",
-                "《小城故事多》",
-                "《星河旅人》",
-                "《晚来天欲雪》",
-            ),
-            "genre": ("悬疑剧", "古装剧", "都市剧", "喜剧电影", "动作片", "年代剧"),
-            "actor": ("林知夏", "顾北辰", "沈清越", "宋予安", "苏念", "江一帆", "唐晚晴", "许星河"),
-            "festival": ("电影节", "戏剧节", "青年影展", "纪录片节"),
-        },  # fmt: skip
-    ),
-    "money": ChannelBank(
-        titles=(
-            "{month}CPI同比上涨{cpi}%，消费市场稳步恢复",
-            "{sector}板块集体走强，机构：行业景气度有望延续",
-            "{city}出台楼市新政，首套房首付比例下调",
-            "{product}收益率持续下行，普通人的钱该放哪儿",
-            "{city}一季度经济成绩单出炉，多项指标回升向好",
-            "央行开展{num}00亿元逆回购操作，市场流动性合理充裕",
-            "{sector}企业扎堆出海，海外营收占比提升",
-            "个人养老金账户开户数持续增长，年轻人占比提高",
-            "手里有{num}万元闲钱，如何做好家庭资产配置",
-            "{sector}龙头发布年报，净利润同比增长{pct}%",
-            "假期消费数据出炉：{city}文旅收入创新高",
-            "小微企业贷款利率再降，{city}银行业加大支持力度",
-            "外贸“新三样”成增长引擎，{month}出口表现亮眼",
-            "存款利率下调后，{product}还值得买吗",
-        ),
-        sentences=(
-            "从盘面上看，{sector}板块午后明显放量，多只个股涨幅居前。",
-            "分析人士指出，短期市场波动难免，投资者不宜过度追涨杀跌。",
-            "数据显示，{month}社会消费品零售总额同比增长{pct}%。",
-            "对于普通投资者来说，资产配置的核心仍然是分散风险。",
-            "理财经理建议，应急资金最好预留三到六个月的生活开支。",
-            "多家银行近期下调了存款挂牌利率，储户的选择更加多元。",
-            "业内人士认为，政策组合拳的效果将在未来几个季度逐步显现。",
-            "从企业端来看，订单回暖叠加成本下降，利润空间有所修复。",
-            "专家提醒，高收益往往伴随高风险，切勿轻信“保本高息”的宣传。",
-            "截至{month}末，相关贷款余额同比增长{pct}%，增速连续回升。",
-            "海外市场的拓展，为企业带来了新的增长空间。",
-            "有经济学者指出，扩大内需的关键在于稳定就业和提高收入。",
-            "在消费端，餐饮、出行和文旅等服务消费恢复得尤其明显。",
-            "不少年轻人开始尝试定投，用“小步慢跑”的方式积累财富。",
-            "监管部门表示，将继续加强对违规营销行为的整治力度。",
-            "从估值来看，部分优质资产已处于历史较低区间。",
-            "企业负责人坦言，今年最大的挑战是如何在竞争中保持利润。",
-            "这意味着，居民的购房成本将进一步降低。",
-            "从全年来看，经济运行有望保持稳中向好的态势。",
-            "机构预计，下半年相关行业的景气度仍有望保持在较高水平。",
-        ),
-        headings=(
-            "市场表现",
-            "数据解读",
-            "机构观点",
-            "对普通人的影响",
-            "理财建议",
-            "风险提示",
-            "行业透视",
-        ),  # fmt: skip
-        slots={
-            "sector": ("新能源", "半导体", "消费电子", "医药", "光伏", "储能", "文旅", "家电"),
-            "product": ("大额存单", "货币基金", "银行理财", "储蓄国债"),
-            "cpi": lambda rng: f"{rng.uniform(0.1, 2.4):.1f}",
-        },
-    ),
-    "tech": ChannelBank(
-        titles=(
-            "{tech}迎来新突破，研究团队发布最新成果",
-            "新款{product}上手体验：续航提升明显",
-            "{tech}走进日常生活，这些变化正在发生",
-            "国产{product}出货量同比增长{pct}%，份额稳步提升",
-            "{city}新增{num}00个5G基站，重点区域实现全覆盖",
-            "手机越用越卡？{n}个设置帮你找回流畅",
-            "AI写作工具走红，如何用好而不依赖",
-            "{tech}产业大会在{city}举行，{num}家企业参展",
-            "国产游戏{game}全球上线，首月下载量破{n}00万",
-            "电竞赛事{city}站开赛，高校战队表现抢眼",
-            "{product}选购指南：{n}个参数看懂再下单",
-            "个人信息保护再加码，App收集数据边界更清晰",
-            "{tech}赋能制造业，{city}一工厂效率提升{pct}%",
-        ),
-        sentences=(
-            "据介绍，该技术在能耗方面较上一代产品降低了{pct}%。",
-            "研发团队负责人表示，这项成果凝聚了团队多年的积累。",
-            "从实际体验来看，新机在屏幕素质和影像能力上都有可圈可点之处。",
-            "业内人士认为，{tech}的商业化落地仍需要时间。",
-            "对于普通消费者来说，最直观的变化是设备更聪明也更省电了。",
-            "专家提醒，在享受便利的同时，也要注意保护好个人隐私。",
-            "随着产业链逐步成熟，相关产品的价格有望进一步下探。",
-            "不少用户反馈，系统更新之后，后台耗电问题得到了明显改善。",
-            "开发者在大会上展示了多个应用场景，吸引了不少观众驻足。",
-            "在工厂车间里，机械臂正在有条不紊地完成分拣和装配。",
-            "从全球范围来看，这一领域的竞争正在变得越来越激烈。",
-            "这款游戏在美术风格上融入了大量传统文化元素。",
-            "选购时不必一味追求高配置，适合自己的才是最好的。",
-            "据统计，目前相关应用的月活跃用户已超过{num}00万。",
-            "有分析认为，开放合作将成为推动技术进步的重要力量。",
-            "实验室里，工程师们正在对新一代样机进行稳定性测试。",
-            "值得注意的是，部分功能目前仍处于测试阶段。",
-            "团队计划在{month}开放更多测试名额，邀请用户参与体验。",
-            "算力成本的下降，正在让更多中小企业用得起新技术。",
-            "在教育和医疗领域，相关技术的应用前景同样被普遍看好。",
-        ),
-        headings=(
-            "技术解读",
-            "上手体验",
-            "行业观察",
-            "专家观点",
-            "选购建议",
-            "未来展望",
-            "你需要知道的",
-        ),  # fmt: skip
-        slots={
-            "tech": (
-                "大模型",
-                "固态电池",
-                "卫星通信",
-                "量子计算",
-                "脑机接口",
-                "国产芯片",
-                "具身智能",
-            ),
-            "product": ("折叠屏手机", "智能手表", "扫地机器人", "AR眼镜", "轻薄笔记本", "降噪耳机"),
-            "game": ("《云上长安》", "《山海行》", "《星港物语》"),
-        },  # fmt: skip
-    ),
-    "auto": ChannelBank(
-        titles=(
-            "新款{car}上市，续航达到{range}公里",
-            "{month}新能源汽车销量出炉，渗透率再创新高",
-            "{city}新增{num}00个公共充电桩，车主补能更方便",
-            "试驾{car}：城市通勤够用吗？",
-            "以旧换新补贴加码，{city}车市迎来回暖",
-            "自动驾驶出租车在{city}扩大试点范围",
-            "春季用车指南：这{n}个保养项目别忽视",
-            "长途自驾出发前，{n}项检查一定要做",
-            "{city}车展开幕，{num}款新车集中亮相",
-            "电池安全新国标实施，对消费者意味着什么",
-            "{car}价格下探至十万元级，家用市场竞争加剧",
-            "二手新能源车保值率如何？专家给出建议",
-            "高速服务区充电排队难题有解了",
-        ),
-        sentences=(
-            "新车采用了全新的家族化设计语言，整体造型更加年轻。",
-            "官方数据显示，车辆在CLTC工况下的续航里程为{range}公里。",
-            "从实际驾驶感受来看，底盘调校偏舒适，过滤震动的表现不错。",
-            "座舱内配备了大尺寸中控屏，语音助手的识别准确率较高。",
-            "业内人士认为，价格战短期内仍将持续，消费者将从中受益。",
-            "据统计，{month}新能源乘用车零售量同比增长{pct}%。",
-            "不少车主表示，充电设施的完善是他们选择电动车的重要原因。",
-            "专家提醒，长时间停放的车辆应定期检查胎压和电瓶状态。",
-            "辅助驾驶功能虽然方便，但驾驶员仍需时刻保持注意力。",
-            "在二手车市场，车龄短、里程低的车型依旧备受欢迎。",
-            "这款车的后排空间表现出色，一家五口出行并不局促。",
-            "随着智能化配置的下放，入门车型的产品力明显提升。",
-            "车展现场人头攒动，不少观众专程带着家人前来看车。",
-            "从销量结构来看，插电混动车型的增速尤为亮眼。",
-            "据了解，新的补贴政策将持续到年底，额度有限先到先得。",
-            "工程师介绍，电池包经过了针刺、挤压和浸水等多项测试。",
-            "对于经常跑长途的用户来说，补能效率比续航数字更重要。",
-            "服务区内新建的超充站，可以在二十分钟内补充大部分电量。",
-            "雨天行车应适当降低车速，并与前车保持足够的安全距离。",
-            "多家车企表示，将在下半年推出更多面向家庭用户的车型。",
-        ),
-        headings=(
-            "外观与内饰",
-            "动力与续航",
-            "驾驶感受",
-            "市场观察",
-            "购车建议",
-            "用车提醒",
-            "行业动态",
-        ),  # fmt: skip
-        slots={"car": ("纯电SUV", "插混轿车", "增程MPV", "紧凑型轿车", "纯电旅行车")},
-    ),
-    "home": ChannelBank(
-        titles=(
-            "{area}平小户型改造：{room}也能住出大空间",
-            "{style}装修避坑指南，这{n}个细节要提前想好",
-            "收纳达人分享：{room}这样整理，一周不乱",
-            "春天吃{food}正当时，{n}种做法鲜掉眉毛",
-            "换季时节，{n}个习惯帮你睡个好觉",
-            "孩子挑食怎么办？营养师给出{n}条建议",
-            "{city}老房翻新记：花{num}万住进理想的家",
-            "阳台变花园，新手也能养好的{n}种绿植",
-            "一周家常菜单：简单快手，营养均衡",
-            "家里的{room}怎么配灯？设计师教你分区照明",
-            "二孩家庭的儿童房，这样设计能用到十八岁",
-            "早餐别再凑合了：{n}个快手搭配推荐",
-            "换季衣物怎么收？这些方法防潮又省空间",
-        ),
-        sentences=(
-            "对于{area}平的小户型来说，动线规划往往比装修风格更重要。",
-            "设计师建议，{room}的墙面可以选择浅色系，让空间看起来更通透。",
-            "收纳的原则很简单：常用的东西放在顺手的位置，不常用的及时断舍离。",
-            "这道菜的关键在于火候，大火爆香之后要转小火慢慢收汁。",
-            "{food}本身就很鲜，调味时盐不宜放太多，以免盖住原本的味道。",
-            "营养师提醒，早餐最好包含主食、蛋白质和一份新鲜蔬果。",
-            "换季时节昼夜温差大，老人和孩子要注意适时增减衣物。",
-            "睡前一小时放下手机，可以明显改善入睡困难的问题。",
-            "不少业主反映，装修时最容易后悔的是插座留得太少。",
-            "选择板材时，一定要查看环保等级，入住前充分通风。",
-            "阳台的光照条件决定了能养什么植物，朝南的阳台选择最多。",
-            "在儿童房里，可调节高度的书桌和床能陪伴孩子更长时间。",
-            "暖色调的灯光更适合卧室，能帮助身体放松下来。",
-            "厨房台面的高度最好根据主要使用者的身高来定制。",
-            "一位业主说，改造之后家里最大的变化，是全家人更愿意待在客厅了。",
-            "家的舒适感，往往来自那些不起眼却每天都会用到的细节。",
-            "育儿专家认为，让孩子参与做饭，是培养兴趣的好办法。",
-            "每天坚持散步半小时，对心肺功能和情绪都有好处。",
-            "老房翻新前，最好先请专业人员检查水电线路。",
-            "旧家具稍加改造，就能焕发新的生命力，还能节省不少预算。",
-        ),
-        headings=(
-            "改造前后",
-            "设计思路",
-            "收纳技巧",
-            "做法步骤",
-            "小贴士",
-            "过来人经验",
-            "专家建议",
-        ),  # fmt: skip
-        slots={
-            "room": ("客厅", "卧室", "厨房", "阳台", "玄关", "书房", "儿童房"),
-            "area": lambda rng: str(rng.randrange(38, 92, 2)),
-            "style": ("原木风", "奶油风", "新中式", "极简风", "复古风"),
-            "food": ("春笋", "荠菜", "香椿", "山药", "蚕豆", "菠菜"),
-        },
-    ),
-    "travel": ChannelBank(
-        titles=(
-            "{season}去{city}，这条{days}日游路线刚刚好",
-            "藏在{city}周边的{spot}，人少景美适合周末",
-            "第一次去{city}，这{n}个地方值得慢慢逛",
-            "{city}{spot}开启夜游模式，灯光秀美如画",
-            "带娃出游攻略：{city}亲子游玩全指南",
-            "{city}美食地图：跟着本地人吃遍老街小巷",
-            "自驾{spot}：沿途风景一路美到终点",
-            "{season}赏花正当时，{city}这些地方花开正盛",
-            "住进{spot}的民宿，听了一整夜的雨",
-            "假期出行提醒：热门景区需提前预约",
-            "{city}博物馆上新特展，{num}件文物首次亮相",
-            "徒步{spot}：一次与自然的深度对话",
-            "在{city}过一个不赶路的假期，{days}天刚刚好",
-        ),
-        sentences=(
-            "清晨的{spot}还笼罩在薄雾中，远处的山影若隐若现。",
-            "从{city}市区出发，自驾大约{days}个小时就能到达。",
-            "景区实行预约制，建议提前一到两天在线上完成预约。",
-            "沿着石板路往里走，两旁是保存完好的老房子和小店。",
-            "当地人推荐的几家小馆子，味道地道，价格也很实在。",
-            "傍晚时分登上观景台，可以看到整片的晚霞映在水面上。",
-            "如果时间充裕，不妨在这里住上一晚，感受夜晚的宁静。",
-            "旅游旺季游客较多，错峰出行能获得更好的游览体验。",
-            "山路弯道较多，自驾的朋友要注意控制车速。",
-            "民宿老板是土生土长的本地人，聊起家乡的故事滔滔不绝。",
-            "博物馆的讲解员介绍，这批展品大多是首次对公众展出。",
-            "带孩子出游，最好准备一些零食、饮用水和常用药品。",
-            "这里的春天来得稍晚，{month}正是花开最盛的时候。",
-            "走累了就找一家茶馆坐坐，看看来来往往的行人。",
-            "当地推出了联票优惠，持票可以游览周边{n}个景点。",
-            "夜幕降临，老街上的灯笼一盏盏亮起，别有一番韵味。",
-            "徒步全程约{n}公里，途中有补给点，难度适中。",
-            "拍照的最佳时间是日出后和日落前的一小时。",
-            "很多游客表示，这趟旅程最难忘的不是景点，而是遇到的人。",
-            "离开的时候，不少人已经在计划下一次的行程了。",
-        ),
-        headings=(
-            "怎么去",
-            "玩什么",
-            "吃什么",
-            "住哪里",
-            "实用贴士",
-            "路线推荐",
-            "旅途见闻",
-        ),  # fmt: skip
-        slots={
-            "spot": ("古镇", "海岛", "草原", "峡谷", "梯田", "雪山", "湿地公园", "老街"),
-            "season": ("春日", "初夏", "深秋", "冬日"),
-            "days": ("2", "3", "4", "5"),
-        },
-    ),
-    "local": ChannelBank(
-        titles=(
-            "{city}这家开了{num}年的{shop}，藏着一代人的记忆",
-            "{place}里的烟火气：{city}人的日常",
-            "凌晨{hour}点的{city}：一位{person}的日常",
-            "{city}老厂房变身文创园，周末人气爆棚",
-            "{city}{place}改造完成，居民有了新去处",
-            "退休后他在{place}办起免费课堂，一坚持就是{n}年",
-            "{city}街头的{person}：平凡岗位上的坚守",
-            "城市微更新：{city}一条背街小巷的变身记",
-            "邻里守望：{city}一社区自发组建互助队",
-            "这家{shop}不打折不营销，却天天排长队",
-            "{city}夜市重开，熟悉的味道又回来了",
-            "一封写给{city}的信：我在这座城市的第{n}年",
-        ),
-        sentences=(
-            "天刚蒙蒙亮，{place}里就已经热闹起来了。",
-            "老板今年五十多岁，在这条街上做了大半辈子生意。",
-            "街坊邻居都认识他，路过时总要停下来打个招呼。",
-            "很多老顾客说，来这里吃的不只是味道，更是一种习惯。",
-            "改造过程中，社区多次召开居民议事会，听取大家的意见。",
-            "如今，这里成了附近居民散步、聊天的好去处。",
-            "在这座城市生活久了，会慢慢爱上它的某个角落。",
-            "他说，只要身体允许，就会一直做下去。",
-            "每到傍晚，广场上跳舞的、下棋的、遛娃的，热闹非凡。",
-            "这些年城市变化很大，但有些东西一直没变。",
-            "社区工作人员介绍，目前已有{num}位居民报名成为志愿者。",
-            "老厂房保留了原有的红砖墙和钢结构，充满了年代感。",
-            "一位年轻的店主说，她希望把这份手艺传承下去。",
-            "对于很多外地人来说，这里是他们认识这座城市的第一站。",
-            "采访结束时，他特意送我们到门口，叮嘱我们下次再来。",
-            "平凡的日子里，总有一些温暖的瞬间让人难以忘怀。",
-            "据了解，这一项目共惠及周边{n}个小区的居民。",
-            "小巷深处，几位老人正坐在树荫下闲聊。",
-            "有居民感慨，城市的温度，就藏在这些细小的变化里。",
-            "夜色渐深，摊位上的灯光映照着一张张满足的笑脸。",
-        ),
-        headings=("街坊故事", "变化", "人物", "烟火气", "记者手记", "居民说", "尾声"),
-        slots={
-            "place": ("菜市场", "社区图书馆", "老街", "夜市", "街心公园", "老菜场"),
-            "person": ("修鞋匠", "早点铺老板", "社区医生", "公交司机", "快递员", "环卫工"),
-            "shop": ("面馆", "理发店", "旧书店", "裁缝铺", "包子铺", "照相馆"),
-        },
-    ),
-    "open": ChannelBank(
-        titles=(
-            "公开课｜{science}是怎么回事？一文讲清楚",
-            "从{history}说起：课本里没讲的细节",
-            "十分钟读懂{science}，原来没那么难",
-            "{history}：一段被低估的历史",
-            "为什么{question}？科学家给出了答案",
-            "博物馆里的{n}件国宝，藏着怎样的故事",
-            "听专家讲{history}，这些知识点值得收藏",
-            "{science}研究新进展：我们离真相又近了一步",
-            "冷知识：{n}个关于{science}的有趣事实",
-            "古人的智慧：{history}里的生活哲学",
-            "为什么要学历史？一位老教师的{n}点思考",
-            "科学思维入门：如何判断一条信息是否可靠",
-        ),
-        sentences=(
-            "要理解这个问题，我们得先从一个最基本的概念说起。",
-            "简单来说，{science}背后的原理并不复杂。",
-            "早在一千多年前，古人就已经注意到了类似的现象。",
-            "史料记载，当时的城市里店铺林立，夜市一直持续到深夜。",
-            "科学家通过长期观测发现，这一过程往往需要数百万年。",
-            "这也提醒我们，看待历史要放在当时的情境中去理解。",
-            "如果打个比方，这就像是给城市铺设了一张看不见的网。",
-            "值得一提的是，这项研究动用了{n}个国家的观测设备。",
-            "目前，学界对这一问题仍有不同的看法。",
-            "很多人小时候都曾好奇过这个问题，但很少有人真正弄明白。",
-            "考古发现为这一说法提供了新的证据。",
-            "从这个角度看，历史并不遥远，它就藏在日常生活里。",
-            "课堂上，老师用一个小实验直观地演示了这一原理。",
-            "需要注意的是，网上流传的一些说法并没有科学依据。",
-            "随着观测技术的进步，人类对宇宙的认识也在不断更新。",
-            "这件文物的纹饰精美，体现了当时高超的工艺水平。",
-            "学习的乐趣，往往就在于把一个个零散的知识点串联起来。",
-            "下一讲，我们将继续聊聊与之相关的另一个有趣话题。",
-            "研究人员表示，这一发现有望改写教科书中的部分内容。",
-            "说到底，好奇心才是探索世界最好的老师。",
-        ),
-        headings=(
-            "从一个问题说起",
-            "基本原理",
-            "历史背景",
-            "最新研究",
-            "延伸阅读",
-            "思考题",
-            "小结",
-        ),  # fmt: skip
-        slots={
-            "science": (
-                "黑洞",
-                "深海生物",
-                "候鸟迁徙",
-                "板块运动",
-                "免疫系统",
-                "光合作用",
-                "极光",
-                "恐龙灭绝",
-            ),
-            "history": (
-                "宋代的市井生活",
-                "丝绸之路上的商旅",
-                "古人如何计时",
-                "汉字的演变",
-                "二十四节气",
-                "古代的驿站",
-            ),
-            "question": (
-                "天空是蓝色的",
-                "秋天树叶会变黄",
-                "人会做梦",
-                "候鸟不会迷路",
-                "月亮总是同一面朝着地球",
-            ),
-        },  # fmt: skip
-    ),
-    "mil": ChannelBank(
-        titles=(
-            "{city}航展开幕，{num}型飞机亮相",
-            "国产{aircraft}完成高原试飞任务",
-            "{ship}开放参观，市民排长队登舰",
-            "揭秘{aircraft}：一架飞机背后的{n}个系统",
-            "海军舰艇开放日在{city}举行",
-            "飞行员的一天：从早上{hour}点开始的训练",
-            "{aircraft}发展简史：从螺旋桨到喷气时代",
-            "航空科普：飞机为什么能飞起来",
-            "{city}通用航空产业园开工建设",
-            "新兵入营第一课：从叠被子开始",
-            "国产大飞机商业运营再添新航线",
-            "军营开放日：孩子们走近钢铁战车",
-            "北斗导航为民航飞行提供更精准服务",
-        ),
-        sentences=(
-            "航展现场，飞行表演队的精彩表演引来观众阵阵欢呼。",
-            "据介绍，该机型在设计上充分考虑了复杂气象条件下的使用需求。",
-            "飞行员在起飞前需要完成一系列细致的检查程序。",
-            "开放日当天，不少家长带着孩子前来参观，现场秩序井然。",
-            "专家表示，航空工业的进步离不开一代代科研人员的坚守。",
-            "从地面静态展示区看过去，各型飞机一字排开，颇为壮观。",
-            "据了解，此次试飞共持续了{n}个小时，各项数据均符合预期。",
-            "舰艇官兵为参观者详细讲解了舰上的设施和日常生活。",
-            "航空科普活动让很多孩子第一次近距离接触到了飞机。",
-            "新兵们在教官的带领下，进行了队列和体能训练。",
-            "业内人士认为，通用航空在应急救援和医疗转运方面前景广阔。",
-            "机翼的特殊形状让上下表面产生压力差，这就是升力的来源。",
-            "一位老机务说，他在这个岗位上已经干了二十多年。",
-            "训练结束后，队员们会认真复盘每一个动作细节。",
-            "新航线开通后，两地之间的飞行时间缩短了约{minute}分钟。",
-            "展厅里，一件件退役装备静静陈列，诉说着过往的岁月。",
-            "随着国产化率不断提升，产业链上下游企业迎来发展机遇。",
-            "在模拟舱中，学员们反复练习各种特情处置程序。",
-            "许多观众表示，这次参观让他们对国防事业有了更直观的认识。",
-            "夕阳下，一架银白色的飞机缓缓降落在跑道上。",
-        ),
-        headings=("现场直击", "装备解读", "科普时间", "幕后", "人物", "发展历程", "延伸"),
-        slots={
-            "aircraft": ("大型运输机", "舰载直升机", "教练机", "无人机", "水陆两栖飞机"),
-            "ship": ("综合补给舰", "科考船", "驱逐舰", "医院船"),
-        },
-    ),
-}
-
-GENERIC_SENTENCES = (
-    "事实上，这并不是个例。",
-    "从更长的时间维度来看，这样的变化其实早有迹象。",
-    "当然，也有不同的声音。",
-    "换个角度看，问题的答案或许没有那么复杂。",
-    "说起来容易，做起来却需要耐心和时间。",
-    "这背后，是无数普通人日复一日的努力。",
-    "值得关注的是，类似的情况在其他地方也有出现。",
-    "对此，记者进行了进一步的了解。",
-    "那么，具体情况究竟如何？",
-    "不过，也有人对此持谨慎态度。",
-    "归根结底，一切还是要回到实际需求本身。",
-    "这种变化，身处其中的人感受最深。",
-    "在采访中，我们听到了很多真实的声音。",
-    "从目前的情况看，整体趋势是向好的。",
-    "细节决定成败，这句话在这里再合适不过。",
-    "很多时候，改变就是从一件小事开始的。",
-    "接下来的一段时间，仍有不少工作需要推进。",
-    "可以预见的是，类似的探索还会越来越多。",
-    "有意思的是，年轻人成了其中最积极的参与者。",
-    "数据的背后，是一个个鲜活的故事。",
-    "这也引发了不少人的思考。",
-    "回头来看，当初的选择无疑是正确的。",
-    "正如一位受访者所说，日子是一天天过出来的。",
-    "面对新情况，各方都在积极寻找解决办法。",
-    "一切才刚刚开始。",
+from .stories import (
+    BANKS,
+    CITIES,
+    CLOSERS,
+    COMMON_SLOTS,
+    CONNECTORS,
+    ENTITY_SLOTS,
+    SECTION_SENTENCES,
+    Slot,
+    Story,
 )
 
-CLOSERS = {
-    "news": (
-        "你怎么看？欢迎在评论区留言讨论。",
-        "我们也将持续关注后续进展。",
-        "更多精彩内容，请持续关注本号。",
-    ),
-    "original": (
-        "如果你也有类似的经历，欢迎在评论区分享。",
-        "愿每一份认真生活的努力，都能被看见。",
-        "我们下次见。",
-    ),
-}
+__all__ = ["CITIES", "ENTITY_SLOTS"]
+
+TITLE_MIN, TITLE_MAX = 8, 30
+
+NEWS_CHANNELS = ("toutiao", "sports", "ent", "money", "tech", "auto")
 
 _SLOT_RE = re.compile(r"\{([a-z_]+?)(\d?)\}")
 
 
-def fill(template: str, rng: random.Random, slots: dict[str, Slot] | None = None) -> str:
-    """Fill ``{slot}`` placeholders; ``{slot2}`` gets a value different from ``{slot}``."""
-    slots = slots or {}
-    chosen: dict[str, str] = {}
-    used: dict[str, set[str]] = defaultdict(set)
+class Filler:
+    """Fills ``{slot}`` placeholders for one article: a slot keeps its value across the title
+    and every sentence of the body; ``{slot2}`` gets a value different from ``{slot}``."""
 
-    def replace(match: re.Match) -> str:
-        key, base = match.group(0), match.group(1)
-        if key not in chosen:
-            source = slots.get(base) or COMMON_SLOTS[base]
+    def __init__(self, rng: random.Random, slots: dict[str, Slot] | None = None):
+        self.rng = rng
+        self.slots = slots or {}
+        self.chosen: dict[str, str] = {}
+        self._used: dict[str, set[str]] = defaultdict(set)
+
+    def __call__(self, template: str) -> str:
+        return _SLOT_RE.sub(self._replace, template)
+
+    def _replace(self, match: re.Match) -> str:
+        key, base = match.group(0)[1:-1], match.group(1)
+        if key not in self.chosen:
+            source = self.slots.get(base) or COMMON_SLOTS[base]
             value = ""
             for _ in range(12):
-                value = source(rng) if callable(source) else rng.choice(source)
-                if value not in used[base]:
+                value = source(self.rng) if callable(source) else self.rng.choice(source)
+                if value not in self._used[base]:
                     break
-            used[base].add(value)
-            chosen[key] = value
-        return chosen[key]
-
-    return _SLOT_RE.sub(replace, template)
+            self._used[base].add(value)
+            self.chosen[key] = value
+        return self.chosen[key]
 
 
-def make_title(rng: random.Random, channel: str) -> str:
+@dataclass
+class Draft:
+    """A generated article before it is stored."""
+
+    channel: str
+    title: str
+    story: Story | None = None
+    filler: Filler | None = None
+    body_html: str = ""
+    summary: str = ""
+    paragraphs: list[str] = field(default_factory=list)
+
+    def subject_values(self) -> list[str]:
+        """What the title is about: the values of the story's subject slots."""
+        if not self.story or not self.filler:
+            return []
+        return [self.filler.chosen[s] for s in self.story.subject if s in self.filler.chosen]
+
+
+def draft_title(rng: random.Random, channel: str) -> Draft:
     bank = BANKS[channel]
-    return fill(rng.choice(bank.titles), rng, bank.slots)
+    story = rng.choices(bank.stories, [len(s.titles) for s in bank.stories])[0]
+    filler = Filler(rng, bank.slots)
+    return Draft(channel, filler(rng.choice(story.titles)), story, filler)
 
 
-def make_titles(rng: random.Random, channel: str, count: int, used: set[str]) -> list[str]:
-    """``count`` new titles for the channel, none in ``used`` (which is updated). May return
-    fewer when the templates run out of combinations."""
-    titles: list[str] = []
+def draft_titles(rng: random.Random, channel: str, count: int, used: set[str]) -> list[Draft]:
+    """``count`` new articles' titles for the channel, none in ``used`` (which is updated). May
+    return fewer when the templates run out of combinations."""
+    drafts: list[Draft] = []
     for _ in range(count * 60):
-        if len(titles) >= count:
+        if len(drafts) >= count:
             break
-        title = make_title(rng, channel)
-        if TITLE_MIN <= len(title) <= TITLE_MAX and title not in used:
-            used.add(title)
-            titles.append(title)
-    return titles
+        draft = draft_title(rng, channel)
+        if TITLE_MIN <= len(draft.title) <= TITLE_MAX and draft.title not in used:
+            used.add(draft.title)
+            drafts.append(draft)
+    return drafts
 
 
-NEWS_CHANNELS = ("toutiao", "sports", "ent", "money", "tech", "auto")
+def _section(channel: str) -> str:
+    return "news" if channel in NEWS_CHANNELS else "original"
 
-# Sentences any channel of a section can use: reporting for 要闻, first person for 态度原创.
-SECTION_SENTENCES = {
-    "news": (
-        "记者从相关方面获悉，有关工作正在按计划有序推进。",
-        "一位从业多年的业内人士告诉记者，这样的变化在几年前还很难想象。",
-        "多位受访者都提到了同一个关键词：方便。",
-        "从公开信息来看，相关细则将在近期陆续发布。",
-        "业内普遍认为，这一趋势在短期内不会改变。",
-        "对于外界关心的问题，相关负责人一一作了回应。",
-        "有观察人士指出，真正的考验还在后面。",
-        "这一消息发布后，迅速引发了广泛关注。",
-        "不少读者在后台留言，希望我们继续跟进报道。",
-        "相比去年同期，今年的情况有了明显改善。",
-        "围绕这一话题，社交平台上的讨论仍在持续升温。",
-        "专家建议，公众应通过正规渠道获取信息，不信谣、不传谣。",
-        "据悉，更多细节将在后续发布会上公布。",
-        "在记者走访的几个点位，情况大体相似。",
-        "这背后，是政策、市场和技术多方面因素共同作用的结果。",
-    ),
-    "original": (
-        "写下这些文字的时候，窗外正下着小雨。",
-        "说实话，一开始我并没有抱太大期望。",
-        "这件事让我想了很久。",
-        "后来我才明白，很多事情急不得。",
-        "如果你也正好有空，不妨亲自去看一看、试一试。",
-        "我把这些经验整理出来，希望对你有一点点帮助。",
-        "身边的朋友听说之后，也纷纷跃跃欲试。",
-        "有人说，生活的意义就藏在这些细碎的日常里。",
-        "那一刻，我忽然觉得一切都值得了。",
-        "回想起来，最打动我的往往是那些不经意的瞬间。",
-        "当然，每个人的情况不同，以上仅供参考。",
-        "评论区里有不少读者提问，这里集中回答几个。",
-        "与其羡慕别人的生活，不如先把自己的日子过好。",
-        "时间久了，这件事几乎成了我的一种习惯。",
-        "记录下来，既是分享，也是给自己的一份备忘。",
-    ),
+
+def write_body(rng: random.Random, draft: Draft) -> Draft:
+    """Fill in the body (HTML) and summary of a drafted article.
+
+    The lead names the title's subject; then the story's own sentences and one of its endings —
+    nothing generic, so nothing that could be off the subject: 3-5 paragraphs of two to four
+    sentences, 200-500 characters, like a short news item or note. (The long, structured pieces
+    with sub-headings and 参考资料 are the hand-written ones, ``handwritten.py``.)"""
+    story, fill = draft.story, draft.filler
+    assert story is not None and fill is not None
+    section = _section(draft.channel)
+    # The story's sentences in their written order, which reads as a narrative, less one or two.
+    drop = set(rng.sample(range(len(story.sentences)), rng.choice((0, 1, 1, 2))))
+    own = [fill(s) for i, s in enumerate(story.sentences) if i not in drop]
+    sentences = [fill(rng.choice(story.leads)), *own, fill(rng.choice(story.ends))]
+    paragraph_count = max(3, min(5, round(len(sentences) / rng.uniform(2.4, 3.4))))
+    paragraphs = ["".join(part) for part in _split(sentences, paragraph_count)]
+    if rng.random() < 0.4:
+        paragraphs[-1] += rng.choice(CLOSERS[section])
+
+    draft.paragraphs = paragraphs
+    draft.body_html = _html(paragraphs)
+    draft.summary = _summary(paragraphs[0])
+    return draft
+
+
+def make_article(rng: random.Random, channel: str) -> Draft:
+    return write_body(rng, draft_title(rng, channel))
+
+
+# Leads for titles taken from a headlines file: we know nothing about such a story, so its body
+# quotes the title and carries on with sentences that fit any article of the section.
+HEADLINE_BODY_MIN = 300
+HEADLINE_LEADS = {
+    "news": ("“{title}”——这条消息近日引发了不少关注。", "近日，“{title}”一事受到关注。"),
+    "original": ("看到“{title}”这个话题，我想说几句自己的看法。",),
 }
 
 
-def make_body(rng: random.Random, channel: str) -> tuple[str, str]:
-    """An article body (HTML) and its summary.
+def write_headline_body(rng: random.Random, draft: Draft) -> Draft:
+    section = _section(draft.channel)
+    lead = rng.choice(HEADLINE_LEADS[section]).format(title=draft.title)
+    neutral = rng.sample(SECTION_SENTENCES[section], len(SECTION_SENTENCES[section]))
+    neutral += rng.sample(CONNECTORS, len(CONNECTORS))
+    sentences = [lead]
+    while sum(map(len, sentences)) < HEADLINE_BODY_MIN and neutral:
+        sentences.append(neutral.pop())
+    sentences.append(rng.choice(CLOSERS[section]))
+    third = max(1, len(sentences) // 3)
+    paragraphs = [
+        "".join(sentences[:third]),
+        "".join(sentences[third : 2 * third]),
+        "".join(sentences[2 * third :]),
+    ]
+    draft.paragraphs = paragraphs
+    draft.body_html = _html(paragraphs)
+    draft.summary = _summary(paragraphs[0])
+    return draft
 
-    3-8 paragraphs, 400-1500 characters of text (most between 430 and 1000); about half of
-    the bodies get one to three ``<h2>`` sub-headings. No sentence repeats within one body."""
-    bank = BANKS[channel]
-    section = "news" if channel in NEWS_CHANNELS else "original"
-    # Mostly the channel's own sentences, the section's shared ones mixed in; a body always
-    # opens with a channel sentence. Sentences are taken from the end of ``pool``.
-    topical = [fill(s, rng, bank.slots) for s in rng.sample(bank.sentences, len(bank.sentences))]
-    shared = rng.sample(SECTION_SENTENCES[section], len(SECTION_SENTENCES[section]))
-    order: list[str] = []
-    while topical or shared:
-        if topical and (not order or not shared or rng.random() < 0.62):
-            order.append(topical.pop())
-        else:
-            order.append(shared.pop())
-    pool = order[::-1]
-    generic = rng.sample(GENERIC_SENTENCES, len(GENERIC_SENTENCES))
-    target = min(rng.randint(BODY_MIN + 30, 1000), sum(map(len, pool)))
-    paragraph_count = max(3, min(rng.randint(3, 8), target // 80))
-    per_paragraph = target / paragraph_count
 
-    paragraphs: list[str] = []
-    for index in range(paragraph_count):
-        sentences = []
-        if index > 0 and rng.random() < 0.35:
-            sentences.append(generic.pop())
-        while pool and (not sentences or len("".join(sentences)) < per_paragraph):
-            sentences.append(pool.pop())
-        if not sentences:
-            sentences.append(generic.pop())
-        paragraphs.append("".join(sentences))
-    if rng.random() < 0.4:
-        paragraphs[-1] += rng.choice(CLOSERS[section])
-    while sum(map(len, paragraphs)) < BODY_MIN and generic:
-        paragraphs[-1] += generic.pop()
+def _split(items: list[str], parts: int) -> list[list[str]]:
+    """``items`` in ``parts`` consecutive runs of about equal length."""
+    cuts = [round(i * len(items) / parts) for i in range(parts + 1)]
+    return [items[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
 
-    headings: dict[int, str] = {}
-    if len(paragraphs) >= 4 and rng.random() < 0.5:
-        count = rng.randint(1, min(3, len(paragraphs) // 2))
-        spots = sorted(rng.sample(range(1, len(paragraphs)), count))
-        headings = dict(zip(spots, rng.sample(bank.headings, count), strict=True))
 
-    parts = []
-    for index, text in enumerate(paragraphs):
-        if index in headings:
-            parts.append(f"<h2>{escape(headings[index], quote=False)}</h2>")
-        parts.append(f"<p>{escape(text, quote=False)}</p>")
-    first = paragraphs[0]
-    summary = first if len(first) <= 110 else first[:109] + "…"
-    return "\n".join(parts), summary
+def _html(paragraphs: list[str]) -> str:
+    return "\n".join(f"<p>{escape(text, quote=False)}</p>" for text in paragraphs)
+
+
+def _summary(first: str) -> str:
+    return first if len(first) <= 110 else first[:109] + "…"
 
 
 # --- creators ----------------------------------------------------------------------------------
@@ -965,7 +287,7 @@ def creator_profiles(rng: random.Random, count: int) -> list[CreatorProfile]:
 
 
 def make_bio(rng: random.Random, profile: CreatorProfile) -> str:
-    middle = fill(rng.choice(BIO_MIDDLES), rng)
+    middle = Filler(rng)(rng.choice(BIO_MIDDLES))
     return f"{BIO_FOCUS[profile.channels[0]]}。{middle}。{rng.choice(BIO_ENDINGS)}".strip()
 
 
@@ -997,41 +319,156 @@ BADGES: tuple[tuple[str, str, str, str, str], ...] = (
     ("rising", "新锐作者", "近期表现突出的新创作者", "新", "#d97706"),
 )
 
-# Shared cover pictures: (palette, water, fields, alt text).
-COVERS: tuple[tuple[str, bool, bool, str], ...] = (
-    ("dawn", True, False, "黎明时分，远山倒映在平静的湖面上"),
-    ("mist", False, False, "薄雾笼罩下层层叠叠的山峦"),
-    ("noon", True, False, "晴空下的湖泊与远处的青山"),
-    ("dusk", False, False, "晚霞映照下的山脊剪影"),
-    ("night", True, False, "月光洒在夜色中的水面上"),
-    ("spring", False, True, "春日田野与远处起伏的青山"),
-    ("autumn", False, True, "秋日金黄的田野与远山"),
-    ("sea", True, False, "海湾清晨的远山与水面"),
-    ("dawn", False, False, "晨光中的群山剪影"),
-    ("noon", False, True, "阳光下的田垄与连绵山丘"),
-    ("dusk", True, False, "夕阳西下时泛着微光的河面"),
-    ("mist", True, False, "雾气弥漫的江面与远山"),
+# 申请入驻 waiting for the demo operator: (号名称, channel, 自我介绍).
+APPLICATIONS = (
+    (
+        "山城慢食记",
+        "home",
+        "在重庆生活了十几年，想用图文记录家常菜和街头小吃，每周更新两到三篇。"
+        "文中的菜都由我自己做过、拍过，步骤和用量写得清清楚楚。",
+    ),
+    (
+        "晨跑观察员",
+        "sports",
+        "业余跑者，跑龄八年，完成过五次全程马拉松。"
+        "想写一些适合上班族的跑步入门、训练计划和伤病预防内容。",
+    ),
 )
 
-# 跟贴 written for the demo: short, generic reader reactions that fit any article.
+
+# --- readers and 跟贴 ----------------------------------------------------------------------------
+
+_READER_HEADS = ("江南", "北方", "小城", "山间", "海边", "老街", "晚风", "清晨", "半山", "河畔")
+_READER_TAILS = ("老王", "小陈", "阿杰", "一叶", "书生", "散人", "过客", "大叔", "阿姨", "少年")
+
+
+def reader_nicknames(rng: random.Random, count: int) -> list[str]:
+    """Unique reader nicknames such as 江南小陈 (at most 100)."""
+    names = [head + tail for head in _READER_HEADS for tail in _READER_TAILS]
+    return rng.sample(names, min(count, len(names)))
+
+
+# Reader reactions that fit any article.
 COMMENTS = (
     "写得很细致，收藏了。",
     "第二段说到点子上了，身边确实有这样的情况。",
     "看完涨知识了，希望作者多写写这个话题。",
-    "数据要是能附上出处就更好了。",
     "我们这边也差不多，感同身受。",
     "标题有点夸张，不过内容还是挺实在的。",
-    "配图很好看，是自己拍的吗？",
     "这篇值得转给家里人看看。",
     "有不同看法：这件事恐怕没有文中说的那么简单。",
     "每天都来看看，作者更新好勤快。",
     "讲得通俗易懂，老人也能看明白。",
-    "期待后续报道。",
+    "期待后续。",
     "上周刚经历过类似的事，深有体会。",
-    "文末的参考资料很有用，谢谢整理。",
-    "支持原创！",
     "分析得挺客观，没有一边倒。",
+    "收藏了，慢慢看。",
+    "这个角度以前没想过。",
+    "希望能有后续报道。",
+    "说得在理。",
+    "第一次看这个号的文章，关注了。",
+    "排版很舒服，读起来不累。",
+    "转给朋友了，他最近正好在纠结这件事。",
+    "作者用心了。",
+    "有几处说法我保留意见，不过整体写得不错。",
+    "这类文章多来点。",
 )
+# Short ones that readers repeat under busy articles.
+SHORT_COMMENTS = ("支持！", "好文。", "赞", "学习了", "顶一个", "说得好", "收藏", "mark一下")
+
+CHANNEL_COMMENTS = {
+    "toutiao": (
+        "这件事确实关系到每个人。",
+        "希望政策能落到实处，别只停在纸面上。",
+        "我们那边上个月也开始了，确实方便了不少。",
+        "办实事就该这样，点赞。",
+        "具体怎么执行，还是要看细则。",
+        "有没有本地的朋友说说实际情况？",
+    ),
+    "sports": (
+        "这场我在现场，气氛太好了！",
+        "下半场的调整很关键。",
+        "年轻球员表现真不错。",
+        "主教练这次换人换对了。",
+        "防守还是有问题，得练。",
+        "支持家乡队！",
+    ),
+    "ent": (
+        "已经在追了，太好看了。",
+        "演员的台词功底真不错。",
+        "配乐绝了，单曲循环中。",
+        "期待续集！",
+        "后半段节奏有点拖。",
+        "冲着这个演员去看的。",
+    ),
+    "money": (
+        "收益越来越低，钱真不知道放哪儿。",
+        "分散配置这个建议很实在。",
+        "看完决定先把消费贷还了。",
+        "数据要是能附上出处就更好了。",
+        "普通人还是稳一点好。",
+        "说得挺客观，没有乱推荐产品。",
+    ),
+    "tech": (
+        "照着设置了一遍，真的流畅多了。",
+        "技术进步太快了，有点跟不上。",
+        "隐私问题还是要重视。",
+        "等降价再入手。",
+        "给爸妈的手机也这样弄了一下。",
+        "求出一期详细的对比评测。",
+    ),
+    "auto": (
+        "上周刚提了车，开着挺舒服。",
+        "充电桩还是不够，小区里装不了。",
+        "保养这些项目确实容易忽略。",
+        "续航打个八折差不多是实际能跑的。",
+        "想问问冬天续航掉得多吗？",
+        "车机再好用，开车也别分心。",
+    ),
+    "home": (
+        "收藏了，装修的时候用得上。",
+        "插座留少了真的会后悔，亲身经历。",
+        "照着整理了一下衣柜，清爽多了。",
+        "这个季节就该吃这一口。",
+        "小户型真的需要好好规划。",
+        "说起来容易，坚持下来难。",
+    ),
+    "travel": (
+        "去年去过，确实值得慢慢逛。",
+        "收藏了，下次就按这条路线走。",
+        "节假日估计也挤，还是错峰好。",
+        "求推荐住的地方。",
+        "带娃出游这几条太实用了。",
+        "本地人表示，写得很地道。",
+    ),
+    "local": (
+        "看得眼眶一热。",
+        "城市的烟火气，就是这些人撑起来的。",
+        "改造之后确实好多了，每天都去散步。",
+        "向平凡岗位上的每一个人致敬。",
+        "老街的味道，变不了。",
+        "写得真好，想起了我的家乡。",
+    ),
+    "open": (
+        "涨知识了。",
+        "讲得通俗易懂，孩子也能看明白。",
+        "小时候也问过这个问题，终于知道答案了。",
+        "求推荐几本相关的书。",
+        "这个系列请继续更新。",
+        "转给孩子看了。",
+    ),
+    "mil": (
+        "现场看过一次，震撼！",
+        "向一线官兵致敬。",
+        "孩子看完说长大了要当飞行员。",
+        "科普得很清楚。",
+        "开放日的名额太难抢了。",
+        "每一次试飞背后都是无数人的努力。",
+    ),
+}
+# Under articles with 参考资料.
+REFERENCE_COMMENTS = ("文末的参考资料很有用，谢谢整理。", "参考资料列得很清楚，点赞。")
+
 REPLIES = (
     "同意楼上。",
     "我也是这么想的。",
@@ -1039,4 +476,25 @@ REPLIES = (
     "哈哈，确实如此。",
     "不太认同，不过可以理解。",
     "谢谢分享经验。",
+    "楼上说得好。",
+    "一起加油！",
 )
+AUTHOR_REPLIES = (
+    "谢谢支持！",
+    "感谢指正，后面会补充。",
+    "谢谢阅读，欢迎常来。",
+    "这个问题下一篇会专门写。",
+)
+
+
+def comment_texts(
+    rng: random.Random, channel: str, count: int, *, references: bool = False
+) -> list[str]:
+    """``count`` top-level 跟贴 for an article: distinct reactions while they last (the channel's
+    own first in the mix), then the short ones readers repeat."""
+    pool = list(CHANNEL_COMMENTS.get(channel, ())) + list(COMMENTS)
+    if references:
+        pool += REFERENCE_COMMENTS
+    texts = rng.sample(pool, min(count, len(pool)))
+    texts += [rng.choice(SHORT_COMMENTS) for _ in range(count - len(texts))]
+    return texts

@@ -4,7 +4,7 @@ with alt text and captions, a list, references and campaign hashtags.
 
 The text uses a tiny markup so it can be wrapped in the source: paragraphs are separated by blank
 lines and their lines are joined without spaces; ``## `` starts a sub-heading, ``- `` a list
-item, and ``[figure N]`` places figure N.
+item (further lines without ``- `` continue it), and ``[figure N]`` places figure N.
 """
 
 from __future__ import annotations
@@ -217,25 +217,38 @@ TEXT = """
 _FIGURE_RE = re.compile(r"^\[figure (\d+)\]$")
 
 
-def render(figure_html: Callable[[int, Figure], str]) -> str:
-    """The body as HTML; ``figure_html(number, figure)`` renders each ``[figure N]``."""
+def render_markup(text: str, figure_html: Callable[[int, Figure], str] | None = None) -> str:
+    """HTML from the tiny markup described in the module docstring (also used by
+    ``handwritten.py``); ``figure_html(number, figure)`` renders each ``[figure N]``."""
     parts: list[str] = []
-    for block in re.split(r"\n\s*\n", TEXT.strip()):
+    for block in re.split(r"\n\s*\n", text.strip()):
         lines = [line.strip() for line in block.splitlines() if line.strip()]
         if not lines:
             continue
         head = lines[0]
         if head.startswith("## "):
             parts.append(f"<h2>{escape(head[3:], quote=False)}</h2>")
-        elif match := _FIGURE_RE.match(head):
+        elif (match := _FIGURE_RE.match(head)) and figure_html is not None:
             number = int(match.group(1))
             parts.append(figure_html(number, FIGURES[number]))
         elif head.startswith("- "):
-            items = "".join(f"<li>{escape(line[2:], quote=False)}</li>" for line in lines)
-            parts.append(f"<ul>{items}</ul>")
+            items: list[str] = []
+            for line in lines:  # a line without "- " continues the item above
+                if line.startswith("- "):
+                    items.append(line[2:])
+                else:
+                    items[-1] += line
+            parts.append(
+                "<ul>" + "".join(f"<li>{escape(i, quote=False)}</li>" for i in items) + "</ul>"
+            )
         else:
             parts.append(f"<p>{escape(''.join(lines), quote=False)}</p>")
     return "\n".join(parts)
+
+
+def render(figure_html: Callable[[int, Figure], str]) -> str:
+    """The long-form body as HTML; ``figure_html(number, figure)`` renders each figure."""
+    return render_markup(TEXT, figure_html)
 
 
 def text_length() -> int:

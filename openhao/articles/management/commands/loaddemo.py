@@ -3,13 +3,15 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from openhao.articles.demo import loader
+from openhao.articles.demo import accounts, loader
 
 
 class Command(BaseCommand):
     help = (
-        "Load demo creators and articles for local development. Does nothing when the demo "
-        "content is already there, unless --reset is given."
+        "Load demo creators, readers, articles, 跟贴 and 数据中心 history for local development, "
+        "with the demo accounts demo-creator, demo-operator and admin (published passwords). "
+        "Does nothing when the demo content is already there, unless --reset is given. Refused "
+        "by the production settings."
     )
 
     def add_arguments(self, parser):
@@ -25,16 +27,17 @@ class Command(BaseCommand):
             "--articles",
             type=int,
             default=loader.DEFAULT_ARTICLES,
-            help="Published articles besides the long-form one (default %(default)s).",
+            help="Generated published articles, besides the hand-written ones and the long-form "
+            "article (default %(default)s).",
         )
         parser.add_argument(
             "--headlines",
             type=Path,
             default=None,
             metavar="PATH",
-            help="NLPCC-style TSV (category<TAB>segmented title) to draw titles from; default "
-            "<repo parent>/shared/data/nlpcc2017-headlines/headlines.tsv. Titles are "
-            "generated when the file does not exist.",
+            help="NLPCC-style TSV (category<TAB>segmented title) to take titles from instead of "
+            "generating them; such articles get general commentary as their body. Off by "
+            "default: generated titles come with bodies about their subject.",
         )
         parser.add_argument(
             "--no-admin",
@@ -47,15 +50,20 @@ class Command(BaseCommand):
         if options["articles"] < 1:
             raise CommandError("--articles must be at least 1")
         started = time.monotonic()
-        result = loader.load_demo(
-            seed=options["seed"],
-            articles=options["articles"],
-            headlines=options["headlines"],
-            reset=options["reset"],
-            admin=options["admin"],
-        )
+        try:
+            result = loader.load_demo(
+                seed=options["seed"],
+                articles=options["articles"],
+                headlines=options["headlines"],
+                reset=options["reset"],
+                admin=options["admin"],
+            )
+        except accounts.DemoRefused as exc:
+            raise CommandError(str(exc)) from exc
         elapsed = time.monotonic() - started
         write = self.stdout.write
+        if result.replaced_outdated:
+            write("Replacing demo content from an earlier version (it had no demo accounts).")
         if result.deleted:
             write(
                 "Deleted demo content: {articles} articles, {creators} creators, "
@@ -71,28 +79,37 @@ class Command(BaseCommand):
             write(
                 self.style.SUCCESS(
                     f"Loaded demo content in {elapsed:.1f}s: {result.creators} creators, "
-                    f"{result.published} published articles (+{result.unpublished} draft, "
-                    f"pending or removed), {result.topics} topics, {result.badges} badges."
+                    f"{result.readers} readers, {result.published} published articles "
+                    f"({result.handwritten} hand-written; +{result.unpublished} draft, pending "
+                    f"or removed), {result.comments} 跟贴, {result.topics} topics, "
+                    f"{result.badges} badges."
                 )
             )
             if result.headlines_path:
                 write(
                     f"Titles: {result.titles_from_headlines} from {result.headlines_path}, "
-                    f"{result.published - 1 - result.titles_from_headlines} generated."
+                    "the others generated."
                 )
-            else:
-                write("Titles: generated (no headlines file found).")
+            elif options["headlines"]:
+                write(f"Titles: generated ({options['headlines']} not found).")
             if result.longform:
                 write(
                     f"Long-form article: {result.longform.title} "
                     f"{result.longform.get_absolute_url()}"
                 )
-        if result.admin_created:
-            write(
-                self.style.WARNING(
-                    f"Created superuser '{loader.ADMIN_USERNAME}' with password "
-                    f"'{loader.ADMIN_PASSWORD}' for local use. Never keep it on a shared server."
-                )
+        self.accounts()
+
+    def accounts(self):
+        # Only those that still sign in with their published password.
+        names = set(accounts.accounts_with_demo_passwords())
+        shown = [a for a in accounts.ACCOUNTS if a.username in names]
+        if not shown:
+            return
+        self.stdout.write(
+            self.style.WARNING(
+                "Local demo accounts (sign in at /accounts/login/). Their passwords are public: "
+                "never keep them on a shared server; production refuses them."
             )
-        elif result.admin_exists:
-            write(f"Superuser '{loader.ADMIN_USERNAME}' exists for local use (/admin/).")
+        )
+        for account in shown:
+            self.stdout.write(f"  {account.role}: {account.username} / {account.password}")
