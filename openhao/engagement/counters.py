@@ -10,8 +10,11 @@ Two buffers, chosen by ``REDIS_URL``:
 
 * ``RedisReadBuffer``: "seen" keys with an expiry and one hash of pending increments. One Lua
   script does the check and the increment in a single round trip, atomically. A flush renames
-  the hash (atomic: increments arriving meanwhile start a new one), applies it, then deletes
-  it; if the process dies in between, the next flush finds the renamed hash and applies it.
+  the hash under a new batch id (atomic: increments arriving meanwhile start a new one),
+  applies it, then deletes it; if the process dies in between, the next flush finds the
+  renamed hash and applies it. The batch id is stored (``ReadFlush``) in the transaction that
+  adds the counts, so a batch still there after that commit (the flusher or Redis died before
+  the delete) is dropped rather than counted twice.
 * ``LocalReadBuffer`` (no Redis: ``make run``, tests): the dedup windows and the pending
   increments live in process memory, flushed by the process itself every
   ``OPENHAO_READS_FLUSH_SECONDS`` or ``OPENHAO_READS_FLUSH_EVENTS`` reads (no other process can
@@ -34,19 +37,24 @@ import contextlib
 import logging
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Iterable
+from datetime import timedelta
 
 import redis
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import Case, F, PositiveIntegerField, Value, When
+from django.utils import timezone
 
 from openhao.analytics.services import stats_record_reads
 from openhao.articles.models import Article
 from openhao.common import redis_health
 from openhao.common.redis_health import RedisUnavailable
 from openhao.ranking.services import articles_engagement_changed, read_history_record
+
+from .models import ReadFlush
 
 logger = logging.getLogger("openhao.reads")
 
@@ -63,6 +71,24 @@ end
 return 0
 """
 
+# Move the pending hash aside under a fresh batch id, unless a batch is already aside (an
+# interrupted flush): returns the id of the batch to apply, or nil when there is nothing.
+_TAKE_LUA = """
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  if redis.call('EXISTS', KEYS[1]) == 0 then
+    return false
+  end
+  redis.call('RENAME', KEYS[1], KEYS[2])
+  redis.call('SET', KEYS[3], ARGV[1])
+end
+local id = redis.call('GET', KEYS[3])
+if not id then
+  redis.call('SET', KEYS[3], ARGV[1])
+  id = ARGV[1]
+end
+return id
+"""
+
 
 class RedisReadBuffer:
     def __init__(self, url: str, prefix: str):
@@ -71,10 +97,13 @@ class RedisReadBuffer:
         self.prefix = f"{prefix}:reads"
         self.pending_key = f"{self.prefix}:pending"
         self.flushing_key = f"{self.prefix}:flushing"
+        self.flushing_id_key = f"{self.prefix}:flushing:id"
+        self.taken_batch: str | None = None  # id of the batch the last take() returned
         # Signed-in readers' reads, "user:article:unix time", for the reading history.
         self.history_key = f"{self.prefix}:history:pending"
         self.history_flushing_key = f"{self.prefix}:history:flushing"
         self._record = self.client.register_script(_RECORD_LUA)
+        self._take_script = self.client.register_script(_TAKE_LUA)
         # Where reads go while Redis is away (module docstring).
         self.local = LocalReadBuffer()
 
@@ -154,18 +183,17 @@ class RedisReadBuffer:
         return self._redis(self._take)
 
     def _take(self) -> dict[int, int]:
-        if not self.client.exists(self.flushing_key):
-            try:
-                self.client.rename(self.pending_key, self.flushing_key)
-            except redis.ResponseError as exc:
-                if "no such key" in str(exc).lower():  # nothing pending
-                    return {}
-                raise
+        keys = [self.pending_key, self.flushing_key, self.flushing_id_key]
+        batch = self._take_script(keys=keys, args=[uuid.uuid4().hex])
+        if not batch:
+            self.taken_batch = None
+            return {}
+        self.taken_batch = batch.decode() if isinstance(batch, bytes) else batch
         raw = self.client.hgetall(self.flushing_key)
         return {int(k): int(v) for k, v in raw.items()}
 
     def done(self) -> None:
-        self._redis(self.client.delete, self.flushing_key)
+        self._redis(self.client.delete, self.flushing_key, self.flushing_id_key)
 
     def take_history(self) -> list[tuple[int, int, float]]:
         """Reading-history entries to store, moved aside like the increments."""
@@ -338,11 +366,19 @@ def reads_pending(article_ids: Iterable[int]) -> dict[int, int]:
     return read_buffer().pending(article_ids)
 
 
-def apply_increments(increments: dict[int, int], *, batch: int = FLUSH_BATCH) -> int:
+def apply_increments(
+    increments: dict[int, int], *, batch: int = FLUSH_BATCH, flush_id: str | None = None
+) -> int:
     """Add the increments to Article.view_count: one UPDATE … CASE per ``batch`` articles,
-    all in one transaction."""
+    all in one transaction. With a ``flush_id`` the batch is applied at most once (ReadFlush);
+    returns 0 for one applied before."""
     items = sorted(increments.items())
     with transaction.atomic():
+        if flush_id is not None:
+            if ReadFlush.objects.filter(batch=flush_id).exists():
+                return 0
+            ReadFlush.objects.create(batch=flush_id)
+            ReadFlush.objects.filter(applied_at__lt=timezone.now() - timedelta(days=1)).delete()
         for start in range(0, len(items), batch):
             chunk = items[start : start + batch]
             Article.objects.filter(pk__in=[pk for pk, _ in chunk]).update(
@@ -381,7 +417,7 @@ def _flush(buffer, blocking: bool) -> int:
             return 0
         increments = buffer.take()
         if increments:
-            written = apply_increments(increments)
+            written = apply_increments(increments, flush_id=getattr(buffer, "taken_batch", None))
             buffer.done()
         history = buffer.take_history()
         if history:

@@ -94,6 +94,14 @@ class RedisServer:
             self.proc.wait(timeout=10)
         self.proc = None
 
+    def pause(self) -> None:
+        """SIGSTOP: connections are accepted by the kernel and never answered (a hung
+        server); ``resume`` lets it carry on with what queued up."""
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.proc.send_signal(signal.SIGCONT)
+
     @property
     def running(self) -> bool:
         return self.proc is not None and self.proc.poll() is None

@@ -191,3 +191,31 @@ def test_redis_client_has_short_timeouts(use_redis, private_redis, settings):
     assert kwargs["socket_connect_timeout"] == settings.REDIS_TIMEOUT_SECONDS
     assert kwargs["socket_timeout"] == settings.REDIS_TIMEOUT_SECONDS
     assert isinstance(counters.read_buffer().client, redis.Redis)
+
+
+def test_a_flush_cut_off_by_redis_after_its_commit_is_not_applied_twice(
+    client, use_redis, durable_redis, settings, monkeypatch
+):
+    """Redis dies between the database commit and the removal of the batch it applied; the
+    batch comes back with Redis (append-only file) and must not be counted again."""
+    settings.REDIS_RETRY_SECONDS = 0
+    use_redis(durable_redis.url())
+    article = ArticleFactory(view_count=0)
+    for n in range(4):
+        _beacon(client, article, _visitor(n))
+    real_apply = counters.apply_increments
+
+    def apply_then_die(increments, **kwargs):
+        written = real_apply(increments, **kwargs)
+        durable_redis.kill()
+        return written
+
+    monkeypatch.setattr(counters, "apply_increments", apply_then_die)
+    counters.flush_reads()
+    monkeypatch.setattr(counters, "apply_increments", real_apply)
+    assert _stored(article) == 4
+    durable_redis.start()
+    counters.flush_reads()
+    counters.flush_reads()
+    assert _stored(article) == 4
+    assert counters.reads_pending([article.pk]) == {article.pk: 0}
