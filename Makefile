@@ -34,7 +34,7 @@ e2e: $(STAMP)
 # is killed or hangs and a private PostgreSQL refuses connections; last line
 # `faults: N scenarios, N survived, 0 reads lost`. Never touches the machine's shared servers.
 test-faults: $(STAMP)
-	$(PY) -m pytest -q faults
+	$(PY) -m pytest -q -s faults
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -104,3 +104,13 @@ def use_redis(settings):
         if not server.running:
             server.start()
         redis.Redis.from_url(server.url()).flushall()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_read_flush_at_exit():
+    """A process writes its in-memory reads at exit (engagement.counters); the test database
+    is gone by then, so the run forgets them first."""
+    yield
+    from openhao.engagement import counters
+
+    counters.reset_read_buffer()
