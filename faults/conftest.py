@@ -90,7 +90,8 @@ def app(site, workdir, request):
     app = harness.App(site, logs).start()
     yield app
     app.stop()
-    if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
         harness.log(f"  logs kept in {logs}")
     else:
         shutil.rmtree(logs, ignore_errors=True)
