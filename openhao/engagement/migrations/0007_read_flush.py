@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('engagement', '0005_notification_application'),
+        ('engagement', '0006_comment_pins'),
     ]
 
     operations = [
