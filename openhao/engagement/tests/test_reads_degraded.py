@@ -13,6 +13,7 @@ from contextlib import contextmanager
 import pytest
 import redis
 from django.db import OperationalError, connection
+from django.test import Client
 from django.urls import reverse
 
 from openhao.articles.models import Article
@@ -30,8 +31,17 @@ def _beacon(client, article, visitor: str):
     return client.post(reverse("engagement:read", args=[article.pk]), HTTP_USER_AGENT=BROWSER)
 
 
+_visitor_ids: dict[int, str] = {}
+
+
 def _visitor(n: int) -> str:
-    return f"{n:032x}"
+    """The n-th reader's visitor id cookie, signed by the site as the personal fragment hands
+    it out."""
+    if n not in _visitor_ids:
+        browser = Client()
+        browser.get(reverse("personal"))
+        _visitor_ids[n] = browser.cookies["oh_vid"].value
+    return _visitor_ids[n]
 
 
 def _stored(article) -> int:
