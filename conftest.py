@@ -35,3 +35,82 @@ def fresh_read_buffer():
     yield counters.read_buffer()
     counters.read_buffer().clear()
     counters.reset_read_buffer()
+
+
+# --- Redis going away (docs/deployment.md) -------------------------------------------------
+
+
+_REDIS_SERVERS: list = []  # the private servers started by this run
+
+
+def _private_server(tmp_path_factory, name, config=None):
+    from openhao.common.tests import redis_server
+
+    if not redis_server.available():
+        pytest.skip("redis-server is not installed")
+    server = redis_server.RedisServer(tmp_path_factory.mktemp(name), config=config).start()
+    _REDIS_SERVERS.append(server)
+    return server
+
+
+@pytest.fixture(scope="session")
+def private_redis(tmp_path_factory):
+    """A redis-server of the test run's own on a free port (never the shared one), without
+    persistence; tests may kill and restart it. Skips where redis-server is not installed."""
+    server = _private_server(tmp_path_factory, "redis")
+    yield server
+    server.kill()
+
+
+@pytest.fixture(scope="session")
+def durable_redis(tmp_path_factory):
+    """A private redis-server started from the shipped deploy/redis.conf (append-only file):
+    what it acknowledged is still there after ``kill()`` and ``start()``."""
+    from pathlib import Path
+
+    config = Path(__file__).resolve().parent / "deploy" / "redis.conf"
+    server = _private_server(tmp_path_factory, "redis-aof", config=config)
+    yield server
+    server.kill()
+
+
+@pytest.fixture
+def use_redis(settings):
+    """``use_redis(url)`` points the cache, the read buffer and the hot sets at ``url`` for
+    this test, with a fresh circuit breaker. Afterwards every private Redis is running and
+    empty again."""
+    import redis
+
+    from openhao.common import redis_health
+    from openhao.engagement import counters
+
+    def point(url: str) -> None:
+        settings.REDIS_URL = url
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "openhao.common.redis_cache.RedisCache",
+                "LOCATION": url,
+                "KEY_PREFIX": "oh-test",
+                "OPTIONS": dict(settings.REDIS_CLIENT_OPTIONS),
+            }
+        }
+        counters.reset_read_buffer()
+        redis_health.reset()
+
+    yield point
+    counters.reset_read_buffer()
+    redis_health.reset()
+    for server in _REDIS_SERVERS:
+        if not server.running:
+            server.start()
+        redis.Redis.from_url(server.url()).flushall()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_read_flush_at_exit():
+    """A process writes its in-memory reads at exit (engagement.counters); the test database
+    is gone by then, so the run forgets them first."""
+    yield
+    from openhao.engagement import counters
+
+    counters.reset_read_buffer()

@@ -15,8 +15,10 @@ back at once). At a window's end the count starts again, so over any stretch of 
 most twice the amount can be admitted.
 
 While the cache is unreachable (Redis down) the budgets are kept in this process's memory:
-still limiting, per process instead of site-wide, and logged once a minute; the cache is tried
-again on the next event, so the shared budgets resume by themselves."""
+still limiting, per process instead of site-wide. OpenHao's Redis backend does that itself (its
+memory fallback, retried every ``REDIS_RETRY_SECONDS``: docs/deployment.md); a backend that
+raises instead gets the same from this module, logged once a minute and retried on the next
+event. Either way the shared budgets resume by themselves."""
 
 from __future__ import annotations
 

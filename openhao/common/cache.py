@@ -14,11 +14,17 @@ every other. Nor may they use the Content-Security-Policy nonce (``request.csp_n
 cached bytes go out under many responses, each with its own header, so a nonce baked into them
 would be wrong for all but the first and readable by anyone for as long as the entry lives.
 Cached pages therefore load only the site's own static scripts and stylesheets (docs/caching.md).
+
+While Redis is unreachable (``redis_cache.RedisCache.unavailable``) pages and fragments are
+rendered from the database and stored nowhere (``X-Page-Cache: bypass``; the response keeps its
+public headers, so a proxy in front still absorbs most of the load). Tags bumped meanwhile are
+bumped again once Redis answers: it may come back with the pages cached before the outage.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 import uuid
 from collections.abc import Callable, Iterable
 from functools import wraps
@@ -29,6 +35,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
 from django.utils.encoding import iri_to_uri
+
+from . import redis_health
 
 CARE_COOKIE = "oh_care"
 KEY_PREFIX = "oh:v1"
@@ -60,10 +68,38 @@ def tag_versions(tags: Iterable[str]) -> dict[str, str]:
     return versions
 
 
+def _cache_unavailable() -> bool:
+    """Redis is known to be away and not due for a retry: do not even try to read."""
+    return getattr(cache, "unavailable", False)
+
+
+def _cache_healthy() -> bool:
+    """Redis answered the last call: what is stored reaches it (and not a process's memory)."""
+    return getattr(cache, "healthy", True)
+
+
+_unsent_bumps: set[str] = set()
+_unsent_lock = threading.Lock()
+
+
 def bump_tags(*tags: str) -> None:
     """Invalidate every cached page and fragment that depends on any of ``tags``."""
     if tags:
         cache.set_many({_tag_key(t): uuid.uuid4().hex for t in tags}, timeout=None)
+        if not _cache_healthy():
+            with _unsent_lock:
+                _unsent_bumps.update(tags)
+
+
+def _resend_bumps() -> None:
+    with _unsent_lock:
+        tags = sorted(_unsent_bumps)
+        _unsent_bumps.clear()
+    if tags:
+        bump_tags(*tags)  # queued again if Redis is gone again
+
+
+redis_health.on_recovery("cache-tags", _resend_bumps)
 
 
 def _versions_current(stored: dict[str, str]) -> bool:
@@ -131,7 +167,7 @@ def public_page(view: Callable) -> Callable:
         if request.method not in ("GET", "HEAD") or not settings.OPENHAO_PAGE_CACHE_ENABLED:
             return _render(view, request, args, kwargs)
         key = page_cache_key(request)
-        entry = cache.get(key)
+        entry = None if _cache_unavailable() else cache.get(key)
         if entry is not None and _versions_current(entry["tags"]):
             response = HttpResponse(
                 entry["content"], status=entry["status"], content_type=entry["content_type"]
@@ -146,7 +182,7 @@ def public_page(view: Callable) -> Callable:
             return response
         # Read after the render: a change committed during these few milliseconds can be
         # stored as fresh; the entry's max_age bounds how long that lasts.
-        versions = tag_versions(request._cache_tags)  # noqa: SLF001
+        versions = tag_versions(request._cache_tags) if _cache_healthy() else None  # noqa: SLF001
         max_age = (
             settings.OPENHAO_PAGE_CACHE_SECONDS
             if response.status_code == 200
@@ -156,6 +192,9 @@ def public_page(view: Callable) -> Callable:
         etag = f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
         response["ETag"] = etag
         _set_public_headers(response, max_age)
+        if versions is None or not _cache_healthy():
+            response["X-Page-Cache"] = "bypass"
+            return response
         response["X-Page-Cache"] = "miss"
         cache.set(
             key,
@@ -198,11 +237,14 @@ def _render(view, request, args, kwargs) -> HttpResponse:
 
 def fragment(key: str, tags: Iterable[str], build: Callable[[], object], timeout: int = 300):
     """Cache the result of ``build()`` under ``key`` for as long as ``tags`` stay unchanged."""
+    if _cache_unavailable():
+        return build()
     versions = tag_versions(tags)
     digest = hashlib.sha256(repr(sorted(versions.items())).encode()).hexdigest()[:16]
     full_key = f"{KEY_PREFIX}:frag:{key}:{digest}"
-    value = cache.get(full_key)
+    value = cache.get(full_key) if _cache_healthy() else None
     if value is None:
         value = build()
-        cache.set(full_key, value, timeout=timeout)
+        if _cache_healthy():
+            cache.set(full_key, value, timeout=timeout)
     return value

@@ -75,6 +75,11 @@ def visitor_key(request: HttpRequest) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"u{user.pk}"
+    return anonymous_visitor_key(request)
+
+
+def anonymous_visitor_key(request: HttpRequest) -> str:
+    """The visitor without looking at the session (which needs the database)."""
     vid = visitor_id(request)
     if vid:
         return f"v{vid}"

@@ -220,3 +220,16 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind}"
+
+
+class ReadFlush(models.Model):
+    """A batch of buffered reads already added to the articles (engagement.counters): written
+    in the same transaction as the counts, so a batch that Redis hands out again after a crash
+    between that commit and its removal is recognised and not counted twice. Rows older than a
+    day are pruned by the flush."""
+
+    batch = models.CharField(primary_key=True, max_length=32)
+    applied_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.batch

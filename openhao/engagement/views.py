@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -20,7 +21,12 @@ from openhao.articles import selectors as article_selectors
 from openhao.common import budget, ratelimit
 from openhao.common.cache import fragment
 from openhao.common.views import private_response, safe_next
-from openhao.common.visitors import is_bot, is_known_visitor, visitor_key
+from openhao.common.visitors import (
+    anonymous_visitor_key,
+    is_bot,
+    is_known_visitor,
+    visitor_key,
+)
 from openhao.creators.models import Creator
 
 from . import counters, selectors, services
@@ -444,13 +450,20 @@ def read(request, pk):
     the read goes to the buffer (counters.py), if it fits the address's budget."""
     if is_bot(request):
         return private_response(HttpResponse(status=204))
-    if not selectors.article_is_public(pk):
-        return private_response(HttpResponse(status=404))
-    visitor = visitor_key(request)
+    try:
+        if not selectors.article_is_public(pk):
+            return private_response(HttpResponse(status=404))
+        user_id = request.user.pk if request.user.is_authenticated else None
+        visitor = visitor_key(request)
+    except DatabaseError:
+        # The database is unreachable; the page came from the page cache and the buffer does
+        # not need the database: count the read, the flush writes it once the database is back
+        # (a missing article's count is dropped there). The session cannot be read either, so
+        # the reader counts as anonymous and goes to no reading history.
+        user_id, visitor = None, anonymous_visitor_key(request)
     taken = _budget_take(request, "read", pk, visitor)
     if taken is None:
         return private_response(HttpResponse(status=204))
-    user_id = request.user.pk if request.user.is_authenticated else None
     if not counters.read_record(article_id=pk, visitor=visitor, user_id=user_id):
         taken.refund()
     return private_response(HttpResponse(status=204))

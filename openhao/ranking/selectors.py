@@ -62,17 +62,13 @@ def _load(ids: list[int]) -> list[Article]:
 
 
 def _ranked_entries(channel_id: int | None, since) -> list[tuple[int, int]]:
-    """(article id, creator id) by descending hot score, published since ``since``."""
+    """(article id, creator id) by descending hot score, published since ``since``: from the
+    Redis set, or from the indexed column without Redis or while it is away."""
     if redis_store.enabled():
-        key = redis_store.channel_key(channel_id) if channel_id else redis_store.site_key()
-        members = redis_store.top(key, CANDIDATES)
-        if members is None:
-            from .services import hot_set_rebuild
-
-            hot_set_rebuild(channel_id=channel_id)
-            members = redis_store.top(key, CANDIDATES) or []
-        cutoff = since.timestamp() if since else None
-        return [(a, c) for a, c, ts in members if cutoff is None or ts >= cutoff]
+        try:
+            return _ranked_entries_redis(channel_id, since)
+        except redis_store.RedisUnavailable:
+            pass
     rows = ArticleScore.objects.all()
     if channel_id:
         rows = rows.filter(channel_id=channel_id)  # ranking_channel_hot_idx
@@ -80,6 +76,18 @@ def _ranked_entries(channel_id: int | None, since) -> list[tuple[int, int]]:
         rows = rows.filter(published_at__gte=since)
     # ranking_hot_idx / ranking_channel_hot_idx: read in score order, stop after CANDIDATES.
     return list(rows.order_by("-hot").values_list("article_id", "creator_id")[:CANDIDATES])
+
+
+def _ranked_entries_redis(channel_id: int | None, since) -> list[tuple[int, int]]:
+    key = redis_store.channel_key(channel_id) if channel_id else redis_store.site_key()
+    members = redis_store.top(key, CANDIDATES)
+    if members is None:
+        from .services import hot_set_rebuild
+
+        hot_set_rebuild(channel_id=channel_id)
+        members = redis_store.top(key, CANDIDATES) or []
+    cutoff = since.timestamp() if since else None
+    return [(a, c) for a, c, ts in members if cutoff is None or ts >= cutoff]
 
 
 def hot_ids(*, limit: int, channel_id: int | None = None) -> list[int]:

@@ -27,6 +27,11 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if not value:
@@ -168,12 +173,22 @@ ACCOUNT_RATE_LIMITS = {
 }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Redis may go away (docs/deployment.md#when-redis-or-postgresql-is-down): a request waits at
+# most this long for it (connect and each reply), and after a failure every Redis user in the
+# process does without it for REDIS_RETRY_SECONDS before trying again.
+REDIS_TIMEOUT_SECONDS = env_float("REDIS_TIMEOUT_SECONDS", 0.5)
+REDIS_RETRY_SECONDS = env_float("REDIS_RETRY_SECONDS", 2.0)
+REDIS_CLIENT_OPTIONS = {
+    "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+    "socket_timeout": REDIS_TIMEOUT_SECONDS,
+}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "openhao.common.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "openhao"),
+            "OPTIONS": dict(REDIS_CLIENT_OPTIONS),
         }
     }
 else:

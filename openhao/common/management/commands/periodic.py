@@ -2,9 +2,9 @@ import threading
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import connections
+from django.db import DatabaseError, close_old_connections, connections
 
-from openhao.common.periodic import Job, enqueue, jobs, run_due
+from openhao.common.periodic import Claim, jobs, run, run_due
 
 
 class Command(BaseCommand):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
             when = f"every {job.every} s" if job.every else f"daily from {job.daily_hour}:00"
             self.stdout.write(f"{job.name}: {when}")
         if once:
-            for name in run_due():
+            for name in run_due(start=self._run):
                 self.stdout.write(f"ran {name}")
             return
         # With the immediate backend a job runs where it is enqueued: one thread per job keeps
@@ -40,20 +40,30 @@ class Command(BaseCommand):
             thread = running.get(name)
             return thread is not None and thread.is_alive()
 
-        def start(job: Job) -> None:
-            thread = threading.Thread(target=self._run, args=(job,), name=job.name, daemon=True)
-            running[job.name] = thread
+        def start(claim: Claim) -> None:
+            thread = threading.Thread(
+                target=self._run_in_thread, args=(claim,), name=claim.job.name, daemon=True
+            )
+            running[claim.job.name] = thread
             thread.start()
 
         while True:
-            for name in run_due(start=start, busy=busy):
-                self.stdout.write(f"started {name}")
+            close_old_connections()  # drop a connection the database broke meanwhile
+            try:
+                for name in run_due(start=start, busy=busy):
+                    self.stdout.write(f"started {name}")
+            except DatabaseError as exc:  # the database is away: nothing can run, try later
+                self.stderr.write(f"cannot claim due jobs: {exc}")
             time.sleep(tick)
 
-    def _run(self, job: Job) -> None:
+    def _run(self, claim: Claim) -> None:
         try:
-            enqueue(job)
-        except Exception as exc:  # one failed run must not stop the clock
-            self.stderr.write(f"{job.name} failed: {exc!r}")
+            run(claim)
+        except Exception as exc:  # one failed run must not stop the clock (logged by run)
+            self.stderr.write(f"{claim.job.name} failed: {exc!r}")
+
+    def _run_in_thread(self, claim: Claim) -> None:
+        try:
+            self._run(claim)
         finally:
             connections.close_all()  # this thread's connections

@@ -1,6 +1,7 @@
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError, close_old_connections
 
 from openhao.engagement.counters import flush_reads
 
@@ -18,8 +19,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, every: float = 0, **options):
         while True:
-            written = flush_reads()
-            self.stdout.write(f"flushed {written} reads")
             if every <= 0:
+                self.stdout.write(f"flushed {flush_reads()} reads")
                 return
+            close_old_connections()
+            try:
+                self.stdout.write(f"flushed {flush_reads()} reads")
+            except DatabaseError as exc:  # the reads stay buffered; try again next time
+                self.stderr.write(f"flush failed, reads kept: {exc}")
             time.sleep(every)
