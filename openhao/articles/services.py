@@ -98,10 +98,15 @@ def article_publish(*, article: Article, at: datetime | None = None) -> Article:
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.status == Article.Status.PUBLISHED:
         return article
+    now = timezone.now()
+    if at is not None and at > now:
+        # Public means published, whatever the time (models.public_q): later is a schedule.
+        raise ValueError("a future publishing time is a schedule: use article_submit(at=...)")
     article.status = Article.Status.PUBLISHED
-    article.published_at = at or timezone.now()
+    article.published_at = at or now
     article.save(update_fields=["status", "published_at", "updated_at"])
-    Creator.objects.filter(pk=article.creator_id).update(article_count=F("article_count") + 1)
+    if article.is_public:
+        _article_count_add(article.creator_id, +1)
     from openhao.engagement.services import article_published  # engagement builds on articles
 
     article_published(article_id=article.pk)
@@ -115,13 +120,11 @@ def article_remove(*, article: Article) -> Article:
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.status == Article.Status.REMOVED:
         return article
-    was_public = article.status == Article.Status.PUBLISHED
+    was_public = article.is_public
     article.status = Article.Status.REMOVED
     article.save(update_fields=["status", "updated_at"])
     if was_public:
-        Creator.objects.filter(pk=article.creator_id, article_count__gt=0).update(
-            article_count=F("article_count") - 1
-        )
+        _article_count_add(article.creator_id, -1)
     _article_discovery_changed(article)
     return article
 
@@ -133,9 +136,18 @@ def _article_discovery_changed(article: Article) -> None:
     article_content_changed(article_id=article.pk)
 
 
+def _article_count_add(creator_id: int, delta: int) -> None:
+    """The one place ``Creator.article_count`` (its public articles) moves: +1 when an article
+    becomes public, -1 when it stops being public, never below zero."""
+    creators = Creator.objects.filter(pk=creator_id)
+    if delta < 0:
+        creators = creators.filter(article_count__gte=-delta)
+    creators.update(article_count=F("article_count") + delta)
+
+
 def creator_recount_articles(*, creator: Creator) -> int:
     """Recompute article_count from the table (repairs drift after bulk loads)."""
-    count = Article.objects.filter(creator=creator, status=Article.Status.PUBLISHED).count()
+    count = Article.objects.public().filter(creator=creator).count()
     Creator.objects.filter(pk=creator.pk).update(article_count=count)
     return count
 
@@ -532,7 +544,7 @@ def article_unpublish(*, article: Article) -> Article:
     public URL answers 404 until it is published again, at the same URL. A pending edit of the
     published version becomes the draft's content."""
     article = Article.objects.select_for_update().get(pk=article.pk)
-    was_public = article.status == Article.Status.PUBLISHED
+    was_public = article.is_public
     if article.status in (Article.Status.DRAFT, Article.Status.REMOVED):
         return article
     article.status = Article.Status.DRAFT
@@ -546,9 +558,7 @@ def article_unpublish(*, article: Article) -> Article:
         revision.delete()
     article.save(update_fields=["status", "scheduled_at", "edited_at", "updated_at"])
     if was_public:
-        Creator.objects.filter(pk=article.creator_id, article_count__gt=0).update(
-            article_count=F("article_count") - 1
-        )
+        _article_count_add(article.creator_id, -1)
         _article_discovery_changed(article)
     return article
 

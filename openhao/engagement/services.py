@@ -247,7 +247,7 @@ NOTIFY_BATCH = 1000
 def notifications_for_article(*, article_id: int) -> int:
     """One notification per follower of the article's creator, inserted in batches; running
     it again adds nothing (notif_article_once). Returns the number of followers handled."""
-    article = Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED).first()
+    article = Article.objects.public().filter(pk=article_id).first()
     if article is None:
         return 0
     handled, last_id = 0, 0

@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
-from openhao.articles.models import Article, Channel
+from openhao.articles.models import PUBLIC_FIELDS, Article, Channel
 from openhao.articles.selectors import LIST_FIELDS, list_queryset
 from openhao.common.cache import LISTS_TAG, fragment
 
@@ -46,7 +46,7 @@ def _diverse(
 
 
 def _load(ids: list[int]) -> list[Article]:
-    """The listed articles in the given order, public ones only. The status is checked here
+    """The listed articles in the given order, public ones only. ``is_public`` is checked here
     rather than in SQL: with ``status = … AND id IN (…)`` SQLite's planner may scan
     article_pub_idx instead of looking up the primary keys (measured: 15 ms instead of 0.2 ms
     on 100,000 articles)."""
@@ -55,9 +55,9 @@ def _load(ids: list[int]) -> list[Article]:
     rows = (
         Article.objects.filter(pk__in=ids)
         .select_related("creator", "channel")
-        .only(*LIST_FIELDS, "status")
+        .only(*LIST_FIELDS, *PUBLIC_FIELDS)
     )
-    by_id = {a.pk: a for a in rows if a.status == Article.Status.PUBLISHED}
+    by_id = {a.pk: a for a in rows if a.is_public}
     return [by_id[i] for i in ids if i in by_id]
 
 

@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 
-from openhao.articles.models import Article
+from openhao.articles.models import PUBLIC_FIELDS, Article
 from openhao.creators.models import Creator
 
 from . import embedding, redis_store, related
@@ -65,7 +65,7 @@ SCORE_FIELDS = ("id", "published_at", "channel_id", "creator_id", *COUNTER_FIELD
 def article_score_refresh(*, article_id: int) -> ArticleScore | None:
     """Recompute the article's hot score from its counters. Unpublished articles lose their
     row (and their place in the hot sets). Returns the row, or None when not public."""
-    article = Article.objects.filter(pk=article_id).only("status", *SCORE_FIELDS).first()
+    article = Article.objects.filter(pk=article_id).only(*PUBLIC_FIELDS, *SCORE_FIELDS).first()
     old = ArticleScore.objects.select_for_update().filter(article_id=article_id).first()
     old_member = _member(old) if old else None
     old_channel = old.channel_id if old else None
@@ -165,7 +165,7 @@ def article_terms_index(*, article_id: int) -> ArticleTerms | None:
     their own related list). Returns the row, or None when not public."""
     article = (
         Article.objects.filter(pk=article_id)
-        .only("id", "title", "summary", "status", "published_at", "channel_id", "creator_id")
+        .only("id", "title", "summary", "channel_id", "creator_id", *PUBLIC_FIELDS)
         .first()
     )
     TermPosting.objects.filter(article_id=article_id).delete()
@@ -347,9 +347,7 @@ def articles_engagement_changed(*, article_ids) -> int:
     ids = sorted(set(article_ids))
     if not ids:
         return 0
-    public = Article.objects.filter(
-        pk__in=ids, status=Article.Status.PUBLISHED, published_at__isnull=False
-    ).only(*SCORE_FIELDS)
+    public = Article.objects.public().filter(pk__in=ids).only(*SCORE_FIELDS)
     rows = [_score_row(article) for article in public]
     with transaction.atomic():
         _upsert(rows)
@@ -368,7 +366,7 @@ def articles_engagement_changed(*, article_ids) -> int:
 def scores_rebuild(*, batch_size: int = 2000) -> int:
     """Recompute every score row from the article table (after bulk loads, imports or a change
     of constants), then rebuild the Redis sets. Returns the number of public articles."""
-    public = Article.objects.filter(status=Article.Status.PUBLISHED, published_at__isnull=False)
+    public = Article.objects.public()
     count = 0
     with transaction.atomic():
         ArticleScore.objects.exclude(article__in=public).delete()
@@ -417,7 +415,7 @@ def terms_rebuild(*, related_for: int | None = None, batch_size: int = 2000) -> 
     """Bulk path for loads that bypass the services (demo loader, importers, evaluation):
     segment every public article, recount the IDF table, then compute 相关推荐 for every article
     (or for the newest ``related_for``). Returns the number of indexed articles."""
-    public = Article.objects.filter(status=Article.Status.PUBLISHED, published_at__isnull=False)
+    public = Article.objects.public()
     topics: dict[int, list[int]] = {}
     for article_id, topic_id in Article.topics.through.objects.filter(
         article__in=public
@@ -457,7 +455,7 @@ def terms_rebuild(*, related_for: int | None = None, batch_size: int = 2000) -> 
 def feed_hide(*, user, article_id: int) -> bool:
     """Hide an article from the reader's feed. Idempotent; False when there is no such
     public article."""
-    if not Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED).exists():
+    if not Article.objects.public().filter(pk=article_id).exists():
         return False
     FeedHidden.objects.get_or_create(user=user, article_id=article_id)
     return True

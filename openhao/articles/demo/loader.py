@@ -219,9 +219,7 @@ def load_demo(
     elif demo_present():
         result.skipped = True
         result.creators = Creator.objects.filter(user__in=demo_users()).count()
-        result.published = Article.objects.filter(
-            creator__user__in=demo_users(), status=Article.Status.PUBLISHED
-        ).count()
+        result.published = Article.objects.public().filter(creator__user__in=demo_users()).count()
     if admin and not result.skipped:
         result.admin_created = ensure_admin()
     result.admin_exists = get_user_model().objects.filter(username=ADMIN_USERNAME).exists()
@@ -519,7 +517,7 @@ class _Loader:
         )
         # Top of the hot list: more reads than any other article, demo or not.
         existing = (
-            Article.objects.filter(status=Article.Status.PUBLISHED)
+            Article.objects.public()
             .order_by("-view_count")
             .values_list("view_count", flat=True)
             .first()
@@ -545,9 +543,9 @@ class _Loader:
         rng = self.rng
         users = [c.user_id for c in creators]
         articles = list(
-            Article.objects.filter(creator__in=creators, status=Article.Status.PUBLISHED).only(
-                "id", "creator_id", "comment_count", "published_at"
-            )
+            Article.objects.public()
+            .filter(creator__in=creators)
+            .only("id", "creator_id", "comment_count", "published_at")
         )
         tops = []
         for article in articles:
@@ -595,7 +593,8 @@ class _Loader:
 
     def recount(self, creators: list[Creator]) -> None:
         counts = dict(
-            Article.objects.filter(creator__in=creators, status=Article.Status.PUBLISHED)
+            Article.objects.public()
+            .filter(creator__in=creators)
             .values("creator")
             .annotate(n=Count("id"))
             .values_list("creator", "n")
