@@ -10,13 +10,14 @@ from datetime import datetime, timedelta
 from html import unescape
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openhao.creators.models import Creator
+from openhao.creators.permissions import require_staff
 
 from .models import (
     Article,
@@ -163,6 +164,25 @@ def body_text_length(html: str) -> int:
     return len(_SPACE_RE.sub("", unescape(_TAG_RE.sub("", html))))
 
 
+def validate_body_length(html: str) -> None:
+    """The body's length rule, in characters of text (``OPENHAO_BODY_MIN_CHARS`` to
+    ``OPENHAO_BODY_MAX_CHARS``): the editor's form and ``article_publish_problems`` both ask
+    here. Raises ValidationError with the message for the creator."""
+    length = body_text_length(html)
+    if length < settings.OPENHAO_BODY_MIN_CHARS:
+        raise ValidationError(
+            _("正文至少 %(min)d 个字（现在 %(n)d 个）。"),
+            code="body_too_short",
+            params={"min": settings.OPENHAO_BODY_MIN_CHARS, "n": length},
+        )
+    if length > settings.OPENHAO_BODY_MAX_CHARS:
+        raise ValidationError(
+            _("正文最多 %(max)d 个字（现在 %(n)d 个）。"),
+            code="body_too_long",
+            params={"max": settings.OPENHAO_BODY_MAX_CHARS, "n": length},
+        )
+
+
 def images_missing_alt(html: str) -> int:
     """How many <img> in the (sanitised) body have no alternative text."""
     missing = 0
@@ -182,17 +202,10 @@ def article_publish_problems(article: Article) -> list[str]:
             _("标题需要 %(min)d-%(max)d 个字，现在是 %(n)d 个字。")
             % {"min": TITLE_MIN, "max": TITLE_MAX, "n": title_len}
         )
-    length = body_text_length(article.body_html)
-    if length < settings.OPENHAO_BODY_MIN_CHARS:
-        problems.append(
-            _("正文太短：至少 %(min)d 个字，现在是 %(n)d 个字。")
-            % {"min": settings.OPENHAO_BODY_MIN_CHARS, "n": length}
-        )
-    if length > settings.OPENHAO_BODY_MAX_CHARS:
-        problems.append(
-            _("正文太长：最多 %(max)d 个字，现在是 %(n)d 个字。")
-            % {"max": settings.OPENHAO_BODY_MAX_CHARS, "n": length}
-        )
+    try:
+        validate_body_length(article.body_html)
+    except ValidationError as exc:
+        problems.extend(exc.messages)
     if not article.channel_id:
         problems.append(_("请选择频道。"))
     missing = images_missing_alt(article.body_html)
@@ -460,7 +473,7 @@ def article_approve(*, article: Article, staff) -> Article:
     pending edit of a published one (it replaces the public version now)."""
     from openhao.creators.models import ReviewRecord
 
-    _require_staff(staff)
+    require_staff(staff)
     article, revision = _lock_for_review(article)
     if revision is None:  # an approved edit is not one more approved article
         _count_approval(article)
@@ -487,7 +500,7 @@ def article_reject(*, article: Article, staff, reason: str) -> Article:
     pending edit of a published article (which stays as it is) with a reason."""
     from openhao.creators.models import ReviewRecord
 
-    _require_staff(staff)
+    require_staff(staff)
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("驳回时请填写原因。"))
@@ -510,11 +523,6 @@ def article_reject(*, article: Article, staff, reason: str) -> Article:
     article.scheduled_at = None
     article.save(update_fields=["status", "review_note", "scheduled_at", "updated_at"])
     return article
-
-
-def _require_staff(staff) -> None:
-    if not (staff and staff.is_active and staff.is_staff):
-        raise PermissionDenied("staff only")
 
 
 def articles_publish_due(*, now: datetime | None = None) -> int:

@@ -20,28 +20,25 @@ from openhao.articles.selectors import LIST_FIELDS, list_queryset
 from openhao.common.cache import LISTS_TAG, fragment
 
 from . import redis_store
+from .diversity import CreatorCap
 from .models import ArticleScore, ArticleTerms, FeedHidden, FeedMuted, ReadHistory, TermStat
 
-# Author diversity: at most this many items by one creator in a ranked list.
-PER_CREATOR = 2
 # How many ranked candidates are read to fill a list after the window and diversity filters.
 CANDIDATES = 200
 
 
 def _diverse(
-    entries: Iterable[tuple[int, int]], limit: int, per_creator: int = PER_CREATOR
+    entries: Iterable[tuple[int, int]], limit: int, taken: Iterable[int] = ()
 ) -> list[int]:
-    """Article ids from (article id, creator id) pairs in rank order, at most ``per_creator``
-    per creator."""
-    seen: Counter[int] = Counter()
+    """Up to ``limit`` article ids from (article id, creator id) pairs in rank order, at most
+    ``PER_CREATOR`` per creator (counting ``taken``, the creators already in the list)."""
+    cap = CreatorCap(taken)
     ids = []
     for article_id, creator_id in entries:
-        if seen[creator_id] >= per_creator:
-            continue
-        seen[creator_id] += 1
-        ids.append(article_id)
         if len(ids) >= limit:
             break
+        if cap.admit(creator_id):
+            ids.append(article_id)
     return ids
 
 
@@ -133,15 +130,7 @@ def _top_stories(channel_id: int | None, limit: int) -> list[Article]:
     remaining = limit - len(pinned)
     pinned_ids = {a.pk for a in pinned}
     entries = [(a, c) for a, c in _ranked_entries(channel_id, since=None) if a not in pinned_ids]
-    creators = Counter(a.creator_id for a in pinned)
-    ids = []
-    for article_id, creator_id in entries:
-        if len(ids) >= remaining:
-            break
-        if creators[creator_id] >= PER_CREATOR:
-            continue
-        creators[creator_id] += 1
-        ids.append(article_id)
+    ids = _diverse(entries, remaining, taken=(a.creator_id for a in pinned))
     return pinned + _load(ids)
 
 
@@ -201,17 +190,15 @@ def feed_page(*, cursor: str | None = None, size: int = 20, user=None) -> FeedPa
             : size * 3
         ]
     )
-    seen: Counter[int] = Counter()
+    cap = CreatorCap()
     ids: list[int] = []
     last = None
     for article_id, creator_id, hot in candidates:
         last = (hot, article_id)
-        if seen[creator_id] >= PER_CREATOR:
-            continue
-        seen[creator_id] += 1
-        ids.append(article_id)
-        if len(ids) >= size:
-            break
+        if cap.admit(creator_id):
+            ids.append(article_id)
+            if len(ids) >= size:
+                break
     more = last is not None and (len(ids) >= size or len(candidates) >= size * 3)
     next_cursor = f"{last[0]!r}_{last[1]}" if more and last else None
     return FeedPage(_load(ids), next_cursor)
@@ -379,7 +366,7 @@ def _personal_page(user, cursor: str | None, size: int) -> FeedPage:
         if article_id not in scored:
             merged[article_id] = (hot, creator_id)
     order = sorted(merged.items(), key=lambda kv: (kv[1][0], kv[0]), reverse=True)
-    seen: Counter[int] = Counter()
+    cap = CreatorCap()
     ids: list[int] = []
     last = None
     more = False
@@ -391,10 +378,8 @@ def _personal_page(user, cursor: str | None, size: int) -> FeedPage:
             more = True
             break
         last = (score, article_id)
-        if seen[creator_id] >= PER_CREATOR:
-            continue
-        seen[creator_id] += 1
-        ids.append(article_id)
+        if cap.admit(creator_id):
+            ids.append(article_id)
     else:
         # Every merged item was examined; more exist only if the hot read was cut short.
         more = floor is not None

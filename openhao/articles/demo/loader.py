@@ -27,7 +27,7 @@ from django.utils import timezone
 from openhao.articles.models import Article, Channel, Topic
 from openhao.articles.sanitize import sanitize_body
 from openhao.articles.services import article_create
-from openhao.common.cache import LISTS_TAG, bump_tags
+from openhao.common.cache import LISTS_TAG, bump_tags, creator_tag
 from openhao.creators.models import Badge, Creator
 from openhao.creators.services import creator_create
 from openhao.ranking.services import scores_rebuild, terms_rebuild
@@ -256,7 +256,7 @@ class _Loader:
         # bulk_create bypasses the services, so the ranking rows are rebuilt in one go.
         scores_rebuild()
         terms_rebuild()
-        bump_tags(LISTS_TAG, *[f"creator:{c.pk}" for c in creators])
+        bump_tags(LISTS_TAG, *[creator_tag(c.pk) for c in creators])
 
     # Shared objects: get_or_create, so real data with the same names is reused, not doubled.
 
