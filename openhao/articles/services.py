@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from openhao.creators.models import Creator
 from openhao.creators.permissions import require_staff
 
+from . import hooks
 from .models import (
     Article,
     ArticleAutosave,
@@ -108,9 +109,7 @@ def article_publish(*, article: Article, at: datetime | None = None) -> Article:
     article.save(update_fields=["status", "published_at", "updated_at"])
     if article.is_public:
         _article_count_add(article.creator_id, +1)
-    from openhao.engagement.services import article_published  # engagement builds on articles
-
-    article_published(article_id=article.pk)
+    hooks.article_published.run(article_id=article.pk)
     _article_discovery_changed(article)
     return article
 
@@ -132,9 +131,7 @@ def article_remove(*, article: Article) -> Article:
 
 def _article_discovery_changed(article: Article) -> None:
     """Keep ranking (hot score, related lists) and search in step with a status change."""
-    from openhao.ranking.services import article_content_changed
-
-    article_content_changed(article_id=article.pk)
+    hooks.article_changed.run(article_id=article.pk)
 
 
 def _article_count_add(creator_id: int, delta: int) -> None:

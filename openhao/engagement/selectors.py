@@ -209,6 +209,11 @@ def notification_unread_count(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
+def personal_context(*, user) -> dict:
+    """engagement's part of the per-visitor header (common.hooks.personal_context)."""
+    return {"unread": notification_unread_count(user=user)}
+
+
 def notifications_page(*, user, page_number) -> Page:
     """A page of a user's notifications, newest first (notif_user_idx)."""
     qs = (

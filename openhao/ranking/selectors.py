@@ -19,7 +19,7 @@ from openhao.articles.models import PUBLIC_FIELDS, Article, Channel
 from openhao.articles.selectors import LIST_FIELDS, list_queryset
 from openhao.common.cache import LISTS_TAG, fragment
 
-from . import redis_store
+from . import redis_store, scores, text_index
 from .diversity import CreatorCap
 from .models import ArticleScore, ArticleTerms, FeedHidden, FeedMuted, ReadHistory, TermStat
 
@@ -64,9 +64,7 @@ def _ranked_entries(channel_id: int | None, since) -> list[tuple[int, int]]:
         key = redis_store.channel_key(channel_id) if channel_id else redis_store.site_key()
         members = redis_store.top(key, CANDIDATES)
         if members is None:
-            from .services import hot_set_rebuild
-
-            hot_set_rebuild(channel_id=channel_id)
+            scores.hot_set_rebuild(channel_id=channel_id)
             members = redis_store.top(key, CANDIDATES) or []
         cutoff = since.timestamp() if since else None
         return [(a, c) for a, c, ts in members if cutoff is None or ts >= cutoff]
@@ -216,7 +214,7 @@ FOLLOW_CANDIDATES = 100
 NEAR_CANDIDATES = 100
 PROFILE_READS = 30  # the newest reads that make up the reader's keyword profile
 PROFILE_TERMS = 24
-HISTORY_LIMIT = 200  # = services.HISTORY_PER_USER
+HISTORY_LIMIT = 200  # = history.HISTORY_PER_USER
 NEAR_CACHE_SECONDS = 600
 
 
@@ -265,7 +263,6 @@ def near_reading(read_ids: list[int]) -> dict[int, float]:
     does. Returns article id → closeness in (0, 1] (relative to the closest); read articles are
     left out. Three queries (vectors, IDF rows, postings)."""
     from . import related
-    from .services import _corpus, _dfs
 
     recent = read_ids[:PROFILE_READS]
     if not recent:
@@ -279,8 +276,8 @@ def near_reading(read_ids: list[int]) -> dict[int, float]:
     if not profile:
         return {}
     top = dict(profile.most_common(PROFILE_TERMS))
-    documents, _avg = _corpus()
-    dfs = _dfs(top)
+    documents, _avg = text_index.corpus_stats()
+    dfs = text_index.document_frequencies(top)
     # The reads themselves score highest against their own profile: leave room for them.
     scores = related.candidate_scores(
         top, dfs, documents, exclude_id=0, limit=NEAR_CANDIDATES + len(recent)

@@ -1,6 +1,7 @@
-"""Writes of the search index. ``search_index_article`` runs in the article discovery task on
-publish, edit and removal (openhao.ranking.tasks); the tasks in ``tasks.py`` re-index the
-articles of a renamed channel or of a renamed or deleted topic (``signals.py``)."""
+"""Writes of the search index. ``search_index_article`` runs in ranking's article discovery task
+on publish, edit and removal, ``search_index_rebuild`` after its bulk rebuild (both through
+openhao.ranking.hooks, connected in apps.py); the tasks in ``tasks.py`` re-index the articles
+of a renamed channel or of a renamed or deleted topic (``signals.py``)."""
 
 from __future__ import annotations
 
