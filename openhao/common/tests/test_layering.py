@@ -83,8 +83,8 @@ def _apps() -> list[str]:
 def _app_of(module: str) -> str | None:
     """The app a dotted module inside openhao belongs to (``MOVING`` first), or None."""
     parts = module.split(".")
-    if parts[0] != "openhao" or len(parts) < 2:
-        return None
+    if parts[0] != "openhao" or len(parts) < 2 or not (OPENHAO / parts[1]).is_dir():
+        return None  # not a module of ours ("openhao.E001", a salt like "openhao.visitor-id")
     inner = ".".join(parts[1:])
     for prefix, app in MOVING.items():
         if inner == prefix or inner.startswith(prefix + "."):
