@@ -77,11 +77,15 @@ def article_series(article: Article, period: int) -> Series:
 def creator_totals(creator: Creator) -> dict[str, int]:
     """All-time totals over the creator's public articles: the sums of the counters shown on
     their article pages, and the 关注度 shown on the author card."""
-    totals = Article.objects.filter(creator=creator, status=Article.Status.PUBLISHED).aggregate(
-        reads=Sum("view_count"),
-        likes=Sum("like_count"),
-        comments=Sum("comment_count"),
-        shares=Sum("share_count"),
+    totals = (
+        Article.objects.public()
+        .filter(creator=creator)
+        .aggregate(
+            reads=Sum("view_count"),
+            likes=Sum("like_count"),
+            comments=Sum("comment_count"),
+            shares=Sum("share_count"),
+        )
     )
     totals = {k: v or 0 for k, v in totals.items()}
     totals["followers"] = creator.follower_count
@@ -91,7 +95,8 @@ def creator_totals(creator: Creator) -> dict[str, int]:
 
 def creator_article_table(creator: Creator):
     return (
-        Article.objects.filter(creator=creator, status=Article.Status.PUBLISHED)
+        Article.objects.public()
+        .filter(creator=creator)
         .only(
             "id",
             "title",

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import hooks
 from .models import Article, Channel, Reference, Section, Topic
 
 
@@ -44,6 +45,4 @@ class ArticleAdmin(admin.ModelAdmin):
         # After the topics are saved: staff edits (title, status, channel, topics) reach the
         # hot score, keywords, related lists and the search index like a service write does.
         super().save_related(request, form, formsets, change)
-        from openhao.ranking.services import article_content_changed
-
-        article_content_changed(article_id=form.instance.pk)
+        hooks.article_changed.run(article_id=form.instance.pk)

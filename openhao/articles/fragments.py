@@ -10,7 +10,7 @@ import hashlib
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from openhao.common.cache import LISTS_TAG, fragment
+from openhao.common.cache import LISTS_TAG, creator_tag, fragment
 from openhao.ranking import selectors as ranking
 
 from . import selectors
@@ -55,7 +55,7 @@ PAST_ITEMS = 5
 def creator_card_html(creator, *, exclude_id: int | None = None) -> SafeString:
     """The author card with 往期回顾, cached per creator: badges, counts and the latest articles
     change only through writes that bump the creator's tag."""
-    tags = [f"creator:{creator.pk}"]
+    tags = [creator_tag(creator.pk)]
     latest = fragment(
         f"creator-latest:{creator.pk}",
         tags,

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +69,12 @@ class Topic(models.Model):
         return reverse("articles:topic", args=[self.name])
 
 
+class ArticleQuerySet(models.QuerySet):
+    def public(self) -> ArticleQuerySet:
+        """What readers may see (see ``public_q``)."""
+        return self.filter(public_q())
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
@@ -108,6 +116,8 @@ class Article(models.Model):
     like_count = models.PositiveIntegerField(_("点赞数"), default=0)
     share_count = models.PositiveIntegerField(_("分享数"), default=0)
 
+    objects = ArticleQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("文章")
         verbose_name_plural = _("文章")
@@ -148,7 +158,33 @@ class Article(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status == self.Status.PUBLISHED and self.published_at is not None
+        """The instance twin of ``public_q``; load ``PUBLIC_FIELDS`` to read it for free."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.deleted_at is None
+        )
+
+
+# The one definition of a public article: published, with a publishing time, not soft-deleted.
+# Pages, lists, search, counts and feeds all use it (``Article.objects.public()``, ``public_q``
+# for joins, ``Article.is_public`` for a loaded row), so they cannot disagree. A time in the
+# future is not part of it: the derived tables (scores, keywords, search) are written when the
+# status changes and nothing would add the article when its time came, so a future time is a
+# schedule (``Status.SCHEDULED``) and ``article_publish`` refuses one.
+PUBLIC_FIELDS = ("status", "published_at", "deleted_at")
+
+
+def public_q(prefix: str = "") -> models.Q:
+    """The condition "the article is public", on ``Article`` or across a relation:
+    ``public_q("article__")`` on a model with an ``article`` foreign key."""
+    return models.Q(
+        **{
+            f"{prefix}status": Article.Status.PUBLISHED,
+            f"{prefix}published_at__isnull": False,
+            f"{prefix}deleted_at__isnull": True,
+        }
+    )
 
 
 class Reference(models.Model):

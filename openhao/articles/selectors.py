@@ -40,7 +40,7 @@ LIST_FIELDS = (
 
 
 def published() -> QuerySet[Article]:
-    return Article.objects.filter(status=Article.Status.PUBLISHED)
+    return Article.objects.public()
 
 
 def list_queryset() -> QuerySet[Article]:

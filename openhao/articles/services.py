@@ -10,14 +10,16 @@ from datetime import datetime, timedelta
 from html import unescape
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openhao.creators.models import Creator
+from openhao.creators.permissions import require_staff
 
+from . import hooks
 from .models import (
     Article,
     ArticleAutosave,
@@ -98,13 +100,16 @@ def article_publish(*, article: Article, at: datetime | None = None) -> Article:
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.status == Article.Status.PUBLISHED:
         return article
+    now = timezone.now()
+    if at is not None and at > now:
+        # Public means published, whatever the time (models.public_q): later is a schedule.
+        raise ValueError("a future publishing time is a schedule: use article_submit(at=...)")
     article.status = Article.Status.PUBLISHED
-    article.published_at = at or timezone.now()
+    article.published_at = at or now
     article.save(update_fields=["status", "published_at", "updated_at"])
-    Creator.objects.filter(pk=article.creator_id).update(article_count=F("article_count") + 1)
-    from openhao.engagement.services import article_published  # engagement builds on articles
-
-    article_published(article_id=article.pk)
+    if article.is_public:
+        _article_count_add(article.creator_id, +1)
+    hooks.article_published.run(article_id=article.pk)
     _article_discovery_changed(article)
     return article
 
@@ -115,27 +120,32 @@ def article_remove(*, article: Article) -> Article:
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.status == Article.Status.REMOVED:
         return article
-    was_public = article.status == Article.Status.PUBLISHED
+    was_public = article.is_public
     article.status = Article.Status.REMOVED
     article.save(update_fields=["status", "updated_at"])
     if was_public:
-        Creator.objects.filter(pk=article.creator_id, article_count__gt=0).update(
-            article_count=F("article_count") - 1
-        )
+        _article_count_add(article.creator_id, -1)
     _article_discovery_changed(article)
     return article
 
 
 def _article_discovery_changed(article: Article) -> None:
     """Keep ranking (hot score, related lists) and search in step with a status change."""
-    from openhao.ranking.services import article_content_changed
+    hooks.article_changed.run(article_id=article.pk)
 
-    article_content_changed(article_id=article.pk)
+
+def _article_count_add(creator_id: int, delta: int) -> None:
+    """The one place ``Creator.article_count`` (its public articles) moves: +1 when an article
+    becomes public, -1 when it stops being public, never below zero."""
+    creators = Creator.objects.filter(pk=creator_id)
+    if delta < 0:
+        creators = creators.filter(article_count__gte=-delta)
+    creators.update(article_count=F("article_count") + delta)
 
 
 def creator_recount_articles(*, creator: Creator) -> int:
     """Recompute article_count from the table (repairs drift after bulk loads)."""
-    count = Article.objects.filter(creator=creator, status=Article.Status.PUBLISHED).count()
+    count = Article.objects.public().filter(creator=creator).count()
     Creator.objects.filter(pk=creator.pk).update(article_count=count)
     return count
 
@@ -149,6 +159,25 @@ _ALT_RE = re.compile(r'\balt="([^"]*)"', re.IGNORECASE)
 
 def body_text_length(html: str) -> int:
     return len(_SPACE_RE.sub("", unescape(_TAG_RE.sub("", html))))
+
+
+def validate_body_length(html: str) -> None:
+    """The body's length rule, in characters of text (``OPENHAO_BODY_MIN_CHARS`` to
+    ``OPENHAO_BODY_MAX_CHARS``): the editor's form and ``article_publish_problems`` both ask
+    here. Raises ValidationError with the message for the creator."""
+    length = body_text_length(html)
+    if length < settings.OPENHAO_BODY_MIN_CHARS:
+        raise ValidationError(
+            _("正文至少 %(min)d 个字（现在 %(n)d 个）。"),
+            code="body_too_short",
+            params={"min": settings.OPENHAO_BODY_MIN_CHARS, "n": length},
+        )
+    if length > settings.OPENHAO_BODY_MAX_CHARS:
+        raise ValidationError(
+            _("正文最多 %(max)d 个字（现在 %(n)d 个）。"),
+            code="body_too_long",
+            params={"max": settings.OPENHAO_BODY_MAX_CHARS, "n": length},
+        )
 
 
 def images_missing_alt(html: str) -> int:
@@ -170,17 +199,10 @@ def article_publish_problems(article: Article) -> list[str]:
             _("标题需要 %(min)d-%(max)d 个字，现在是 %(n)d 个字。")
             % {"min": TITLE_MIN, "max": TITLE_MAX, "n": title_len}
         )
-    length = body_text_length(article.body_html)
-    if length < settings.OPENHAO_BODY_MIN_CHARS:
-        problems.append(
-            _("正文太短：至少 %(min)d 个字，现在是 %(n)d 个字。")
-            % {"min": settings.OPENHAO_BODY_MIN_CHARS, "n": length}
-        )
-    if length > settings.OPENHAO_BODY_MAX_CHARS:
-        problems.append(
-            _("正文太长：最多 %(max)d 个字，现在是 %(n)d 个字。")
-            % {"max": settings.OPENHAO_BODY_MAX_CHARS, "n": length}
-        )
+    try:
+        validate_body_length(article.body_html)
+    except ValidationError as exc:
+        problems.extend(exc.messages)
     if not article.channel_id:
         problems.append(_("请选择频道。"))
     missing = images_missing_alt(article.body_html)
@@ -448,7 +470,7 @@ def article_approve(*, article: Article, staff) -> Article:
     pending edit of a published one (it replaces the public version now)."""
     from openhao.creators.models import ReviewRecord
 
-    _require_staff(staff)
+    require_staff(staff)
     article, revision = _lock_for_review(article)
     if revision is None:  # an approved edit is not one more approved article
         _count_approval(article)
@@ -475,7 +497,7 @@ def article_reject(*, article: Article, staff, reason: str) -> Article:
     pending edit of a published article (which stays as it is) with a reason."""
     from openhao.creators.models import ReviewRecord
 
-    _require_staff(staff)
+    require_staff(staff)
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("驳回时请填写原因。"))
@@ -498,11 +520,6 @@ def article_reject(*, article: Article, staff, reason: str) -> Article:
     article.scheduled_at = None
     article.save(update_fields=["status", "review_note", "scheduled_at", "updated_at"])
     return article
-
-
-def _require_staff(staff) -> None:
-    if not (staff and staff.is_active and staff.is_staff):
-        raise PermissionDenied("staff only")
 
 
 def articles_publish_due(*, now: datetime | None = None) -> int:
@@ -532,7 +549,7 @@ def article_unpublish(*, article: Article) -> Article:
     public URL answers 404 until it is published again, at the same URL. A pending edit of the
     published version becomes the draft's content."""
     article = Article.objects.select_for_update().get(pk=article.pk)
-    was_public = article.status == Article.Status.PUBLISHED
+    was_public = article.is_public
     if article.status in (Article.Status.DRAFT, Article.Status.REMOVED):
         return article
     article.status = Article.Status.DRAFT
@@ -546,9 +563,7 @@ def article_unpublish(*, article: Article) -> Article:
         revision.delete()
     article.save(update_fields=["status", "scheduled_at", "edited_at", "updated_at"])
     if was_public:
-        Creator.objects.filter(pk=article.creator_id, article_count__gt=0).update(
-            article_count=F("article_count") - 1
-        )
+        _article_count_add(article.creator_id, -1)
         _article_discovery_changed(article)
     return article
 

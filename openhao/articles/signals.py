@@ -9,25 +9,25 @@ site-wide list fragments).
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from openhao.common.cache import LISTS_TAG, bump_tags
+from openhao.common.cache import LISTS_TAG, article_tag, bump_tags, creator_tag
 
 from .models import Article, Channel, Reference, Section, Topic
 
 
 @receiver([post_save, post_delete], sender=Article)
 def _article_changed(sender, instance: Article, **kwargs):
-    bump_tags(f"article:{instance.pk}", f"creator:{instance.creator_id}", LISTS_TAG)
+    bump_tags(article_tag(instance.pk), creator_tag(instance.creator_id), LISTS_TAG)
 
 
 @receiver(m2m_changed, sender=Article.topics.through)
 def _article_topics_changed(sender, instance, action, **kwargs):
     if action in ("post_add", "post_remove", "post_clear") and isinstance(instance, Article):
-        bump_tags(f"article:{instance.pk}", LISTS_TAG)
+        bump_tags(article_tag(instance.pk), LISTS_TAG)
 
 
 @receiver([post_save, post_delete], sender=Reference)
 def _reference_changed(sender, instance: Reference, **kwargs):
-    bump_tags(f"article:{instance.article_id}")
+    bump_tags(article_tag(instance.article_id))
 
 
 @receiver([post_save, post_delete], sender=Channel)

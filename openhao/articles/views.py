@@ -4,7 +4,15 @@ from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from openhao.common.cache import LISTS_TAG, add_cache_tags, fragment, public_page
+from openhao.common.cache import (
+    LISTS_TAG,
+    add_cache_tags,
+    article_tag,
+    creator_tag,
+    fragment,
+    public_page,
+)
+from openhao.creators import selectors as creator_selectors
 from openhao.ranking import selectors as ranking
 
 from . import fragments, selectors
@@ -74,13 +82,24 @@ def topic_detail(request, name):
 
 @require_safe
 @public_page
+def creator_detail(request, pk):
+    """The creator page, the 全部 target of the author card: profile and the whole archive,
+    paginated. A list of articles like the channel and topic pages, so it lives with them."""
+    add_cache_tags(request, creator_tag(pk))
+    creator = creator_selectors.creator_get(pk)
+    page = selectors.paginate(selectors.creator_articles(creator), request.GET.get("page"))
+    return TemplateResponse(request, "creators/detail.html", {"creator": creator, "page": page})
+
+
+@require_safe
+@public_page
 def article_detail(request, pk):
     # Site-wide lists on this page (hot, channel boxes) refresh with the page's max-age; only
     # the article itself and its creator invalidate it, so one publish elsewhere does not
     # empty the cache of every article page.
-    add_cache_tags(request, f"article:{pk}")
+    add_cache_tags(request, article_tag(pk))
     article = selectors.article_get_public(pk)
-    add_cache_tags(request, f"creator:{article.creator_id}")
+    add_cache_tags(request, creator_tag(article.creator_id))
     return TemplateResponse(request, "articles/detail.html", article_page_context(article))
 
 
@@ -107,7 +126,7 @@ def article_qr(request, pk):
     """PNG QR code of the article's canonical URL, for sharing to WeChat."""
     article = selectors.article_get_public(pk)
     url = article_url(article)
-    png = fragment(f"qr:{pk}", [f"article:{pk}"], lambda: qr_png(url), timeout=86400)
+    png = fragment(f"qr:{pk}", [article_tag(pk)], lambda: qr_png(url), timeout=86400)
     response = HttpResponse(png, content_type="image/png")
     patch_cache_control(response, public=True, max_age=86400)
     return response

@@ -43,6 +43,16 @@ KEY_PREFIX = "oh:v1"
 LISTS_TAG = "lists"
 
 
+def article_tag(article_id: int) -> str:
+    """The tag of everything that shows one article (its page, QR code, comments block)."""
+    return f"article:{article_id}"
+
+
+def creator_tag(creator_id: int) -> str:
+    """The tag of everything that shows one creator (the creator page, the author card)."""
+    return f"creator:{creator_id}"
+
+
 def is_care_mode(request: HttpRequest) -> bool:
     return request.COOKIES.get(CARE_COOKIE) == "1"
 

@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from . import hooks
 from .cache import CARE_COOKIE, LISTS_TAG, add_cache_tags, public_page
 from .visitors import ensure_visitor_cookie
 
@@ -69,9 +70,8 @@ def personal(request):
         "unread": 0,
     }
     if user.is_authenticated:
-        from openhao.engagement.selectors import notification_unread_count
-
-        context["unread"] = notification_unread_count(user=user)
+        for extra in hooks.personal_context.run(user=user):
+            context.update(extra)
     if request.headers.get("HX-Request"):
         response = TemplateResponse(request, "common/personal.html", context)
     else:

@@ -1,8 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from openhao.articles.models import Channel
-
 from .images import validate_image_upload
 from .models import CreatorApplication
 from .services import display_name_taken
@@ -27,12 +25,6 @@ class ApplicationForm(forms.ModelForm):
         label=_("签名"),
         max_length=80,
         error_messages={"required": _("请填写一句话签名。")},
-    )
-    channel = forms.ModelChoiceField(
-        label=_("主要领域"),
-        queryset=Channel.objects.all(),
-        empty_label=_("请选择频道"),
-        error_messages={"required": _("请选择主要领域。")},
     )
     intro = forms.CharField(
         label=_("自我介绍"),
@@ -68,10 +60,13 @@ class ApplicationForm(forms.ModelForm):
             "real_name_confirmed",
             "rules_accepted",
         ]
+        # ``channel`` is the model's own field (every channel, labelled 主要领域).
+        error_messages = {"channel": {"required": _("请选择主要领域。")}}
 
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        self.fields["channel"].empty_label = _("请选择频道")
 
     def clean_display_name(self):
         name = self.cleaned_data["display_name"].strip()

@@ -99,7 +99,7 @@ class Creator(models.Model):
         return self.display_name
 
     def get_absolute_url(self) -> str:
-        return url_for_pk("creators:detail", self.pk)
+        return url_for_pk("articles:creator", self.pk)
 
     @property
     def initial(self) -> str:

@@ -9,14 +9,24 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
 
+def is_staff(user) -> bool:
+    """Who may take staff decisions (review queues, approvals): an active staff account."""
+    return bool(user and user.is_active and user.is_staff)
+
+
+def require_staff(user) -> None:
+    """The check every staff decision service runs first (the views run ``staff_required``)."""
+    if not is_staff(user):
+        raise PermissionDenied("staff only")
+
+
 def staff_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-        if not (user.is_active and user.is_staff):
-            raise PermissionDenied("staff only")
+        require_staff(user)
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from openhao.engagement.services import notification_for_application
 
 from .models import Badge, Creator, CreatorApplication, ReviewRecord
+from .permissions import require_staff
 
 logger = logging.getLogger(__name__)
 
@@ -105,11 +106,6 @@ def application_submit(
     return application
 
 
-def _require_staff(staff) -> None:
-    if not (staff and staff.is_active and staff.is_staff):
-        raise PermissionDenied("staff only")
-
-
 def _lock_pending(application: CreatorApplication) -> CreatorApplication:
     application = CreatorApplication.objects.select_for_update().get(pk=application.pk)
     if application.status != CreatorApplication.Status.PENDING:
@@ -120,7 +116,7 @@ def _lock_pending(application: CreatorApplication) -> CreatorApplication:
 @transaction.atomic
 def application_approve(*, application: CreatorApplication, staff) -> Creator:
     """Approve: the applicant gets a creator profile, and with it the studio."""
-    _require_staff(staff)
+    require_staff(staff)
     application = _lock_pending(application)
     if Creator.objects.filter(display_name__iexact=application.display_name).exists():
         raise ValidationError(_("号名称已被其他创作者使用，请驳回并说明原因。"))
@@ -147,7 +143,7 @@ def application_approve(*, application: CreatorApplication, staff) -> Creator:
 def application_reject(
     *, application: CreatorApplication, staff, reason: str
 ) -> CreatorApplication:
-    _require_staff(staff)
+    require_staff(staff)
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("驳回时请填写原因。"))

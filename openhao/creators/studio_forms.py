@@ -7,14 +7,13 @@ import re
 from datetime import timedelta
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 
 from openhao.articles.models import Article, ArticleRevision, Channel
 from openhao.articles.sanitize import sanitize_body
-from openhao.articles.services import TITLE_MAX, TITLE_MIN, ReferenceData, body_text_length
+from openhao.articles.services import TITLE_MAX, TITLE_MIN, ReferenceData, validate_body_length
 
 from .images import validate_image_upload
 
@@ -98,17 +97,7 @@ class ArticleForm(forms.Form):
 
     def clean_body_html(self):
         html = self.cleaned_data["body_html"]
-        length = body_text_length(html)
-        if length < settings.OPENHAO_BODY_MIN_CHARS:
-            raise forms.ValidationError(
-                _("正文至少 %(min)d 个字（现在 %(n)d 个）。"),
-                params={"min": settings.OPENHAO_BODY_MIN_CHARS, "n": length},
-            )
-        if length > settings.OPENHAO_BODY_MAX_CHARS:
-            raise forms.ValidationError(
-                _("正文最多 %(max)d 个字（现在 %(n)d 个）。"),
-                params={"max": settings.OPENHAO_BODY_MAX_CHARS, "n": length},
-            )
+        validate_body_length(html)
         return html
 
     def clean_cover(self):

@@ -1,10 +1,10 @@
 from django.urls import path
 
-from . import apply_views, views
+from . import apply_views
 
+# The creator page itself is articles:creator (/creator/<pk>/), with the other article lists.
 app_name = "creators"
 urlpatterns = [
-    path("<int:pk>/", views.creator_detail, name="detail"),
     path("apply/", apply_views.apply, name="apply"),
     path("apply/status/", apply_views.apply_status, name="apply_status"),
 ]

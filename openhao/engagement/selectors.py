@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from openhao.articles import selectors as article_selectors
-from openhao.articles.models import Article
+from openhao.articles.models import PUBLIC_FIELDS, Article
 from openhao.creators.models import Creator
 
 from .models import ArticleLike, Comment, CommentVote, Follow, Notification, ShareCount
@@ -162,9 +162,10 @@ def article_for_comments(pk: int) -> Article:
     try:
         # The creator's user id says who may pin (精选) comments here.
         return (
-            Article.objects.select_related("creator")
-            .only("id", "title", "status", "published_at", "comment_count", "creator__user_id")
-            .get(pk=pk, status=Article.Status.PUBLISHED)
+            Article.objects.public()
+            .select_related("creator")
+            .only("id", "title", "comment_count", "creator__user_id", *PUBLIC_FIELDS)
+            .get(pk=pk)
         )
     except Article.DoesNotExist:
         raise Http404("article not found") from None
@@ -181,7 +182,8 @@ def article_counts(article_id: int) -> dict:
     """The live counters of a published article (its primary key)."""
     try:
         return (
-            Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED)
+            Article.objects.public()
+            .filter(pk=article_id)
             .values("id", "view_count", "like_count", "share_count", "comment_count")
             .get()
         )
@@ -196,7 +198,7 @@ def share_breakdown(article_id: int) -> dict[str, int]:
 
 def article_is_public(article_id: int) -> bool:
     # primary key
-    return Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED).exists()
+    return Article.objects.public().filter(pk=article_id).exists()
 
 
 NOTIFICATIONS_PER_PAGE = 20
@@ -205,6 +207,11 @@ NOTIFICATIONS_PER_PAGE = 20
 def notification_unread_count(*, user) -> int:
     # notif_unread_idx (partial: unread only)
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def personal_context(*, user) -> dict:
+    """engagement's part of the per-visitor header (common.hooks.personal_context)."""
+    return {"unread": notification_unread_count(user=user)}
 
 
 def notifications_page(*, user, page_number) -> Page:

@@ -6,14 +6,15 @@ constraints decide, not a check in Python)."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openhao.analytics.services import stats_record, stats_record_follow
 from openhao.articles.models import Article
-from openhao.common.cache import bump_tags
+from openhao.common.cache import article_tag, bump_tags, creator_tag
+from openhao.common.db import insert_once
 from openhao.creators.models import Creator
 from openhao.ranking.services import article_engagement_changed
 
@@ -50,14 +51,11 @@ def follow_create(*, user, creator: Creator) -> bool:
     """Follow ``creator``. True when a follow was added, False when it already existed."""
     if creator.user_id == user.pk:
         raise PermissionDenied(_("不能关注自己。"))
-    try:
-        with transaction.atomic():  # a savepoint: the outer transaction survives a duplicate
-            Follow.objects.create(user=user, creator=creator)
-    except IntegrityError:
+    if not insert_once(Follow, user=user, creator=creator):
         return False
     Creator.objects.filter(pk=creator.pk).update(follower_count=F("follower_count") + 1)
     stats_record_follow(creator=creator)
-    _bump_on_commit(f"creator:{creator.pk}")
+    _bump_on_commit(creator_tag(creator.pk))
     return True
 
 
@@ -70,7 +68,7 @@ def follow_delete(*, user, creator: Creator) -> bool:
     Creator.objects.filter(pk=creator.pk, follower_count__gt=0).update(
         follower_count=F("follower_count") - 1
     )
-    _bump_on_commit(f"creator:{creator.pk}")
+    _bump_on_commit(creator_tag(creator.pk))
     return True
 
 
@@ -106,7 +104,7 @@ def comment_create(*, user, article: Article, body: str, parent: Comment | None 
     Article.objects.filter(pk=article.pk).update(comment_count=F("comment_count") + 1)
     stats_record(article=article, metric="comments")
     article_engagement_changed(article_id=article.pk)
-    _bump_on_commit(f"article:{article.pk}")
+    _bump_on_commit(article_tag(article.pk))
     if parent is not None and parent.user_id != user.pk:
         _enqueue_on_commit("notify_reply_task", comment.pk)
     return comment
@@ -130,7 +128,7 @@ def comment_delete(*, user, comment: Comment) -> bool:
         comment_count=F("comment_count") - 1
     )
     article_engagement_changed(article_id=comment.article_id)
-    _bump_on_commit(f"article:{comment.article_id}")
+    _bump_on_commit(article_tag(comment.article_id))
     return True
 
 
@@ -189,10 +187,7 @@ def comment_vote(*, user, comment: Comment) -> bool:
         raise PermissionDenied(_("不能顶自己的跟贴。"))
     if comment.is_deleted:
         raise PermissionDenied(_("该跟贴已删除。"))
-    try:
-        with transaction.atomic():
-            CommentVote.objects.create(user=user, comment=comment)
-    except IntegrityError:
+    if not insert_once(CommentVote, user=user, comment=comment):
         return False
     Comment.objects.filter(pk=comment.pk).update(vote_count=F("vote_count") + 1)
     _bump_on_commit(comments_tag(comment.article_id))
@@ -204,10 +199,7 @@ def comment_vote(*, user, comment: Comment) -> bool:
 def like_set(*, user, article: Article, liked: bool) -> bool:
     """点赞 (``liked``) or take it back. True when something changed; repeating is harmless."""
     if liked:
-        try:
-            with transaction.atomic():
-                ArticleLike.objects.create(user=user, article=article)
-        except IntegrityError:
+        if not insert_once(ArticleLike, user=user, article=article):
             return False
         Article.objects.filter(pk=article.pk).update(like_count=F("like_count") + 1)
         stats_record(article=article, metric="likes")
@@ -230,12 +222,9 @@ def share_record(*, article: Article, channel: str) -> None:
     updated = ShareCount.objects.filter(article=article, channel=channel).update(
         count=F("count") + 1
     )
-    if not updated:
-        try:
-            with transaction.atomic():
-                ShareCount.objects.create(article=article, channel=channel, count=1)
-        except IntegrityError:  # created by a concurrent request in between
-            ShareCount.objects.filter(article=article, channel=channel).update(count=F("count") + 1)
+    if not updated and not insert_once(ShareCount, article=article, channel=channel, count=1):
+        # Created by a concurrent request in between.
+        ShareCount.objects.filter(article=article, channel=channel).update(count=F("count") + 1)
     Article.objects.filter(pk=article.pk).update(share_count=F("share_count") + 1)
     stats_record(article=article, metric="shares")
     article_engagement_changed(article_id=article.pk)
@@ -247,7 +236,7 @@ NOTIFY_BATCH = 1000
 def notifications_for_article(*, article_id: int) -> int:
     """One notification per follower of the article's creator, inserted in batches; running
     it again adds nothing (notif_article_once). Returns the number of followers handled."""
-    article = Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED).first()
+    article = Article.objects.public().filter(pk=article_id).first()
     if article is None:
         return 0
     handled, last_id = 0, 0
@@ -313,15 +302,14 @@ def notification_for_vote(*, comment_id: int) -> bool:
     )
     if unread.update(count=F("count") + 1, updated_at=timezone.now()):
         return True
-    try:
-        with transaction.atomic():
-            Notification.objects.create(
-                user_id=comment.user_id,
-                kind=Notification.Kind.VOTE,
-                article_id=comment.article_id,
-                comment=comment,
-            )
-    except IntegrityError:  # started by a concurrent vote
+    started = insert_once(
+        Notification,
+        user_id=comment.user_id,
+        kind=Notification.Kind.VOTE,
+        article_id=comment.article_id,
+        comment=comment,
+    )
+    if not started:  # by a concurrent vote
         unread.update(count=F("count") + 1, updated_at=timezone.now())
     return True
 

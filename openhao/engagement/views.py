@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from openhao.articles import selectors as article_selectors
 from openhao.common import budget, ratelimit
-from openhao.common.cache import fragment
+from openhao.common.cache import article_tag, fragment
 from openhao.common.views import private_response, safe_next
 from openhao.common.visitors import (
     anonymous_visitor_key,
@@ -225,7 +225,7 @@ def _anonymous_comments_block(request, article, page_number, sort):
 
     html = fragment(
         f"html:comments:{article.pk}:{sort}:{number}",
-        [comments_tag(article.pk), f"article:{article.pk}"],
+        [comments_tag(article.pk), article_tag(article.pk)],
         build,
     )
     return private_response(HttpResponse(html))

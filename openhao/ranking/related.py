@@ -10,7 +10,7 @@
    bounded range scan per term, summed in the database and joined to their stored rows in one
    query), re-ranked exactly on the stored vectors, plus channel and
    hashtag overlap, the cosine of corpus-learned embeddings (embedding.py) and a small
-   freshness boost; at most ``PER_CREATOR`` per creator; the
+   freshness boost; at most ``diversity.PER_CREATOR`` per creator; the
    article itself and unpublished articles never appear.
 """
 
@@ -29,6 +29,7 @@ from django.utils import timezone
 from openhao.common.text import char_runs, normalize, words
 
 from . import embedding
+from .diversity import CreatorCap
 
 # Feature weights (measured with `make eval-related`, see docs/ranking.md).
 W_CHAR = 2.0
@@ -43,7 +44,6 @@ POSTINGS_PER_TERM = 1000  # newest postings read per query term (500-1500: same 
 MAX_DF_SHARE = 0.08  # terms in more documents than this share find no candidates
 POOL = 200  # candidates re-ranked exactly
 RELATED = 10  # items stored per article
-PER_CREATOR = 2
 
 K1 = 2.0  # BM25 tf saturation
 B = 0.5  # BM25 length normalisation
@@ -268,13 +268,11 @@ def rank(
         expanded = embedding.expand(query_embedding, [pool[s[3]].embedding for s in best])
         scored = scores(expanded)
     scored.sort(key=lambda s: (-s[0], -s[1]))
-    per_creator: Counter[int] = Counter()
+    cap = CreatorCap()
     out = []
     for score, article_id, creator_id, _i in scored:
-        if per_creator[creator_id] >= PER_CREATOR:
-            continue
-        per_creator[creator_id] += 1
-        out.append((article_id, score))
-        if len(out) >= RELATED:
-            break
+        if cap.admit(creator_id):
+            out.append((article_id, score))
+            if len(out) >= RELATED:
+                break
     return out

@@ -3,20 +3,18 @@ the default immediate backend runs them inline)."""
 
 from django_tasks import task
 
+from . import text_index
+
 
 @task()
 def article_discovery_update(article_id: int) -> None:
     """After publish, edit or removal: the article's keywords, its 相关推荐 and its search
     entry."""
-    from . import services
-
-    services.article_discovery_update(article_id=article_id)
+    text_index.article_discovery_update(article_id=article_id)
 
 
 @task()
 def idf_refresh() -> int:
     """Recount the IDF table over the public articles and re-weight every keyword vector. Run
     it periodically (e.g. nightly) with a queued backend's worker or from cron."""
-    from . import services
-
-    return services.idf_refresh()
+    return text_index.idf_refresh()

@@ -6,4 +6,9 @@ class SearchConfig(AppConfig):
     label = "search"
 
     def ready(self):
-        from . import signals  # noqa: F401  (index upkeep on deletes and renames)
+        from openhao.ranking import hooks as ranking_hooks
+
+        from . import services, signals  # noqa: F401  (signals: index upkeep on deletes and renames)
+
+        ranking_hooks.article_indexed.connect(services.search_index_article)
+        ranking_hooks.index_rebuilt.connect(services.search_index_rebuild)

@@ -15,6 +15,8 @@ from openhao.articles.models import Channel
 from openhao.articles.selectors import list_queryset, paginate
 from openhao.common.text import normalize, search_terms
 from openhao.creators.models import Creator
+from openhao.ranking import embedding
+from openhao.ranking.selectors import article_embeddings, text_embedding
 
 from .backends import Hits, get_backend
 
@@ -70,9 +72,6 @@ def _rerank(ids: list[int], text: str) -> list[int]:
     article's (the 相关推荐 embeddings, docs/ranking.md). Every item already matches the words,
     so this only decides which matches come first; equal scores keep the engine's order
     (relevance, then newest)."""
-    from openhao.ranking import embedding
-    from openhao.ranking.selectors import article_embeddings, text_embedding
-
     if len(ids) < 2:
         return ids
     query = text_embedding(text)

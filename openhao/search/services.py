@@ -1,10 +1,11 @@
-"""Writes of the search index. ``search_index_article`` runs in the article discovery task on
-publish, edit and removal (openhao.ranking.tasks); the tasks in ``tasks.py`` re-index the
-articles of a renamed channel or of a renamed or deleted topic (``signals.py``)."""
+"""Writes of the search index. ``search_index_article`` runs in ranking's article discovery task
+on publish, edit and removal, ``search_index_rebuild`` after its bulk rebuild (both through
+openhao.ranking.hooks, connected in apps.py); the tasks in ``tasks.py`` re-index the articles
+of a renamed channel or of a renamed or deleted topic (``signals.py``)."""
 
 from __future__ import annotations
 
-from openhao.articles.models import Article
+from openhao.articles.models import PUBLIC_FIELDS, Article
 from openhao.common.text import html_to_text, normalize, search_terms
 
 from .backends import Entry, get_backend
@@ -30,16 +31,7 @@ def _entry(article: Article) -> Entry:
     )
 
 
-_FIELDS = (
-    "id",
-    "title",
-    "summary",
-    "body_html",
-    "status",
-    "published_at",
-    "channel_id",
-    "channel__name",
-)
+_FIELDS = ("id", "title", "summary", "body_html", "channel_id", "channel__name", *PUBLIC_FIELDS)
 
 
 def _indexable():
@@ -58,7 +50,7 @@ def search_index_article(*, article_id: int) -> bool:
 
 
 def _public():
-    return _indexable().filter(status=Article.Status.PUBLISHED, published_at__isnull=False)
+    return _indexable().public()
 
 
 def _upsert_all(articles, *, batch_size: int) -> int:

@@ -36,7 +36,7 @@ from openhao.analytics.models import ArticleDailyStats, CreatorDailyStats
 from openhao.articles.models import Article, Channel, Reference, Topic
 from openhao.articles.sanitize import sanitize_body
 from openhao.articles.services import article_create
-from openhao.common.cache import LISTS_TAG, bump_tags
+from openhao.common.cache import LISTS_TAG, bump_tags, creator_tag
 from openhao.creators.models import Badge, Creator, CreatorApplication
 from openhao.creators.services import creator_create
 from openhao.ranking.services import scores_rebuild, terms_rebuild
@@ -276,9 +276,7 @@ def load_demo(
     elif demo_present():
         result.skipped = True
         result.creators = Creator.objects.filter(user__in=demo_users()).count()
-        result.published = Article.objects.filter(
-            creator__user__in=demo_users(), status=Article.Status.PUBLISHED
-        ).count()
+        result.published = Article.objects.public().filter(creator__user__in=demo_users()).count()
     if admin and not result.skipped:
         result.admin_created = ensure_admin()
     result.admin_exists = get_user_model().objects.filter(username=ADMIN_USERNAME).exists()
@@ -334,7 +332,7 @@ class _Loader:
         # bulk_create bypasses the services, so the ranking rows are rebuilt in one go.
         scores_rebuild()
         terms_rebuild()
-        bump_tags(LISTS_TAG, *[f"creator:{c.pk}" for c in creators])
+        bump_tags(LISTS_TAG, *[creator_tag(c.pk) for c in creators])
 
     # Shared objects: get_or_create, so real data with the same names is reused, not doubled.
 
@@ -707,7 +705,7 @@ class _Loader:
         )
         # Top of the hot list: more reads than any other article, demo or not.
         existing = (
-            Article.objects.filter(status=Article.Status.PUBLISHED)
+            Article.objects.public()
             .order_by("-view_count")
             .values_list("view_count", flat=True)
             .first()
@@ -737,7 +735,8 @@ class _Loader:
         creator_users = [c.user_id for c in creators]
         author_of = {c.pk: c.user_id for c in creators}
         articles = list(
-            Article.objects.filter(creator__in=creators, status=Article.Status.PUBLISHED)
+            Article.objects.public()
+            .filter(creator__in=creators)
             .annotate(refs=Count("references"))
             .only("id", "creator_id", "channel__slug", "comment_count", "published_at")
             .select_related("channel")
@@ -811,9 +810,11 @@ class _Loader:
         rng = self.rng
         counts: dict[int, int] = defaultdict(int)
         reads: dict[int, int] = defaultdict(int)
-        for creator_id, views in Article.objects.filter(
-            creator__in=creators, status=Article.Status.PUBLISHED
-        ).values_list("creator_id", "view_count"):
+        for creator_id, views in (
+            Article.objects.public()
+            .filter(creator__in=creators)
+            .values_list("creator_id", "view_count")
+        ):
             counts[creator_id] += 1
             reads[creator_id] += views
         self.follow_rates = {}
@@ -837,9 +838,11 @@ class _Loader:
         rng = self.rng
         today = timezone.localdate(self.now)
         article_rows, followers = [], defaultdict(lambda: defaultdict(float))
-        for article in Article.objects.filter(
-            creator__in=creators, status=Article.Status.PUBLISHED
-        ).only("id", "creator_id", "published_at", "view_count", "like_count", "share_count"):
+        for article in (
+            Article.objects.public()
+            .filter(creator__in=creators)
+            .only("id", "creator_id", "published_at", "view_count", "like_count", "share_count")
+        ):
             first = timezone.localdate(article.published_at)
             days = [first + timedelta(days=k) for k in range((today - first).days + 1)]
             decay = rng.uniform(0.6, 2.5)

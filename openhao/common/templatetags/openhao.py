@@ -2,15 +2,7 @@ from django import template
 from django.utils.http import urlencode
 from js_asset import Media
 
-from openhao.articles.fragments import nav_html
-
 register = template.Library()
-
-
-@register.simple_tag
-def channel_nav():
-    """The channel navigation of every page, as cached HTML."""
-    return nav_html()
 
 
 @register.simple_tag(takes_context=True)

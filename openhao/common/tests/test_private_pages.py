@@ -23,7 +23,7 @@ PUBLIC = {
     "articles:topic",
     "articles:detail",
     "articles:qr",
-    "creators:detail",
+    "articles:creator",
     "search:results",
     "ranking:feed",
     "ranking:feed-more",
@@ -78,7 +78,7 @@ def world():
 
 def url_for(name: str, pattern, world) -> str:
     pk = {
-        "creators:detail": world["creator"].pk,
+        "articles:creator": world["creator"].pk,
         "engagement:follow": world["creator"].pk,
         "engagement:follow-state": world["creator"].pk,
         "engagement:comment-vote": world["comment"].pk,

@@ -12,7 +12,7 @@ from openhao.articles.tests.factories import ArticleFactory
 from openhao.creators.tests.factories import CreatorFactory, UserFactory
 from openhao.engagement import counters
 from openhao.engagement.services import follow_create
-from openhao.ranking import services
+from openhao.ranking import history, services
 from openhao.ranking.models import FeedHidden, FeedMuted, ReadHistory
 from openhao.ranking.selectors import feed_page, read_history_ids
 
@@ -86,7 +86,7 @@ def test_signed_in_reads_reach_the_history_only_when_flushed(client, reader):
 
 
 def test_history_is_capped_per_reader_keeping_the_newest(monkeypatch, reader):
-    monkeypatch.setattr(services, "HISTORY_PER_USER", 3)
+    monkeypatch.setattr(history, "HISTORY_PER_USER", 3)
     articles = [ArticleFactory() for _ in range(5)]
     someone = UserFactory()
     read(someone, articles[0])

@@ -1,0 +1,43 @@
+"""Hooks: how a lower app lets the apps above it take part in its work without importing them.
+
+The import rule (docs/architecture.md, ``common/tests/test_layering.py``) lets an app import only
+the apps below it. When a lower app's write must start work in a higher one (a publish that
+notifies followers, an index entry that search mirrors), the lower app runs a hook at that point
+and the higher app connects its function in its ``AppConfig.ready()``: the dependency is declared
+where it starts, and docs/architecture.md lists every hook with its listeners.
+
+Unlike Django's signals, a hook is for business work: listeners run synchronously, in the order
+they were connected, inside the caller's transaction, and an exception propagates to the caller
+as a direct call's would. (Signals stay for cache invalidation, see docs/caching.md.)"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+
+class Hook:
+    def __init__(self, name: str):
+        self.name = name
+        self._listeners: list[Callable[..., object]] = []
+
+    def __repr__(self) -> str:
+        return f"<Hook {self.name}: {len(self._listeners)} listeners>"
+
+    def connect(self, listener: Callable[..., object]) -> Callable[..., object]:
+        """Add ``listener`` (once; connecting it again changes nothing)."""
+        if listener not in self._listeners:
+            self._listeners.append(listener)
+        return listener
+
+    @property
+    def listeners(self) -> tuple[Callable[..., object], ...]:
+        return tuple(self._listeners)
+
+    def run(self, **kwargs) -> list[object]:
+        """Call every listener with ``kwargs``; returns their results in order."""
+        return [listener(**kwargs) for listener in self._listeners]
+
+
+# common.views.personal: the per-visitor header data. Listeners get ``user`` (signed in) and
+# return a dict merged into the answer (engagement: the unread notification count).
+personal_context = Hook("common.personal_context")
