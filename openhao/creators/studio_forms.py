@@ -15,6 +15,7 @@ from django_prose_editor.fields import ProseEditorFormField
 from openhao.articles.models import Article, Channel
 from openhao.articles.sanitize import sanitize_body
 from openhao.articles.services import TITLE_MAX, TITLE_MIN, ReferenceData, body_text_length
+from openhao.articles.validators import validate_topic_name
 
 from .images import validate_image_upload
 
@@ -122,6 +123,14 @@ class ArticleForm(forms.Form):
             raise forms.ValidationError(_("最多添加 %(n)d 个话题。"), params={"n": MAX_TOPICS})
         if any(len(n) > 40 for n in names):
             raise forms.ValidationError(_("每个话题最多 40 个字。"))
+        errors = []
+        for name in names:
+            try:
+                validate_topic_name(name)
+            except forms.ValidationError as exc:
+                errors.extend(exc.error_list)
+        if errors:
+            raise forms.ValidationError(errors)
         return names
 
     def clean_scheduled_at(self):
