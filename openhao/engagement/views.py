@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from openhao.articles import selectors as article_selectors
 from openhao.common import ratelimit
 from openhao.common.cache import fragment
+from openhao.common.params import parse_id
 from openhao.common.views import private_response, safe_next
 from openhao.common.visitors import is_bot, visitor_key
 from openhao.creators.models import Creator
@@ -208,9 +209,9 @@ def comments(request, pk):
     if not ratelimit.allow(request, "comment"):
         return ratelimit.too_many(request)
     parent = None
-    if request.POST.get("parent"):
-        parent = get_object_or_404(Comment, pk=request.POST["parent"], article_id=article.pk)
     try:
+        if request.POST.get("parent"):
+            parent = _reply_parent(article, request.POST["parent"])
         comment = services.comment_create(
             user=request.user, article=article, body=request.POST.get("body", ""), parent=parent
         )
@@ -234,6 +235,16 @@ def comments(request, pk):
     messages.success(request, _("跟贴已发布。"))
     query = f"?page={page_number}" if parent and page_number else ""
     return redirect(f"{_comments_url(article.pk)}{query}#comment-{comment.pk}")
+
+
+def _reply_parent(article, raw: str) -> Comment:
+    """The comment a reply answers; a malformed id or one of another article is the same
+    ValidationError as the service's, so the form comes back with the typed text."""
+    pk = parse_id(raw)
+    parent = Comment.objects.filter(pk=pk, article_id=article.pk).first() if pk else None
+    if parent is None:
+        raise ValidationError(_("回复的跟贴不存在。"), code="parent")
+    return parent
 
 
 @require_POST
