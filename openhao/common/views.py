@@ -78,20 +78,26 @@ def private_response(response: HttpResponse) -> HttpResponse:
 
 
 def too_many_requests(request, exception=None):
-    """HTTP 429 for every rate limit. A script asking for JSON (the studio's autosave and
-    uploads) gets ``{"error": ...}``; an htmx request gets a short alert swapped into the page's
-    status region (#flash) instead of the element it targeted."""
-    message = _("您的操作过于频繁，请稍后再试。")
+    """HTTP 429 for every rate limit."""
+    return error_response(request, _("您的操作过于频繁，请稍后再试。"), status=429)
+
+
+def error_response(request, message: str, *, status: int) -> HttpResponse:
+    """An error the visitor can act on, in the form the request can show: a script asking for
+    JSON (the studio's autosave and uploads) gets ``{"error": ...}``; an htmx request gets a
+    short alert swapped into the page's status region (#flash) instead of the element it
+    targeted; a browser gets the ``<status>.html`` page with the message."""
     if "application/json" in request.headers.get("Accept", ""):
-        response = JsonResponse({"error": message}, status=429)
+        response = JsonResponse({"error": message}, status=status)
     elif request.headers.get("HX-Request"):
         response = HttpResponse(
-            render_to_string("common/flash.html", {"message": message}), status=429
+            render_to_string("common/flash.html", {"message": message}), status=status
         )
         response["HX-Retarget"] = "#flash"
         response["HX-Reswap"] = "innerHTML"
     else:
-        response = TemplateResponse(request, "429.html", {"message": message}, status=429)
+        response = TemplateResponse(request, f"{status}.html", {"message": message}, status=status)
+        response.render()
     return private_response(response)
 
 
