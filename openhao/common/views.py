@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -15,11 +17,20 @@ CARE_COOKIE_AGE = 365 * 24 * 3600
 
 def safe_next(request, default="/") -> str:
     """The ``next`` parameter when it points to this site, else ``default``."""
-    target = request.GET.get("next") or request.POST.get("next") or default
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    return local_url(request, request.GET.get("next") or request.POST.get("next"), default)
+
+
+def local_url(request, url: str | None, default: str) -> str:
+    """``url`` when it is a path on this site or an http(s) URL of this host, else ``default``.
+    A bare word ("abc") is refused too: redirect() would take it for a view name."""
+    if (
+        url
+        and (url.startswith("/") or urlsplit(url).scheme in ("http", "https"))
+        and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
-        return target
+        return url
     return default
 
 

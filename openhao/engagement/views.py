@@ -11,7 +11,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -19,7 +19,7 @@ from openhao.articles import selectors as article_selectors
 from openhao.common import ratelimit
 from openhao.common.cache import fragment
 from openhao.common.params import parse_id
-from openhao.common.views import private_response, safe_next
+from openhao.common.views import local_url, private_response, safe_next
 from openhao.common.visitors import is_bot, visitor_key
 from openhao.creators.models import Creator
 
@@ -80,23 +80,15 @@ def follow(request, pk):
             messages.success(request, done % {"name": creator.display_name})
             return redirect(safe_next(request, creator.get_absolute_url()))
         # From the follow page: back to it, showing the new state and the way back.
-        back = _safe_url(request, request.POST.get("back", ""), creator.get_absolute_url())
+        back = local_url(request, request.POST.get("back", ""), creator.get_absolute_url())
         return redirect(f"{creator_follow_url(creator)}?{urlencode({'next': back})}")
     context = _follow_context(request, creator)
-    context["back"] = _safe_url(
+    context["back"] = local_url(
         request,
         request.GET.get("next") or request.META.get("HTTP_REFERER", ""),
         creator.get_absolute_url(),
     )
     return private_response(TemplateResponse(request, "engagement/follow_page.html", context))
-
-
-def _safe_url(request, url: str, default: str) -> str:
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return default
 
 
 def creator_follow_url(creator: Creator) -> str:

@@ -396,3 +396,24 @@ def test_a_reply_to_another_articles_comment_is_a_400_and_keeps_the_text(client)
     assert response.status_code == 400
     assert "回复的跟贴不存在" in response.content.decode()
     assert Comment.objects.count() == 1
+
+
+@pytest.mark.parametrize("target", ["abc", "-1", "1e5", "javascript:alert(1)"])
+def test_vote_and_delete_with_a_next_that_is_not_a_local_url(client, target):
+    article = ArticleFactory()
+    top = services.comment_create(user=UserFactory(), article=article, body="楼主")
+    mine = services.comment_create(user=UserFactory(), article=article, body="我的")
+    client.force_login(mine.user)
+    vote = client.post(reverse("engagement:comment-vote", args=[top.pk]), {"next": target})
+    assert vote.status_code == 302 and vote["Location"].startswith(_url(article))
+    delete = client.post(reverse("engagement:comment-delete", args=[mine.pk]), {"next": target})
+    assert delete.status_code == 302 and delete["Location"] == _url(article)
+
+
+def test_safe_next_keeps_local_paths_and_same_site_urls(rf):
+    from openhao.common.views import safe_next
+
+    assert safe_next(rf.get("/", {"next": "/hao/?page=2"})) == "/hao/?page=2"
+    assert safe_next(rf.get("/", {"next": "http://testserver/hao/"})) == "http://testserver/hao/"
+    for bad in ("abc", "https://evil.example/", "//evil.example/", "/\\evil.example", "mailto:a@b"):
+        assert safe_next(rf.get("/", {"next": bad}), "/x/") == "/x/"
