@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from openhao.common.admin import SafeManyToManyAdmin
+
 from .models import Badge, Creator, CreatorApplication, ReviewRecord
 
 
@@ -9,7 +11,7 @@ class BadgeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Creator)
-class CreatorAdmin(admin.ModelAdmin):
+class CreatorAdmin(SafeManyToManyAdmin, admin.ModelAdmin):
     list_display = ("display_name", "user", "verified", "article_count", "follower_count")
     list_filter = ("verified", "badges")
     search_fields = ("display_name", "user__username")
