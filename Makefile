@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 MANAGE := $(PY) manage.py
 
-.PHONY: run test lint format migrate demo e2e bench-pages bench-reads eval-related bench-discovery clean
+.PHONY: run test lint format migrate demo e2e fuzz bench-pages bench-reads eval-related bench-discovery clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ test: $(STAMP)
 
 e2e: $(STAMP)
 	$(PY) -m pytest -q e2e
+
+# The full bad-input sweep (the normal suite runs a bounded random draw of it).
+fuzz: $(STAMP)
+	OPENHAO_FUZZ=full $(PY) -m pytest -q -p no:randomly openhao/common/tests/test_fuzz.py
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
