@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-faults lint format migrate demo e2e bench-pages bench-reads eval-related bench-discovery clean
+.PHONY: run test test-faults lint format migrate demo e2e fuzz bench-pages bench-reads eval-related bench-discovery clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ e2e: $(STAMP)
 # `faults: N scenarios, N survived, 0 reads lost`. Never touches the machine's shared servers.
 test-faults: $(STAMP)
 	$(PY) -m pytest -q -s faults
+
+# The full bad-input sweep (the normal suite runs a bounded random draw of it).
+fuzz: $(STAMP)
+	OPENHAO_FUZZ=full $(PY) -m pytest -q -p no:randomly openhao/common/tests/test_fuzz.py
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

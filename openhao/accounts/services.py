@@ -10,7 +10,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from django.utils.translation import gettext_lazy as _lazy
+from PIL import Image
+
+from openhao.common.images import ImageRejected, decode_upload
 
 from .models import User
 
@@ -18,30 +21,31 @@ AVATAR_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 # Refuse decompression bombs before Pillow allocates them.
 AVATAR_MAX_PIXELS = 40_000_000
 
+_AVATAR_MESSAGES = {
+    "type": _lazy("头像只支持 JPEG、PNG、WebP 或 GIF 图片。"),
+    "pixels": _lazy("图片尺寸过大，请换一张较小的图片。"),
+    "invalid": _lazy("无法识别的图片文件。"),
+}
+
 
 def avatar_normalise(upload) -> ContentFile:
     """Check an uploaded avatar (size, real image type) and re-encode it as a square PNG of at
-    most OPENHAO_AVATAR_SIZE px. Re-encoding drops metadata (EXIF location) and anything that is
-    not pixels, so a file that only claims to be an image is never served back."""
+    most OPENHAO_AVATAR_SIZE px. Decoding is openhao.common.images': only the pixels are kept
+    (no EXIF location, XMP, comment or ICC profile; colours converted to sRGB), so a file that
+    only claims to be an image is never served back."""
     if upload.size > settings.OPENHAO_AVATAR_MAX_BYTES:
         limit = settings.OPENHAO_AVATAR_MAX_BYTES // 1024
         raise ValidationError(_("头像文件不能超过 %(kb)s KB。") % {"kb": limit}, code="too_big")
+    upload.seek(0)
     try:
-        upload.seek(0)
-        with Image.open(upload) as probe:
-            kind = probe.format
-            width, height = probe.size
-            if kind not in AVATAR_FORMATS:
-                raise ValidationError(_("头像只支持 JPEG、PNG、WebP 或 GIF 图片。"), code="type")
-            if width * height > AVATAR_MAX_PIXELS:
-                raise ValidationError(_("图片尺寸过大。"), code="pixels")
-            probe.verify()
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.seek(0)
-            image = image.convert("RGBA")
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-        raise ValidationError(_("无法识别的图片文件。"), code="invalid") from exc
+        image, _fmt = decode_upload(
+            upload.read(settings.OPENHAO_AVATAR_MAX_BYTES + 1),
+            formats=AVATAR_FORMATS,
+            max_pixels=AVATAR_MAX_PIXELS,
+        )
+    except ImageRejected as exc:
+        raise ValidationError(_AVATAR_MESSAGES[exc.code], code=exc.code) from None
+    image = image.convert("RGBA")
     side = min(image.size)
     left, top = (image.width - side) // 2, (image.height - side) // 2
     image = image.crop((left, top, left + side, top + side))

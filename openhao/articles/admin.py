@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from openhao.common.admin import SafeManyToManyAdmin
+
 from . import hooks
 from .models import Article, Channel, Reference, Section, Topic
 
@@ -29,7 +31,7 @@ class ReferenceInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SafeManyToManyAdmin, admin.ModelAdmin):
     list_display = ("title", "creator", "channel", "status", "is_pinned", "published_at")
     list_filter = ("status", "is_pinned", "is_original", "channel")
     list_editable = ("is_pinned",)

@@ -8,6 +8,7 @@ from openhao.common.urls import url_for_pk
 from openhao.creators.models import Creator
 
 from .sanitize import sanitize_body
+from .validators import validate_topic_name
 
 
 class Section(models.Model):
@@ -54,7 +55,7 @@ class Channel(models.Model):
 class Topic(models.Model):
     """A hashtag (#话题#). Campaign hashtags are topics too; campaigns attach rules to them."""
 
-    name = models.CharField(_("话题"), max_length=40, unique=True)
+    name = models.CharField(_("话题"), max_length=40, unique=True, validators=[validate_topic_name])
     description = models.CharField(_("简介"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -30,6 +30,7 @@ from .models import (
     Topic,
 )
 from .sanitize import sanitize_body
+from .validators import validate_topic_name
 
 SUMMARY_LENGTH = 120
 _TAG_RE = re.compile(r"<[^>]+>")
@@ -49,10 +50,13 @@ def summary_from_html(html: str, length: int = SUMMARY_LENGTH) -> str:
 
 
 def topics_get_or_create(names: Iterable[str]) -> list[Topic]:
+    """The topics of these names, created when new; ValidationError for a name that no URL
+    can carry (validators.validate_topic_name)."""
     topics = []
     for raw in names:
         name = raw.strip().strip("#").strip()
         if name:
+            validate_topic_name(name)
             topics.append(Topic.objects.get_or_create(name=name)[0])
     return topics
 

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -16,11 +18,20 @@ CARE_COOKIE_AGE = 365 * 24 * 3600
 
 def safe_next(request, default="/") -> str:
     """The ``next`` parameter when it points to this site, else ``default``."""
-    target = request.GET.get("next") or request.POST.get("next") or default
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    return local_url(request, request.GET.get("next") or request.POST.get("next"), default)
+
+
+def local_url(request, url: str | None, default: str) -> str:
+    """``url`` when it is a path on this site or an http(s) URL of this host, else ``default``.
+    A bare word ("abc") is refused too: redirect() would take it for a view name."""
+    if (
+        url
+        and (url.startswith("/") or urlsplit(url).scheme in ("http", "https"))
+        and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
-        return target
+        return url
     return default
 
 
@@ -90,20 +101,26 @@ def private_response(response: HttpResponse) -> HttpResponse:
 
 
 def too_many_requests(request, exception=None):
-    """HTTP 429 for every rate limit. A script asking for JSON (the studio's autosave and
-    uploads) gets ``{"error": ...}``; an htmx request gets a short alert swapped into the page's
-    status region (#flash) instead of the element it targeted."""
-    message = _("您的操作过于频繁，请稍后再试。")
+    """HTTP 429 for every rate limit."""
+    return error_response(request, _("您的操作过于频繁，请稍后再试。"), status=429)
+
+
+def error_response(request, message: str, *, status: int) -> HttpResponse:
+    """An error the visitor can act on, in the form the request can show: a script asking for
+    JSON (the studio's autosave and uploads) gets ``{"error": ...}``; an htmx request gets a
+    short alert swapped into the page's status region (#flash) instead of the element it
+    targeted; a browser gets the ``<status>.html`` page with the message."""
     if "application/json" in request.headers.get("Accept", ""):
-        response = JsonResponse({"error": message}, status=429)
+        response = JsonResponse({"error": message}, status=status)
     elif request.headers.get("HX-Request"):
         response = HttpResponse(
-            render_to_string("common/flash.html", {"message": message}), status=429
+            render_to_string("common/flash.html", {"message": message}), status=status
         )
         response["HX-Retarget"] = "#flash"
         response["HX-Reswap"] = "innerHTML"
     else:
-        response = TemplateResponse(request, "429.html", {"message": message}, status=429)
+        response = TemplateResponse(request, f"{status}.html", {"message": message}, status=status)
+        response.render()
     return private_response(response)
 
 

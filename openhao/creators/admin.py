@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from openhao.common.admin import SafeManyToManyAdmin
+
 from .models import Badge, Creator, CreatorApplication, ReviewRecord
 
 
@@ -21,7 +23,7 @@ class BadgeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Creator)
-class CreatorAdmin(admin.ModelAdmin):
+class CreatorAdmin(SafeManyToManyAdmin, admin.ModelAdmin):
     list_display = ("display_name", "user", "verified", "article_count", "follower_count")
     list_filter = ("verified", "badges")
     search_fields = ("display_name", "user__username")

@@ -1,10 +1,7 @@
-"""Checking and cleaning uploaded images.
-
-The type is decided by what Pillow finds in the bytes, never by the file name or the browser's
-content type, so an SVG (a script container), an HTML file renamed .jpg or a truncated file is
-refused. Accepted images are decoded and encoded again: that drops EXIF (GPS position, camera
-serial) and anything smuggled after the image data, and applies the EXIF orientation first so
-that the picture still stands the right way up.
+"""Checking and cleaning uploaded images for articles and 申请入驻: the limits, messages and
+formats of these uploads. Decoding and dropping everything but the pixels (EXIF, XMP, comments,
+ICC profiles converted to sRGB, anything smuggled after the image data) is
+``openhao.common.images``, shared with the profile avatar.
 """
 
 from __future__ import annotations
@@ -16,7 +13,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from django.utils.translation import gettext_lazy as _lazy
+from PIL import Image
+
+from openhao.common.images import ImageRejected, decode_upload, pixels_only
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "png"}
 RENDITION_WIDTHS = (640, 1280)
@@ -41,25 +41,21 @@ def validate_image_upload(upload) -> ContentFile:
             _("图片太大，请上传不超过 %(limit)s 的图片。") % {"limit": _human_mb(limit)}
         )
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            fmt = probe.format
-            if fmt not in ALLOWED_FORMATS:
-                raise ValidationError(_("不支持的图片格式，请上传 JPEG、PNG、WebP 或 GIF 图片。"))
-            width, height = probe.size
-            if width * height > settings.OPENHAO_IMAGE_MAX_PIXELS:
-                raise ValidationError(_("图片尺寸过大，请缩小后再上传。"))
-            probe.verify()
-        # verify() leaves the image unusable; decode again to re-encode.
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            image = ImageOps.exif_transpose(image)
-            return _encode(image, fmt)
-    except ValidationError:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationError(
-            _("无法识别这个文件，它可能已损坏或不是图片。请上传 JPEG、PNG、WebP 或 GIF 图片。")
-        ) from None
+        image, fmt = decode_upload(
+            data, formats=set(ALLOWED_FORMATS), max_pixels=settings.OPENHAO_IMAGE_MAX_PIXELS
+        )
+    except ImageRejected as exc:
+        raise ValidationError(_MESSAGES[exc.code]) from None
+    return _encode(image, fmt)
+
+
+_MESSAGES = {
+    "type": _lazy("不支持的图片格式，请上传 JPEG、PNG、WebP 或 GIF 图片。"),
+    "pixels": _lazy("图片尺寸过大，请缩小后再上传。"),
+    "invalid": _lazy(
+        "无法识别这个文件，它可能已损坏或不是图片。请上传 JPEG、PNG、WebP 或 GIF 图片。"
+    ),
+}
 
 
 def _encode(image: Image.Image, fmt: str) -> ContentFile:
@@ -81,8 +77,11 @@ def _encode(image: Image.Image, fmt: str) -> ContentFile:
 
 def rendition_bytes(source: bytes, width: int, fmt: str) -> tuple[bytes, tuple[int, int]]:
     """A copy at most ``width`` pixels wide, as WebP or JPEG."""
-    with Image.open(io.BytesIO(source)) as image:
-        image.load()
+    with Image.open(io.BytesIO(source)) as opened:
+        opened.load()
+        # The source was cleaned on upload; files stored before every segment was dropped
+        # (JPEG comments survived) get clean renditions all the same.
+        image = pixels_only(opened)
         if image.width > width:
             height = round(image.height * width / image.width)
             image = image.resize((width, height), Image.Resampling.LANCZOS)

@@ -7,13 +7,21 @@ import re
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 
 from openhao.articles.models import Article, ArticleRevision, Channel
 from openhao.articles.sanitize import sanitize_body
-from openhao.articles.services import TITLE_MAX, TITLE_MIN, ReferenceData, validate_body_length
+from openhao.articles.services import (
+    TITLE_MAX,
+    TITLE_MIN,
+    ReferenceData,
+    validate_body_length,
+)
+from openhao.articles.validators import validate_topic_name
+from openhao.common.params import parse_id
 
 from .images import validate_image_upload
 
@@ -111,6 +119,14 @@ class ArticleForm(forms.Form):
             raise forms.ValidationError(_("最多添加 %(n)d 个话题。"), params={"n": MAX_TOPICS})
         if any(len(n) > 40 for n in names):
             raise forms.ValidationError(_("每个话题最多 40 个字。"))
+        errors = []
+        for name in names:
+            try:
+                validate_topic_name(name)
+            except forms.ValidationError as exc:
+                errors.extend(exc.error_list)
+        if errors:
+            raise forms.ValidationError(errors)
         return names
 
     def clean_scheduled_at(self):
@@ -142,6 +158,41 @@ class ArticleForm(forms.Form):
             if article.scheduled_at
             else None,
         }
+
+
+# Django's own message for this (in its zh-hans catalogue) speaks of an empty string.
+NUL_MESSAGES = {"null_characters_not_allowed": _("内容含有无效的空字符（NUL），无法保存。")}
+
+
+class AutosaveForm(forms.Form):
+    """What the editor's autosave sends. Lenient where the full form is strict (a half-typed
+    title or body is kept as it is, the title cut to its column), but every value is checked:
+    a channel that is not an id of a channel, or a NUL (refused by PostgreSQL), is a 400."""
+
+    title = forms.CharField(required=False, error_messages=NUL_MESSAGES)
+    body_html = forms.CharField(
+        required=False,
+        strip=False,
+        max_length=settings.OPENHAO_BODY_MAX_CHARS * 10,
+        error_messages={"max_length": _("正文太长，无法自动保存。"), **NUL_MESSAGES},
+    )
+    channel = forms.CharField(required=False, error_messages=NUL_MESSAGES)
+
+    def clean_title(self):
+        return self.cleaned_data["title"][:TITLE_MAX]
+
+    def clean_channel(self):
+        raw = self.cleaned_data["channel"]
+        if not raw:
+            return None
+        pk = parse_id(raw)
+        channel = Channel.objects.filter(pk=pk).first() if pk else None
+        if channel is None:
+            raise forms.ValidationError(_("请选择有效的频道。"))
+        return channel
+
+    def error_text(self) -> str:
+        return " ".join(message for errors in self.errors.values() for message in errors)
 
 
 class ReferenceForm(forms.Form):

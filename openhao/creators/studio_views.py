@@ -19,12 +19,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from openhao.articles import selectors as article_selectors
 from openhao.articles import services as article_services
-from openhao.articles.models import Article, ArticleRevision, Channel
+from openhao.articles.models import Article, ArticleRevision
 from openhao.articles.views import article_page_context
 from openhao.common import ratelimit
 
 from .permissions import creator_required
-from .studio_forms import ArticleForm, ReferenceFormSet, references_from
+from .studio_forms import ArticleForm, AutosaveForm, ReferenceFormSet, references_from
 
 
 def _wants_json(request) -> bool:
@@ -292,17 +292,17 @@ def autosave(request, pk=None):
     if not ratelimit.allow(request, "autosave"):
         return ratelimit.too_many(request)
     article = article_selectors.studio_article_get(creator, pk) if pk else None
-    channel = Channel.objects.filter(pk=request.POST.get("channel") or 0).first()
+    form = AutosaveForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"error": form.error_text()}, status=400)
+    channel = form.cleaned_data["channel"]
     if article is None and channel is None and creator.main_channel_id is None:
         return JsonResponse({"error": _("请先选择频道，再自动保存。")}, status=400)
-    body = request.POST.get("body_html", "")
-    if len(body) > settings.OPENHAO_BODY_MAX_CHARS * 10:
-        return JsonResponse({"error": _("正文太长，无法自动保存。")}, status=400)
     article = article_services.article_autosave(
         creator=creator,
         article=article,
-        title=request.POST.get("title", ""),
-        body_html=body,
+        title=form.cleaned_data["title"],
+        body_html=form.cleaned_data["body_html"],
         channel=channel,
     )
     if article is None:  # nothing typed yet: no draft (the editor tries again later)

@@ -13,14 +13,15 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from openhao.articles import selectors as article_selectors
 from openhao.common import budget, ratelimit
 from openhao.common.cache import article_tag, fragment
-from openhao.common.views import private_response, safe_next
+from openhao.common.params import parse_id
+from openhao.common.views import local_url, private_response, safe_next
 from openhao.common.visitors import (
     anonymous_visitor_key,
     is_bot,
@@ -86,23 +87,15 @@ def follow(request, pk):
             messages.success(request, done % {"name": creator.display_name})
             return redirect(safe_next(request, creator.get_absolute_url()))
         # From the follow page: back to it, showing the new state and the way back.
-        back = _safe_url(request, request.POST.get("back", ""), creator.get_absolute_url())
+        back = local_url(request, request.POST.get("back", ""), creator.get_absolute_url())
         return redirect(f"{creator_follow_url(creator)}?{urlencode({'next': back})}")
     context = _follow_context(request, creator)
-    context["back"] = _safe_url(
+    context["back"] = local_url(
         request,
         request.GET.get("next") or request.META.get("HTTP_REFERER", ""),
         creator.get_absolute_url(),
     )
     return private_response(TemplateResponse(request, "engagement/follow_page.html", context))
-
-
-def _safe_url(request, url: str, default: str) -> str:
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return default
 
 
 def creator_follow_url(creator: Creator) -> str:
@@ -247,9 +240,9 @@ def comments(request, pk):
     if not ratelimit.allow(request, "comment"):
         return ratelimit.too_many(request)
     parent = None
-    if request.POST.get("parent"):
-        parent = get_object_or_404(Comment, pk=request.POST["parent"], article_id=article.pk)
     try:
+        if request.POST.get("parent"):
+            parent = _reply_parent(article, request.POST["parent"])
         comment = services.comment_create(
             user=request.user, article=article, body=request.POST.get("body", ""), parent=parent
         )
@@ -280,6 +273,16 @@ def comments(request, pk):
         else _comments_url(article.pk)
     )
     return redirect(f"{back}#comment-{comment.pk}")
+
+
+def _reply_parent(article, raw: str) -> Comment:
+    """The comment a reply answers; a malformed id or one of another article is the same
+    ValidationError as the service's, so the form comes back with the typed text."""
+    pk = parse_id(raw)
+    parent = Comment.objects.filter(pk=pk, article_id=article.pk).first() if pk else None
+    if parent is None:
+        raise ValidationError(_("回复的跟贴不存在。"), code="parent")
+    return parent
 
 
 @require_POST

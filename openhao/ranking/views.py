@@ -4,10 +4,10 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from openhao.common.cache import LISTS_TAG, add_cache_tags, public_page
+from openhao.common.views import local_url
 
 from . import selectors, services
 
@@ -54,10 +54,7 @@ def _done(request):
     """htmx removes the item (empty body); without JavaScript, back to the page."""
     if request.headers.get("HX-Request"):
         return _private(HttpResponse(""))
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        target = reverse("home")
-    return redirect(target)
+    return redirect(local_url(request, request.POST.get("next"), reverse("home")))
 
 
 @require_POST

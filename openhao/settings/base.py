@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Whatever does not say how it may be cached is private (docs/caching.md).
     "openhao.common.headers.PrivateByDefaultMiddleware",
+    # Before the session middleware, which looks the session cookie up in the database.
+    "openhao.common.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

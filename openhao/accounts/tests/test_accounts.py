@@ -325,3 +325,20 @@ def test_personal_fragment_shows_signed_in_user_links(client):
     assert reverse("accounts:profile") in html
     assert reverse("account_logout") in html
     assert "private" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("side", [100_000, 13_000])
+def test_profile_refuses_a_decompression_bomb_avatar_and_keeps_the_text(client, side):
+    from openhao.common.tests.images import header_only_png
+
+    user = UserFactory(username="bomb", nickname="旧名")
+    client.force_login(user)
+    bomb = SimpleUploadedFile("b.png", header_only_png(side, side), content_type="image/png")
+    response = client.post(
+        reverse("accounts:profile"), {"nickname": "新名", "motto": "m", "avatar": bomb}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "尺寸过大" in html and 'value="新名"' in html
+    user.refresh_from_db()
+    assert user.nickname == "旧名" and not user.avatar

@@ -386,6 +386,42 @@ def test_autosave_never_changes_the_published_version(client, trusted_creator, c
     assert not ArticleAutosave.objects.filter(article=article).exists()
 
 
+@pytest.mark.parametrize("value", ["abc", "1e5", "1.0", "0x10", "1'", "-1", "99999999999999999999"])
+def test_autosave_with_a_malformed_channel_is_a_400_with_a_message(client, creator, value):
+    client.force_login(creator.user)
+    response = client.post(
+        reverse("studio:autosave_new"),
+        {"title": "还没写完", "body_html": "<p>第一版</p>", "channel": value},
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "请选择有效的频道。"
+    assert not Article.objects.filter(creator=creator).exists()
+
+
+@pytest.mark.parametrize("field", ["title", "body_html"])
+def test_autosave_with_a_nul_is_refused_and_the_last_autosave_is_kept(
+    client, trusted_creator, channel, field
+):
+    article = ArticleFactory(creator=trusted_creator, channel=channel)
+    client.force_login(trusted_creator.user)
+    url = reverse("studio:autosave", args=[article.pk])
+    client.post(url, {"title": "改到一半的标题", "body_html": "<p>改到一半</p>"})
+    data = {"title": "新的标题", "body_html": "<p>新的正文</p>", field: "坏\x00字符"}
+    response = client.post(url, data, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400
+    assert "空字符" in response.json()["error"]
+    saved = ArticleAutosave.objects.get(article=article)
+    assert (saved.title, saved.body_html) == ("改到一半的标题", "<p>改到一半</p>")
+
+
+def test_autosave_form_refuses_a_nul_even_without_the_middleware(creator):
+    from openhao.creators.studio_forms import AutosaveForm
+
+    form = AutosaveForm({"title": "坏\x00字符", "body_html": "", "channel": ""})
+    assert not form.is_valid()
+    assert "title" in form.errors
+
+
 def test_autosave_is_rate_limited(client, creator, channel):
     client.force_login(creator.user)
     url = reverse("studio:autosave_new")

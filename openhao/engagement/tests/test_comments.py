@@ -372,3 +372,48 @@ def test_the_article_page_costs_the_same_queries_with_200_comments(client, setti
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert len(with_comments) == len(without)
+
+
+@pytest.mark.parametrize(
+    "parent", ["abc", "1e5", "1.0", "0x10", "1'", "%00", "-1", "1 2", "99999999999999999999999"]
+)
+def test_a_malformed_parent_is_a_400_with_a_message_and_keeps_the_text(client, parent):
+    article = ArticleFactory()
+    services.comment_create(user=UserFactory(), article=article, body="楼主")
+    client.force_login(UserFactory())
+    response = client.post(_url(article), {"body": "我的回复内容", "parent": parent}, **HX)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "回复的跟贴不存在" in html and "我的回复内容</textarea>" in html
+    assert Comment.objects.count() == 1
+
+
+def test_a_reply_to_another_articles_comment_is_a_400_and_keeps_the_text(client):
+    elsewhere = services.comment_create(user=UserFactory(), article=ArticleFactory(), body="别处")
+    article = ArticleFactory()
+    client.force_login(UserFactory())
+    response = client.post(_url(article), {"body": "我的回复内容", "parent": elsewhere.pk})
+    assert response.status_code == 400
+    assert "回复的跟贴不存在" in response.content.decode()
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.parametrize("target", ["abc", "-1", "1e5", "javascript:alert(1)"])
+def test_vote_and_delete_with_a_next_that_is_not_a_local_url(client, target):
+    article = ArticleFactory()
+    top = services.comment_create(user=UserFactory(), article=article, body="楼主")
+    mine = services.comment_create(user=UserFactory(), article=article, body="我的")
+    client.force_login(mine.user)
+    vote = client.post(reverse("engagement:comment-vote", args=[top.pk]), {"next": target})
+    assert vote.status_code == 302 and vote["Location"].startswith(_url(article))
+    delete = client.post(reverse("engagement:comment-delete", args=[mine.pk]), {"next": target})
+    assert delete.status_code == 302 and delete["Location"] == _url(article)
+
+
+def test_safe_next_keeps_local_paths_and_same_site_urls(rf):
+    from openhao.common.views import safe_next
+
+    assert safe_next(rf.get("/", {"next": "/hao/?page=2"})) == "/hao/?page=2"
+    assert safe_next(rf.get("/", {"next": "http://testserver/hao/"})) == "http://testserver/hao/"
+    for bad in ("abc", "https://evil.example/", "//evil.example/", "/\\evil.example", "mailto:a@b"):
+        assert safe_next(rf.get("/", {"next": bad}), "/x/") == "/x/"

@@ -130,3 +130,12 @@ def test_redirect_after_hide_stays_on_this_site(client, reader):
     client.force_login(reader)
     response = client.post(f"/feed/hide/{article.pk}", {"next": "https://evil.example/"})
     assert response["Location"] == "/"
+
+
+@pytest.mark.parametrize("target", ["abc", "-1", "1e5", "javascript:alert(1)", "//evil.example/"])
+def test_a_next_that_is_not_a_local_url_goes_home(client, reader, target):
+    """A bare word was taken for a view name by redirect(): NoReverseMatch, a 500."""
+    article = ArticleFactory()
+    client.force_login(reader)
+    response = client.post(f"/feed/hide/{article.pk}", {"next": target})
+    assert response.status_code == 302 and response["Location"] == "/"
