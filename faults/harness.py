@@ -164,11 +164,14 @@ class Site:
     articles: list[int] = field(default_factory=list)
     pages: list[str] = field(default_factory=list)
 
-    def manage(self, *args: str, timeout: float = 600) -> str:
+    def manage(self, *args: str, timeout: float = 600, dev: bool = False) -> str:
+        """Run a management command with the production settings (``dev``: the development
+        ones, for the demo loader, which production refuses)."""
+        env = {**self.env, "DJANGO_SETTINGS_MODULE": "openhao.settings.dev"} if dev else self.env
         out = subprocess.run(  # noqa: S603
             [PY, "manage.py", *args],
             cwd=REPO,
-            env=self.env,
+            env=env,
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -223,15 +226,23 @@ def build_site(*, tmp: Path, database_url: str, redis_url: str, articles: int = 
     started = time.monotonic()
     site.manage("migrate", "--noinput", "-v0")
     site.manage("collectstatic", "--noinput", "-v0")
-    site.manage("loaddemo", "--articles", str(articles), "--no-admin")
+    site.manage("loaddemo", "--articles", str(articles), "--no-admin", dev=True)
+    # Production refuses to start while the demo accounts have their published passwords.
     listing = site.manage(
         "shell",
         "-c",
         "import json\n"
+        "from django.contrib.auth import get_user_model\n"
+        "from openhao.articles.demo.accounts import ACCOUNTS\n"
+        "names = [a.username for a in ACCOUNTS]\n"
+        "for user in get_user_model().objects.filter(username__in=names):\n"
+        "    user.set_unusable_password()\n"
+        "    user.save(update_fields=['password'])\n"
         "from openhao.articles.models import Article, Channel\n"
         "ids = list(Article.objects.filter(status='published').values_list('id', flat=True))\n"
         "slugs = list(Channel.objects.values_list('slug', flat=True))\n"
         "print(json.dumps({'ids': ids, 'slugs': slugs}))",
+        dev=True,
     )
     data = json.loads(listing.strip().splitlines()[-1])
     site.articles = data["ids"]
