@@ -42,8 +42,11 @@ def refuse_demo_accounts() -> None:
     try:
         names = _offending()
     finally:
-        # Do not hand a connection opened here to forked workers (gunicorn --preload).
-        connections.close_all()
+        # Do not hand a connection opened here to forked workers (gunicorn --preload); one
+        # inside a transaction (a test, a management command) is not ours to close.
+        for connection in connections.all(initialized_only=True):
+            if not connection.in_atomic_block:
+                connection.close()
     if names:
         raise ImproperlyConfigured(
             f"Refusing to start: demo account(s) {', '.join(names)} exist with their published "

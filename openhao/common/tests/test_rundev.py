@@ -29,7 +29,7 @@ def test_make_run_passes_host_and_port_to_rundev():
     if not shutil.which("make"):
         pytest.skip("make is not installed")
     dry = subprocess.run(
-        ["make", "-n", "run", "PORT=8100", "HOST=0.0.0.0"],  # noqa: S607
+        ["make", "--no-print-directory", "-n", "run", "PORT=8100", "HOST=0.0.0.0"],  # noqa: S607
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -38,7 +38,7 @@ def test_make_run_passes_host_and_port_to_rundev():
     assert "manage.py loaddemo" in dry
     assert dry.strip().splitlines()[-1].endswith("manage.py rundev --host 0.0.0.0 --port 8100")
     default = subprocess.run(
-        ["make", "-n", "run"],  # noqa: S607
+        ["make", "--no-print-directory", "-n", "run"],  # noqa: S607
         cwd=ROOT,
         capture_output=True,
         text=True,
