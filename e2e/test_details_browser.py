@@ -99,3 +99,80 @@ def test_keyboard_focus_stays_in_the_comments_on_the_next_page_of_comments(
     expect(page.locator("#comments-block .pagination")).to_contain_text("第 2 /")
     page.wait_for_function("() => !!document.activeElement.closest('#comments-block')")
     assert page.evaluate(ACTIVE_JS)["inComments"]
+
+
+# Every label, tooltip and option text of the editor's toolbar (and of a dialog it opens) that
+# is written in Latin letters. Material icon buttons show their icon by ligature ("format_bold")
+# and are named by their aria-label, so their text is not a label; the ordered-list styles are
+# shown by example ("i, ii, iii, ..."), which needs no translation.
+ENGLISH_JS = """(selector) => {
+  const found = [];
+  const example = /^([a-zA-Z]+|\\d+)(, ([a-zA-Z]+|\\d+))*, \\.\\.\\.$/;
+  for (const root of document.querySelectorAll(selector)) {
+    for (const el of [root, ...root.querySelectorAll("*")]) {
+      for (const attr of ["title", "aria-label", "placeholder"]) {
+        const value = el.getAttribute(attr);
+        if (value && /[A-Za-z]{2,}/.test(value)) found.push(`${attr}: ${value}`);
+      }
+      if (el.classList.contains("material-icons")) continue;
+      for (const node of el.childNodes) {
+        const text = node.nodeType === 3 ? node.textContent.trim() : "";
+        if (/[A-Za-z]{2,}/.test(text) && !example.test(text)) found.push(`text: ${text}`);
+      }
+    }
+  }
+  return [...new Set(found)];
+}"""
+
+
+@pytest.fixture
+def writer(transactional_db):
+    from openhao.articles.demo.structure import ensure_channels
+    from openhao.creators.tests.factories import CreatorFactory, UserFactory
+
+    channels = ensure_channels()
+    return CreatorFactory(
+        user=UserFactory(username="writer"), display_name="写作者", main_channel=channels["tech"]
+    )
+
+
+def test_the_editor_speaks_chinese_and_its_editable_area_is_named(
+    page, live_server, writer, js_errors
+):
+    sign_in(page, live_server.url, "writer")
+    page.goto(f"{live_server.url}/studio/articles/new/")
+    page.wait_for_selector(".prose-menubar")
+    # The block-type picker and the ordered-list properties show once there is a list.
+    editor = page.get_by_role("textbox", name="正文")
+    expect(editor).to_have_count(1)
+    editor.click()
+    page.keyboard.type("第一段")
+    page.locator(".prose-menubar button[aria-label='有序列表']").click()
+    assert page.evaluate(ENGLISH_JS, ".prose-menubar") == []
+    titles = page.eval_on_selector_all(
+        ".prose-menubar [title]", "els => els.map((e) => e.getAttribute('title'))"
+    )
+    for expected in ("加粗", "插入链接", "撤销", "列表属性"):
+        assert expected in titles, titles
+    options = page.locator(".prose-menubar__picker").all_inner_texts()
+    assert "二级标题" in "".join(options), options
+
+    # A dialog the toolbar opens is in Chinese too.
+    page.locator(".prose-menubar button[aria-label='列表属性']").click()
+    dialog = page.locator("dialog[open]")
+    expect(dialog).to_be_visible()
+    assert page.evaluate(ENGLISH_JS, "dialog[open]") == []
+    expect(dialog.get_by_role("button", name="取消")).to_be_visible()
+    dialog.get_by_role("button", name="取消").click()
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.locator(".prose-menubar button[aria-label='插入链接']").click()
+    expect(dialog).to_be_visible()
+    assert page.evaluate(ENGLISH_JS, "dialog[open]") == []
+    expect(dialog.get_by_label("链接地址")).to_be_visible()
+    dialog.get_by_role("button", name="取消").click()
+
+    # The 正文 label leads to the editable area.
+    page.locator("label[for=id_body_html]").click()
+    assert page.evaluate("document.activeElement.classList.contains('ProseMirror')")
+    assert js_errors == []
