@@ -176,3 +176,47 @@ def test_the_editor_speaks_chinese_and_its_editable_area_is_named(
     page.locator("label[for=id_body_html]").click()
     assert page.evaluate("document.activeElement.classList.contains('ProseMirror')")
     assert js_errors == []
+
+
+LINES_JS = """(el) => {
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+}"""
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "signed-in"])
+@pytest.mark.parametrize("care", [False, True], ids=["normal", "care"])
+def test_phone_header_leaves_room_for_the_title(
+    browser, live_server, site, writer, care, signed_in, screenshot_dir
+):
+    """On a 390×844 phone the header takes at most a quarter of the first screen; in care mode
+    (24 px text, 60 px targets) the article's title still shows in the first screen. The
+    search form and the personal links wrap instead of widening the page, and 搜索 stays on
+    one line."""
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
+    try:
+        if care:
+            context.add_cookies([{"name": "oh_care", "value": "1", "url": live_server.url}])
+        page = context.new_page()
+        if signed_in:
+            writer.user.is_staff = True  # the longest header: every personal link
+            writer.user.save()
+            sign_in(page, live_server.url, "writer")
+        page.goto(f"{live_server.url}{site['article'].get_absolute_url()}")
+        page.wait_for_load_state("networkidle")
+        if signed_in:
+            expect(page.locator("#personal .personal-name")).to_be_visible()
+        header = page.locator(".site-header").bounding_box()
+        title = page.locator("h1#article-title").bounding_box()
+        name = f"phone-header-{'care' if care else 'normal'}-{signed_in and 'in' or 'out'}.png"
+        page.screenshot(path=screenshot_dir / name)
+        if care:
+            assert title["y"] + title["height"] <= PHONE["height"], (header, title)
+        else:
+            assert header["y"] + header["height"] <= PHONE["height"] / 4, header
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        button = page.locator(".site-search button")
+        assert page.evaluate(LINES_JS, button.element_handle()) == 1
+    finally:
+        context.close()
