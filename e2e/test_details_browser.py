@@ -220,3 +220,103 @@ def test_phone_header_leaves_room_for_the_title(
         assert page.evaluate(LINES_JS, button.element_handle()) == 1
     finally:
         context.close()
+
+
+DESKTOP = {"width": 1366, "height": 900}
+SCROLL_THROUGH_JS = """async () => {
+  for (let y = 0; y < document.body.scrollHeight; y += innerHeight / 2) {
+    scrollTo(0, y);
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  scrollTo(0, 0);
+}"""
+
+
+@pytest.fixture
+def covered_site(site):
+    """The site with covers on the neighbours, so thumbnails and box headlines show."""
+    import random
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from openhao.articles.demo.images import PALETTES, scene_jpeg
+    from openhao.articles.tests.factories import ArticleFactory
+
+    rng = random.Random(11)
+    palettes = sorted(PALETTES)
+    extra = [
+        ArticleFactory(
+            channel=site["article"].channel, title=f"城市跑者的第{i}个清晨", view_count=400 + i
+        )
+        for i in range(12)
+    ]
+    for i, article in enumerate([*site["neighbours"], *site["past"], *extra]):
+        jpeg = scene_jpeg(rng, palette=palettes[i % len(palettes)], width=640, height=360)
+        article.cover.save(f"cover{i}.jpg", ContentFile(jpeg), save=False)
+        article.cover_alt = f"{article.title}的封面"
+        article.save(update_fields=["cover", "cover_alt"])
+    # The pictures the rich article's body shows.
+    for name, palette in (("demo/start.png", "dawn"), ("demo/water.png", "spring")):
+        if not default_storage.exists(name):
+            default_storage.save(
+                name, ContentFile(scene_jpeg(rng, palette=palette, width=640, height=360))
+            )
+    return site
+
+
+def serve_media(context) -> None:
+    """The test server does not serve /media/ (production leaves it to the proxy): answer it
+    from the storage in the browser, so the screenshots show the pictures."""
+    from django.conf import settings
+    from django.core.files.storage import default_storage
+
+    def handle(route):
+        name = route.request.url.split(settings.MEDIA_URL, 1)[1].split("?")[0]
+        if not default_storage.exists(name):
+            route.fulfill(status=404)
+            return
+        with default_storage.open(name) as handle_file:
+            body = handle_file.read()
+        kind = "image/png" if body[:4] == b"\x89PNG" else "image/jpeg"
+        route.fulfill(status=200, body=body, headers={"Content-Type": kind})
+
+    context.route(f"**{settings.MEDIA_URL}**", handle)
+
+
+@pytest.mark.parametrize("care", [False, True], ids=["normal", "care"])
+def test_screenshots_of_the_article_page_and_the_editor(
+    browser, live_server, covered_site, writer, care, screenshot_dir, js_errors
+):
+    """Full-page screenshots for a look: the article page at 1366×900 and 390×844, and the
+    studio editor, in both modes (var/screenshots/)."""
+    mode = "care" if care else "normal"
+    for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        context = browser.new_context(
+            viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai"
+        )
+        try:
+            serve_media(context)
+            if care:
+                context.add_cookies([{"name": "oh_care", "value": "1", "url": live_server.url}])
+            page = context.new_page()
+            page.on("pageerror", lambda exc: js_errors.append(str(exc)))
+            page.goto(f"{live_server.url}{covered_site['article'].get_absolute_url()}")
+            page.locator("#comments").scroll_into_view_if_needed()
+            page.wait_for_selector("#comments-block")
+            page.wait_for_load_state("networkidle")
+            # Walk down the page so that the lazy images load before the full-page shot.
+            page.evaluate(SCROLL_THROUGH_JS)
+            page.wait_for_load_state("networkidle")
+            assert page.locator(".hot-list .hot-item").count() >= 15
+            page.screenshot(path=screenshot_dir / f"article-{mode}-{label}.png", full_page=True)
+
+            sign_in(page, live_server.url, "writer")
+            page.goto(f"{live_server.url}/studio/articles/new/")
+            page.wait_for_selector(".prose-menubar")
+            page.screenshot(
+                path=screenshot_dir / f"studio-editor-{mode}-{label}.png", full_page=True
+            )
+        finally:
+            context.close()
+    assert js_errors == []
