@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import skip_module_without_browser
+from .test_pages_browser import axe_violations
 
 skip_module_without_browser()
 
@@ -310,6 +311,8 @@ def test_screenshots_of_the_article_page_and_the_editor(
             page.wait_for_load_state("networkidle")
             assert page.locator(".hot-list .hot-item").count() >= 15
             page.screenshot(path=screenshot_dir / f"article-{mode}-{label}.png", full_page=True)
+            # With pictures in the hot list and the channel boxes, too.
+            assert axe_violations(page) == []
 
             sign_in(page, live_server.url, "writer")
             page.goto(f"{live_server.url}/studio/articles/new/")
