@@ -143,6 +143,7 @@ def tour(site):
             PageType("notifications", "/me/notifications/", signed_in=True),
             PageType("following", "/me/following/", signed_in=True),
             PageType("studio", "/studio/", signed_in=True),
+            PageType("studio-trash", "/studio/trash/", signed_in=True),
             PageType("studio-editor", f"/studio/articles/{mine.pk}/", signed_in=True),
             PageType("studio-new", "/studio/articles/new/", signed_in=True),
             PageType("studio-preview", f"/studio/articles/{mine.pk}/preview/", signed_in=True),
