@@ -176,6 +176,12 @@ def test_the_editor_speaks_chinese_and_its_editable_area_is_named(
     # The 正文 label leads to the editable area.
     page.locator("label[for=id_body_html]").click()
     assert page.evaluate("document.activeElement.classList.contains('ProseMirror')")
+    # Save what was typed now: otherwise the editor sends it on leaving, while the test's
+    # database is being emptied.
+    page.evaluate("window.studioAutosave()")
+    page.wait_for_function(
+        "() => document.querySelector('.autosave-status').textContent.includes('已自动保存')"
+    )
     assert js_errors == []
 
 

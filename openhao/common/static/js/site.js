@@ -33,7 +33,8 @@
       focusHolders.push({ element: target, id: target.id });
     }
   });
-  document.addEventListener("htmx:afterSettle", function (event) {
+  // On afterSwap, in the same task as the swap: focus never rests on <body> in between.
+  document.addEventListener("htmx:afterSwap", function (event) {
     focusHolders = focusHolders.filter(function (holder) {
       if (holder.element !== event.detail.target) return true;
       var root = holder.element.isConnected ? holder.element : document.getElementById(holder.id);
