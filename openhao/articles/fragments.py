@@ -36,6 +36,11 @@ def channel_boxes_html() -> SafeString:
     )
 
 
+# 热点推荐 on the article page: about twenty, with thumbnails, as on the reference page. Lists
+# beside other content (home, channel, topic) keep the default ten.
+HOT_ON_ARTICLE = 20
+
+
 def hot_list_html(*, exclude_id: int | None = None, limit: int = 10) -> SafeString:
     """The 热点推荐 block. Keyed by the ids it shows, so the article being read can be left out
     while every page outside the list shares one copy."""

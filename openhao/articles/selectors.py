@@ -136,6 +136,19 @@ class ChannelBox:
     channel: Channel
     articles: list[Article]
 
+    @property
+    def lead(self) -> Article | None:
+        """The headline the box opens with, shown with its image: the newest article that has
+        a cover, or else the newest one."""
+        return next(
+            (a for a in self.articles if a.cover), self.articles[0] if self.articles else None
+        )
+
+    @property
+    def rest(self) -> list[Article]:
+        lead = self.lead
+        return [a for a in self.articles if a is not lead]
+
 
 @dataclass(frozen=True)
 class SectionBoxes:

@@ -1,9 +1,15 @@
 from urllib.parse import urlsplit
 
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -126,3 +132,10 @@ def error_response(request, message: str, *, status: int) -> HttpResponse:
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_safe
+def favicon(request):
+    """Pages link their icons; this answers clients that ask for /favicon.ico regardless. The
+    static URL is resolved per request: with the manifest storage it needs collectstatic."""
+    return HttpResponsePermanentRedirect(static("img/favicon.ico"))

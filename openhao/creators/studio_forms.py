@@ -23,6 +23,7 @@ from openhao.articles.services import (
 from openhao.articles.validators import validate_topic_name
 from openhao.common.params import parse_id
 
+from .editor_strings import EDITOR_STRINGS
 from .images import validate_image_upload
 
 # What the editor offers; the server's whitelist (articles/sanitize.py) covers all of it.
@@ -45,6 +46,9 @@ _TOPIC_SPLIT = re.compile(r"[\s,，、#＃]+")
 
 
 class ArticleForm(forms.Form):
+    # The editor's toolbar and dialogs in the page's language (js/editor-i18n.js).
+    editor_strings = EDITOR_STRINGS
+
     title = forms.CharField(
         label=_("标题"),
         min_length=TITLE_MIN,

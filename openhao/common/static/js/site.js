@@ -18,6 +18,34 @@
     }
   });
 
+  // Content that htmx swaps in can replace the element holding keyboard focus: the 查看全部跟贴
+  // link that loads the comments when it scrolls into view, a comment page's 下一页. htmx gives
+  // focus back only to an element with the same id; otherwise focus would fall to <body> and
+  // the next Tab start over from the top. Focus moves instead to the new content's
+  // [data-swap-focus] element (or its first control), so the reader goes on where they were
+  // (WCAG 2.4.3).
+  var FOCUSABLE = "a[href], button:not([disabled]), input:not([type=hidden]), textarea, select, summary, [tabindex]";
+  var focusHolders = [];
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    var active = document.activeElement;
+    if (target && active && active !== document.body && target.contains(active)) {
+      focusHolders.push({ element: target, id: target.id });
+    }
+  });
+  // On afterSwap, in the same task as the swap: focus never rests on <body> in between.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    focusHolders = focusHolders.filter(function (holder) {
+      if (holder.element !== event.detail.target) return true;
+      var root = holder.element.isConnected ? holder.element : document.getElementById(holder.id);
+      if (root && !root.contains(document.activeElement)) {
+        var next = root.querySelector("[data-swap-focus]") || root.querySelector(FOCUSABLE);
+        if (next) next.focus();
+      }
+      return false;
+    });
+  });
+
   // Small POST beacons (share and read counting); they carry the CSRF token of the personal
   // fragment and are skipped until it has loaded.
   function beacon(url, data) {
