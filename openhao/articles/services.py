@@ -52,13 +52,19 @@ def summary_from_html(html: str, length: int = SUMMARY_LENGTH) -> str:
 def topics_get_or_create(names: Iterable[str]) -> list[Topic]:
     """The topics of these names, created when new; ValidationError for a name that no URL
     can carry (validators.validate_topic_name)."""
-    topics = []
+    return [Topic.objects.get_or_create(name=name)[0] for name in topic_names_clean(names)]
+
+
+def topic_names_clean(names: Iterable[str]) -> list[str]:
+    """Hashtag names as stored: without the # marks and spaces around them, empty ones left
+    out; ValidationError for a name that no URL can carry."""
+    cleaned = []
     for raw in names:
         name = raw.strip().strip("#").strip()
         if name:
             validate_topic_name(name)
-            topics.append(Topic.objects.get_or_create(name=name)[0])
-    return topics
+            cleaned.append(name)
+    return cleaned
 
 
 @transaction.atomic
@@ -232,7 +238,7 @@ def article_edit_needs_review(article: Article) -> bool:
     return article.status == Article.Status.PUBLISHED and creator_needs_review(article.creator)
 
 
-def _references_data(references: Sequence[ReferenceData]) -> list[dict]:
+def _references_data(references: Iterable[ReferenceData | Reference]) -> list[dict]:
     return [{"title": r.title, "source": r.source, "url": r.url} for r in references]
 
 
@@ -289,15 +295,16 @@ def article_update(
         )
         ArticleAutosave.objects.filter(article=article).delete()
         return article
-    article.channel = channel
-    article.title = title
-    article.body_html = body_html
-    article.summary = summary
-    article.is_original = is_original
-    if cover is not None:
-        article.cover = cover
-    if cover_alt is not None:
-        article.cover_alt = cover_alt
+    _edit_fields_set(
+        article,
+        channel=channel,
+        title=title,
+        body_html=body_html,
+        summary=summary,
+        is_original=is_original,
+        cover=cover,
+        cover_alt=cover_alt,
+    )
     if article.status == Article.Status.PUBLISHED:
         article.edited_at = timezone.now()
     elif article.status == Article.Status.SCHEDULED and creator_needs_review(article.creator):
@@ -310,6 +317,30 @@ def article_update(
     ArticleAutosave.objects.filter(article=article).delete()
     _article_discovery_changed(article)
     return article
+
+
+def _edit_fields_set(
+    target: Article | ArticleRevision,
+    *,
+    channel,
+    title,
+    body_html,
+    summary,
+    is_original,
+    cover,
+    cover_alt,
+) -> None:
+    """The fields an edit writes, on the article itself or on its pending revision; a cover or
+    alt text that the edit leaves out (None) stays as it was."""
+    target.channel = channel
+    target.title = title
+    target.body_html = body_html
+    target.summary = summary
+    target.is_original = is_original
+    if cover is not None:
+        target.cover = cover
+    if cover_alt is not None:
+        target.cover_alt = cover_alt
 
 
 def _revision_save(
@@ -338,24 +369,20 @@ def _revision_save(
             cover=article.cover,
             cover_alt=article.cover_alt,
             topic_names=[t.name for t in article.topics.all()],
-            references=[
-                {"title": r.title, "source": r.source, "url": r.url}
-                for r in article.references.all()
-            ],
+            references=_references_data(article.references.all()),
         )
-    revision.channel = channel
-    revision.title = title
-    revision.body_html = body_html
-    revision.summary = summary
-    revision.is_original = is_original
-    if cover is not None:
-        revision.cover = cover
-    if cover_alt is not None:
-        revision.cover_alt = cover_alt
+    _edit_fields_set(
+        revision,
+        channel=channel,
+        title=title,
+        body_html=body_html,
+        summary=summary,
+        is_original=is_original,
+        cover=cover,
+        cover_alt=cover_alt,
+    )
     if topic_names is not None:
-        revision.topic_names = [
-            n for n in (raw.strip().strip("#").strip() for raw in topic_names) if n
-        ]
+        revision.topic_names = topic_names_clean(topic_names)
     if references is not None:
         revision.references = _references_data(references)
     revision.save()
