@@ -157,6 +157,12 @@ def test_the_editor_speaks_chinese_and_its_editable_area_is_named(
         assert expected in titles, titles
     options = page.locator(".prose-menubar__picker").all_inner_texts()
     assert "二级标题" in "".join(options), options
+    # The picker's arrow is a character the usual fonts have (the editor's own U+23F7 drew a
+    # box on this machine's CJK font).
+    arrow = page.eval_on_selector(
+        ".prose-menubar__selected", "(el) => getComputedStyle(el, '::after').content"
+    )
+    assert arrow == '"\u25be"', arrow
 
     # A dialog the toolbar opens is in Chinese too.
     page.locator(".prose-menubar button[aria-label='列表属性']").click()
