@@ -41,8 +41,11 @@ from hypothesis import strategies as st
 
 from openhao.articles.models import Article
 from openhao.articles.tests.factories import ArticleFactory, ReferenceFactory, TopicFactory
-from openhao.creators.models import CreatorApplication
-from openhao.creators.tests.factories import CreatorFactory, UserFactory
+from openhao.creators.tests.factories import (
+    CreatorApplicationFactory,
+    CreatorFactory,
+    UserFactory,
+)
 from openhao.engagement import services as engagement_services
 
 from . import fuzz
@@ -112,14 +115,12 @@ def site(settings):
         user=creator.user, article=article, body="谢谢", parent=comment
     )
     applicant = UserFactory(username="applicant")
-    application = CreatorApplication.objects.create(
+    application = CreatorApplicationFactory(
         user=applicant,
         display_name="新来的号",
         motto="写点东西",
         channel=article.channel,
         intro="我想写旅行。",
-        real_name_confirmed=True,
-        rules_accepted=True,
     )
     ids = {
         "article": str(article.pk),

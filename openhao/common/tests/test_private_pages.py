@@ -9,8 +9,11 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from openhao.articles.tests.factories import ArticleFactory, TopicFactory
-from openhao.creators.models import CreatorApplication
-from openhao.creators.tests.factories import CreatorFactory, UserFactory
+from openhao.creators.tests.factories import (
+    CreatorApplicationFactory,
+    CreatorFactory,
+    UserFactory,
+)
 from openhao.engagement.models import Comment
 
 pytestmark = pytest.mark.django_db
@@ -58,14 +61,8 @@ def world():
     article = ArticleFactory(creator=creator, topics=[TopicFactory(name="缓存话题")])
     reader = UserFactory()
     comment = Comment.objects.create(article=article, user=reader, body="一条跟贴")
-    application = CreatorApplication.objects.create(
-        user=reader,
-        display_name="申请者",
-        motto="签名",
-        channel=article.channel,
-        intro="自我介绍",
-        real_name_confirmed=True,
-        rules_accepted=True,
+    application = CreatorApplicationFactory(
+        user=reader, display_name="申请者", motto="签名", channel=article.channel, intro="自我介绍"
     )
     return {
         "staff": staff,

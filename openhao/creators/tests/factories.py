@@ -1,7 +1,7 @@
 import factory
 
 from openhao.accounts.models import User
-from openhao.creators.models import Badge, Creator
+from openhao.creators.models import Badge, Creator, CreatorApplication
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -31,3 +31,18 @@ class CreatorFactory(factory.django.DjangoModelFactory):
     display_name = factory.Sequence(lambda n: f"创作者{n}号")
     motto = "用心写好每一篇文章"
     follower_count = 16418
+
+
+class CreatorApplicationFactory(factory.django.DjangoModelFactory):
+    """A complete 申请入驻, waiting for review."""
+
+    class Meta:
+        model = CreatorApplication
+
+    user = factory.SubFactory(UserFactory)
+    display_name = factory.Sequence(lambda n: f"申请者{n}号")
+    motto = "写点东西"
+    channel = factory.SubFactory("openhao.articles.tests.factories.ChannelFactory")
+    intro = "我想写旅行。"
+    real_name_confirmed = True
+    rules_accepted = True
