@@ -84,9 +84,9 @@ def generate(count: int, seed: int) -> None:
     from django.utils import timezone
     from generate import article_columns, ensure_creators, load_titles
 
-    from openhao.articles.demo.structure import ensure_channels
     from openhao.articles.models import Article
     from openhao.common.text import normalize, search_terms
+    from openhao.demo.structure import ensure_channels
     from openhao.ranking import embedding, related
     from openhao.ranking.hot import SIGNALS, hot_score
     from openhao.ranking.models import ArticleScore, ArticleTerms, TermPosting, TermStat

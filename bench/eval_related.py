@@ -35,7 +35,7 @@ KEYWORDS = 3
 
 
 def read(path: Path) -> list[tuple[str, str]]:
-    from openhao.articles.demo.loader import join_segmented
+    from openhao.demo.loader import join_segmented
 
     rows = []
     with path.open(encoding="utf-8", errors="replace") as lines:

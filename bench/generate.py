@@ -157,7 +157,7 @@ def log(msg: str) -> None:
 def load_titles(rng: random.Random) -> list[tuple[str, str]]:
     """(channel slug, title) pairs from the NLPCC 2017 headlines, or synthesised."""
     # The demo loader's reader: same de-segmentation and category-to-channel mapping.
-    from openhao.articles.demo.loader import default_headlines_path, read_headlines
+    from openhao.demo.loader import default_headlines_path, read_headlines
 
     titles: list[tuple[str, str]] = []
     path = default_headlines_path()
@@ -306,9 +306,9 @@ def generate(count: int, seed: int) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from openhao.articles.demo.structure import ensure_channels
     from openhao.articles.models import Article, Reference
     from openhao.articles.services import summary_from_html
+    from openhao.demo.structure import ensure_channels
 
     rng = random.Random(seed)
     channels = ensure_channels()

@@ -201,9 +201,9 @@ def screenshot_dir() -> Path:
 def site(transactional_db):
     """The real channels, a rich article and enough neighbours to fill the hot list, related
     list, author card (往期回顾) and channel boxes."""
-    from openhao.articles.demo.structure import ensure_channels
     from openhao.articles.tests.factories import ArticleFactory, ReferenceFactory, TopicFactory
     from openhao.creators.tests.factories import BadgeFactory, CreatorFactory
+    from openhao.demo.structure import ensure_channels
     from openhao.search.backends import get_backend
 
     # The flush between transactional tests empties the model tables only; the search engine's

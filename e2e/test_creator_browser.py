@@ -42,9 +42,9 @@ def sign_in(page, base: str, username: str) -> None:
 def test_apply_approve_write_publish(
     browser, page, live_server, screenshot_dir, js_errors, tmp_path, transactional_db
 ):
-    from openhao.articles.demo.structure import ensure_channels
     from openhao.articles.models import Article
     from openhao.creators.tests.factories import UserFactory
+    from openhao.demo.structure import ensure_channels
 
     channels = ensure_channels()
     sports = channels["sports"]
@@ -182,8 +182,8 @@ def test_apply_approve_write_publish(
 def test_care_mode_forms(context, page, live_server, screenshot_dir, js_errors, transactional_db):
     """关怀版 on the application form and the studio editor: every target at least 60×60 px
     (the editor's own toolbar included), and no script errors."""
-    from openhao.articles.demo.structure import ensure_channels
     from openhao.creators.tests.factories import CreatorFactory, UserFactory
+    from openhao.demo.structure import ensure_channels
 
     from .test_article_browser import TARGETS_JS
 
@@ -236,9 +236,9 @@ def test_pasted_formatting_is_cleaned(page, live_server, js_errors, policy_watch
     """Paste of formatted text: the editor keeps only what its schema knows, and what is saved
     has no styles, scripts, classes or javascript: links. The Content-Security-Policy already
     blocks the pasted style attributes and event handler while the editor reads the paste."""
-    from openhao.articles.demo.structure import ensure_channels
     from openhao.articles.models import Article
     from openhao.creators.tests.factories import CreatorFactory, UserFactory
+    from openhao.demo.structure import ensure_channels
 
     channels = ensure_channels()
     CreatorFactory(
@@ -278,9 +278,9 @@ def test_leaving_the_editor_autosaves(page, live_server, js_errors, transactiona
     """No lost work when the page is left: the editor sends what it has with sendBeacon."""
     import time
 
-    from openhao.articles.demo.structure import ensure_channels
     from openhao.articles.models import Article
     from openhao.creators.tests.factories import CreatorFactory, UserFactory
+    from openhao.demo.structure import ensure_channels
 
     channels = ensure_channels()
     CreatorFactory(

@@ -128,8 +128,8 @@ ENGLISH_JS = """(selector) => {
 
 @pytest.fixture
 def writer(transactional_db):
-    from openhao.articles.demo.structure import ensure_channels
     from openhao.creators.tests.factories import CreatorFactory, UserFactory
+    from openhao.demo.structure import ensure_channels
 
     channels = ensure_channels()
     return CreatorFactory(
@@ -253,8 +253,8 @@ def covered_site(site):
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    from openhao.articles.demo.images import PALETTES, scene_jpeg
     from openhao.articles.tests.factories import ArticleFactory
+    from openhao.demo.images import PALETTES, scene_jpeg
 
     rng = random.Random(11)
     palettes = sorted(PALETTES)

@@ -30,8 +30,8 @@ def _photo(path) -> str:
 
 @pytest.fixture
 def writer(transactional_db):
-    from openhao.articles.demo.structure import ensure_channels
     from openhao.creators.tests.factories import CreatorFactory, UserFactory
+    from openhao.demo.structure import ensure_channels
 
     channels = ensure_channels()
     # Approved once, still under 先审后发 (OPENHAO_PREREVIEW_ARTICLES is 3).

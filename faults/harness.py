@@ -233,7 +233,7 @@ def build_site(*, tmp: Path, database_url: str, redis_url: str, articles: int = 
         "-c",
         "import json\n"
         "from django.contrib.auth import get_user_model\n"
-        "from openhao.articles.demo.accounts import ACCOUNTS\n"
+        "from openhao.demo.accounts import ACCOUNTS\n"
         "names = [a.username for a in ACCOUNTS]\n"
         "for user in get_user_model().objects.filter(username__in=names):\n"
         "    user.set_unusable_password()\n"

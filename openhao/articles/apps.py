@@ -6,4 +6,4 @@ class ArticlesConfig(AppConfig):
     label = "articles"
 
     def ready(self):
-        from . import checks, signals  # noqa: F401  (system check; cache invalidation only)
+        from . import signals  # noqa: F401  (cache invalidation only)

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from openhao.creators.models import Creator
@@ -250,32 +249,6 @@ def studio_trash_get(creator: Creator, pk: int) -> Article:
         raise Http404("article not found") from None
 
 
-def articles_pending_review() -> QuerySet[Article]:
-    """The review queue, oldest submission first: articles waiting to go out, and published
-    articles with an edit waiting (``revision_title`` and ``submitted_at`` set from it).
-    Index article_pub_idx (status, ...) narrows to the pending articles; the partial unique
-    index one_pending_revision_per_article finds the edits."""
-    pending = ArticleRevision.objects.filter(
-        article=OuterRef("pk"), status=ArticleRevision.Status.PENDING
-    )
-    edited = ArticleRevision.objects.filter(status=ArticleRevision.Status.PENDING).values(
-        "article_id"
-    )
-    return (
-        Article.objects.filter(deleted_at__isnull=True)
-        .filter(
-            Q(status=Article.Status.PENDING) | Q(status=Article.Status.PUBLISHED, pk__in=edited)
-        )
-        .select_related("creator", "channel")
-        .defer("body_html")
-        .annotate(
-            revision_title=Subquery(pending.values("title")[:1]),
-            submitted_at=Coalesce(Subquery(pending.values("updated_at")[:1]), F("updated_at")),
-        )
-        .order_by("submitted_at", "id")
-    )
-
-
 def article_latest_revision(article: Article) -> ArticleRevision | None:
     """The newest edit of ``article`` sent for review, whatever became of it."""
     return (
@@ -306,14 +279,3 @@ def article_with_revision(article: Article, revision: ArticleRevision) -> Articl
         ],
     }
     return preview
-
-
-def article_get_for_review(pk: int) -> Article:
-    try:
-        return (
-            Article.objects.select_related("creator", "channel")
-            .prefetch_related("references", "topics")
-            .get(pk=pk)
-        )
-    except Article.DoesNotExist:
-        raise Http404("article not found") from None

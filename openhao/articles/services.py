@@ -12,12 +12,12 @@ from html import unescape
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import PROTECT, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openhao.common.images import validate_image_upload
 from openhao.creators.models import Creator
-from openhao.creators.permissions import require_staff
 
 from . import hooks
 from .models import (
@@ -464,23 +464,10 @@ def article_submit(*, article: Article, at: datetime | None = None) -> Article:
     return article_publish(article=article)
 
 
-def _first_approval(article: Article) -> bool:
-    from openhao.creators.models import ReviewRecord
-
-    return not article.reviews.filter(decision=ReviewRecord.Decision.APPROVE).exists()
-
-
-def _count_approval(article: Article) -> None:
-    # An article approved again (an edit) does not count twice towards 先审后发.
-    if _first_approval(article):
-        Creator.objects.filter(pk=article.creator_id).update(
-            approved_article_count=F("approved_article_count") + 1
-        )
-
-
-def _lock_for_review(article: Article) -> tuple[Article, ArticleRevision | None]:
+def article_review_lock(article: Article) -> tuple[Article, ArticleRevision | None]:
     """The article, locked, and its pending revision when the decision is about an edit of a
-    published article; ValidationError when there is nothing to decide."""
+    published article; ValidationError when there is nothing to decide. The first step of a
+    staff decision (``openhao.moderation.services``), inside its transaction."""
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.status == Article.Status.PUBLISHED:
         revision = (
@@ -495,19 +482,13 @@ def _lock_for_review(article: Article) -> tuple[Article, ArticleRevision | None]
     return article, None
 
 
-@transaction.atomic
-def article_approve(*, article: Article, staff) -> Article:
-    """Staff pass a pending article (it goes out now or at the time the creator chose) or the
-    pending edit of a published one (it replaces the public version now)."""
-    from openhao.creators.models import ReviewRecord
-
-    require_staff(staff)
-    article, revision = _lock_for_review(article)
-    if revision is None:  # an approved edit is not one more approved article
-        _count_approval(article)
-    ReviewRecord.objects.create(
-        article=article, revision=revision, decision=ReviewRecord.Decision.APPROVE, staff=staff
-    )
+def article_review_pass(
+    *, article: Article, revision: ArticleRevision | None, first_approval: bool
+) -> Article:
+    """What passing review does to a locked article (``article_review_lock``): a pending
+    article goes out now or at the time the creator chose, the pending edit of a published one
+    replaces the public version now. Only the decision in ``openhao.moderation.services``, which
+    checks the staff member and writes the audit row, calls it."""
     if revision is not None:
         _revision_apply(article, revision)
         revision.status = ArticleRevision.Status.APPROVED
@@ -515,6 +496,11 @@ def article_approve(*, article: Article, staff) -> Article:
         revision.save(update_fields=["status", "decided_at", "updated_at"])
         _article_discovery_changed(article)
         return article
+    # An article approved again (after an unpublish) does not count twice towards 先审后发.
+    if first_approval:
+        Creator.objects.filter(pk=article.creator_id).update(
+            approved_article_count=F("approved_article_count") + 1
+        )
     if article.scheduled_at and article.scheduled_at > timezone.now():
         _schedule(article, article.scheduled_at)
         return article
@@ -522,24 +508,12 @@ def article_approve(*, article: Article, staff) -> Article:
     return article_publish(article=article, at=article.published_at)
 
 
-@transaction.atomic
-def article_reject(*, article: Article, staff, reason: str) -> Article:
-    """Staff send a pending article back to its creator's drafts with a reason, or discard the
-    pending edit of a published article (which stays as it is) with a reason."""
-    from openhao.creators.models import ReviewRecord
-
-    require_staff(staff)
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError(_("驳回时请填写原因。"))
-    article, revision = _lock_for_review(article)
-    ReviewRecord.objects.create(
-        article=article,
-        revision=revision,
-        decision=ReviewRecord.Decision.REJECT,
-        reason=reason,
-        staff=staff,
-    )
+def article_review_send_back(
+    *, article: Article, revision: ArticleRevision | None, reason: str
+) -> Article:
+    """What failing review does to a locked article: a pending article goes back to its
+    creator's drafts with the reason; a pending edit is discarded with it (the published
+    version stays). Called by the decision in ``openhao.moderation.services`` only."""
     if revision is not None:
         revision.status = ArticleRevision.Status.REJECTED
         revision.review_note = reason
@@ -655,14 +629,18 @@ def articles_purge_trash(*, now: datetime | None = None) -> int:
     """Delete for good every article that has been in the 回收站 longer than the restore window
     (with its comments, likes, counters and index rows, by their foreign keys); returns how
     many. One that staff decisions refer to stays, hidden for good, for the audit trail
-    (ReviewRecord protects it). Run by ``manage.py periodic``; safe to run twice."""
-    from openhao.creators.models import ReviewRecord
-
+    (moderation's ReviewRecord protects it). Run by ``manage.py periodic``; safe to run twice."""
     cutoff = trash_cutoff(now)
     # article_trash_idx: the partial index holds the trash only.
-    expired = Article.objects.filter(deleted_at__isnull=False, deleted_at__lt=cutoff).exclude(
-        pk__in=ReviewRecord.objects.filter(article__isnull=False).values("article_id")
-    )
+    expired = Article.objects.filter(deleted_at__isnull=False, deleted_at__lt=cutoff)
+    # Every table that refers to articles with PROTECT (the audit trail of the apps above, by
+    # its reverse relation, so articles need not import them) keeps its articles.
+    for relation in Article._meta.related_objects:
+        if relation.on_delete is PROTECT:
+            referring = relation.related_model.objects.filter(
+                **{f"{relation.field.name}__isnull": False}
+            )
+            expired = expired.exclude(pk__in=referring.values(relation.field.attname))
     purged = 0
     while True:
         batch = list(expired.values_list("pk", flat=True)[:PURGE_BATCH])
@@ -707,8 +685,6 @@ def article_autosave(
 def image_upload(*, creator: Creator, upload) -> ArticleImage:
     """Store a checked and cleaned copy of ``upload`` (ValidationError with a Chinese message
     otherwise) and ask the task runner for its renditions."""
-    from openhao.creators.images import validate_image_upload
-
     return image_store(creator=creator, cleaned=validate_image_upload(upload))
 
 
@@ -727,7 +703,7 @@ def image_store(*, creator: Creator, cleaned) -> ArticleImage:
 def image_make_renditions(*, image_id: int) -> dict:
     from django.core.files.base import ContentFile
 
-    from openhao.creators.images import RENDITION_WIDTHS, rendition_bytes
+    from .images import RENDITION_WIDTHS, rendition_bytes
 
     image = ArticleImage.objects.get(pk=image_id)
     with image.file.open("rb") as fh:

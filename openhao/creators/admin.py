@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from openhao.common.admin import SafeManyToManyAdmin
 
-from .models import Badge, Creator, CreatorApplication, ReviewRecord
+from .models import Badge, Creator, CreatorApplication
 
 
 class BadgeForm(forms.ModelForm):
@@ -44,21 +44,4 @@ class CreatorApplicationAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(ReviewRecord)
-class ReviewRecordAdmin(admin.ModelAdmin):
-    """The append-only audit trail: viewable, never editable or deletable."""
-
-    list_display = ("created_at", "staff", "decision", "application", "article", "reason")
-    list_filter = ("decision",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False

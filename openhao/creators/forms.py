@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .images import validate_image_upload
+from openhao.common.images import validate_image_upload
+
 from .models import CreatorApplication
 from .services import display_name_taken
 
@@ -96,12 +97,3 @@ class ApplicationForm(forms.ModelForm):
                     _("“%(link)s”不是有效的网址。"), params={"link": line}
                 ) from None
         return "\n".join(cleaned)
-
-
-class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label=_("驳回原因"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("驳回时请填写原因。")},
-    )

@@ -1,35 +1,12 @@
-"""Access rules for the studio and the staff review pages, checked on the server for every
-request (the links in the header are only a convenience)."""
+"""Who counts as a creator: checked on the server for every request to the studio and
+数据中心 (the links in the header are only a convenience). Staff rules are in
+``openhao.moderation.permissions``."""
 
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
-
-
-def is_staff(user) -> bool:
-    """Who may take staff decisions (review queues, approvals): an active staff account."""
-    return bool(user and user.is_active and user.is_staff)
-
-
-def require_staff(user) -> None:
-    """The check every staff decision service runs first (the views run ``staff_required``)."""
-    if not is_staff(user):
-        raise PermissionDenied("staff only")
-
-
-def staff_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-        require_staff(user)
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def creator_required(view):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import Creator, CreatorApplication, ReviewRecord
+from .models import Creator, CreatorApplication
 
 
 def creator_get(pk: int) -> Creator:
@@ -22,27 +22,5 @@ def application_latest(user) -> CreatorApplication | None:
     )
 
 
-def applications_pending() -> QuerySet[CreatorApplication]:
-    # Index application_queue_idx (status, created_at).
-    return (
-        CreatorApplication.objects.filter(status=CreatorApplication.Status.PENDING)
-        .select_related("user", "channel")
-        .order_by("created_at", "id")
-    )
-
-
-def application_get(pk: int) -> CreatorApplication:
-    try:
-        return CreatorApplication.objects.select_related("user", "channel", "decided_by").get(pk=pk)
-    except CreatorApplication.DoesNotExist:
-        raise Http404("application not found") from None
-
-
 def application_history(user) -> QuerySet[CreatorApplication]:
     return CreatorApplication.objects.filter(user=user).select_related("decided_by")
-
-
-def review_records(limit: int = 100) -> QuerySet[ReviewRecord]:
-    return ReviewRecord.objects.select_related("staff", "application", "article", "revision")[
-        :limit
-    ]

@@ -1,26 +1,16 @@
-"""Writes to creators: profiles, 申请入驻 applications and their review. Each function is one
-transaction; every staff decision leaves an append-only ReviewRecord."""
+"""Writes to creators: profiles and 申请入驻 applications. Each function is one transaction.
+Staff decisions about applications are in ``openhao.moderation.services``."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openhao.engagement.services import notification_for_application
-
-from .models import Badge, Creator, CreatorApplication, ReviewRecord
-from .permissions import require_staff
-
-logger = logging.getLogger(__name__)
+from .models import Badge, Creator, CreatorApplication
 
 
 @transaction.atomic
@@ -104,86 +94,3 @@ def application_submit(
     application.full_clean(exclude=["avatar"])
     application.save()
     return application
-
-
-def _lock_pending(application: CreatorApplication) -> CreatorApplication:
-    application = CreatorApplication.objects.select_for_update().get(pk=application.pk)
-    if application.status != CreatorApplication.Status.PENDING:
-        raise ValidationError(_("该申请已经审核过了。"))
-    return application
-
-
-@transaction.atomic
-def application_approve(*, application: CreatorApplication, staff) -> Creator:
-    """Approve: the applicant gets a creator profile, and with it the studio."""
-    require_staff(staff)
-    application = _lock_pending(application)
-    if Creator.objects.filter(display_name__iexact=application.display_name).exists():
-        raise ValidationError(_("号名称已被其他创作者使用，请驳回并说明原因。"))
-    creator = creator_create(
-        user=application.user,
-        display_name=application.display_name,
-        motto=application.motto,
-        bio=application.intro,
-        avatar=application.avatar.name if application.avatar else "",
-        main_channel=application.channel,
-    )
-    application.status = CreatorApplication.Status.APPROVED
-    application.decided_at = timezone.now()
-    application.decided_by = staff
-    application.save(update_fields=["status", "decided_at", "decided_by"])
-    ReviewRecord.objects.create(
-        application=application, decision=ReviewRecord.Decision.APPROVE, staff=staff
-    )
-    transaction.on_commit(lambda: applicant_notify(application=application))
-    return creator
-
-
-@transaction.atomic
-def application_reject(
-    *, application: CreatorApplication, staff, reason: str
-) -> CreatorApplication:
-    require_staff(staff)
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError(_("驳回时请填写原因。"))
-    application = _lock_pending(application)
-    application.status = CreatorApplication.Status.REJECTED
-    application.reason = reason
-    application.decided_at = timezone.now()
-    application.decided_by = staff
-    application.save(update_fields=["status", "reason", "decided_at", "decided_by"])
-    ReviewRecord.objects.create(
-        application=application,
-        decision=ReviewRecord.Decision.REJECT,
-        reason=reason,
-        staff=staff,
-    )
-    transaction.on_commit(lambda: applicant_notify(application=application))
-    return application
-
-
-def applicant_notify(*, application: CreatorApplication) -> None:
-    """Tell the applicant about a decision: a 通知 in the site (unread badge) and an e-mail when
-    the account has an address; the status page shows it too."""
-    user = application.user
-    notification_for_application(application=application)
-    if not user.email:
-        return
-    status_url = settings.OPENHAO_BASE_URL + reverse("creators:apply_status")
-    if application.status == CreatorApplication.Status.APPROVED:
-        subject = _("【%(site)s号】入驻申请已通过") % {"site": settings.OPENHAO_SITE_NAME}
-        body = _("恭喜！你的号“%(name)s”已开通，现在可以进入创作者中心发表文章：%(url)s") % {
-            "name": application.display_name,
-            "url": settings.OPENHAO_BASE_URL + reverse("studio:home"),
-        }
-    else:
-        subject = _("【%(site)s号】入驻申请未通过") % {"site": settings.OPENHAO_SITE_NAME}
-        body = _("你的入驻申请未通过，原因：%(reason)s\n修改后可以重新申请：%(url)s") % {
-            "reason": application.reason,
-            "url": status_url,
-        }
-    try:
-        send_mail(subject, body, None, [user.email])
-    except Exception:  # a mail outage must not undo a committed decision
-        logger.exception("could not e-mail applicant %s", user.pk)

@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "openhao.engagement",
     "openhao.search",
+    "openhao.moderation",
+    "openhao.studio",
+    "openhao.demo",
 ]
 
 MIDDLEWARE = [
@@ -336,7 +339,7 @@ OPENHAO_IMAGE_MAX_PIXELS = env_int("OPENHAO_IMAGE_MAX_PIXELS", 40_000_000)
 OPENHAO_BODY_MAX_CHARS = env_int("OPENHAO_BODY_MAX_CHARS", 50_000)
 OPENHAO_BODY_MIN_CHARS = env_int("OPENHAO_BODY_MIN_CHARS", 20)
 OPENHAO_SIGNUP_OPEN = env_bool("OPENHAO_SIGNUP_OPEN", True)
-# `loaddemo` and its accounts with published passwords (openhao/articles/demo/accounts.py);
+# `loaddemo` and its accounts with published passwords (openhao/demo/accounts.py);
 # production.py turns this off, not an environment variable.
 OPENHAO_DEMO_ALLOWED = True
 # Avatars: largest upload accepted (bytes) and the edge of the stored square (px).

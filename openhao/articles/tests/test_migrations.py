@@ -79,7 +79,7 @@ def test_migrations_apply_on_a_database_with_data():
 
     from openhao.articles.models import Article, ArticleRevision
     from openhao.articles.services import article_restore, article_update
-    from openhao.creators.models import ReviewRecord
+    from openhao.moderation.models import ReviewRecord
     from openhao.search.selectors import search_ids
 
     # The migrated index knows the channel's name (and still the title's words).

@@ -6,10 +6,10 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from openhao.articles.demo.structure import ensure_channels
 from openhao.articles.models import Article
 from openhao.articles.tests.factories import ArticleFactory, ChannelFactory, TopicFactory
 from openhao.creators.tests.factories import CreatorFactory
+from openhao.demo.structure import ensure_channels
 
 pytestmark = pytest.mark.django_db
 

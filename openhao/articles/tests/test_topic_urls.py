@@ -12,7 +12,7 @@ from openhao.articles.models import Article
 from openhao.articles.tests.factories import ArticleFactory, TopicFactory
 from openhao.articles.validators import validate_topic_name
 from openhao.creators.tests.factories import CreatorFactory, UserFactory
-from openhao.creators.tests.test_studio import article_data
+from openhao.studio.tests.test_studio import article_data
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from openhao.accounts.services import avatar_normalise
-from openhao.creators.images import rendition_bytes, validate_image_upload
+from openhao.articles.images import rendition_bytes
+from openhao.common.images import validate_image_upload
 
 from .images import (
     SECRET,

@@ -17,8 +17,7 @@ OPENHAO = Path(__file__).resolve().parents[2]
 PROJECT_LEVEL = {"settings", "templates", "locale"}  # not apps: the composition root and data
 
 # Each app and the apps it may import. The table has no cycle (checked below), so the apps form
-# layers, lowest first. studio, moderation and demo are the apps of the coming split (issue 9,
-# point 1): planned here so that the split only moves files.
+# layers, lowest first.
 ALLOWED: dict[str, set[str]] = {
     "common": set(),
     "accounts": {"common"},
@@ -46,18 +45,6 @@ ALLOWED: dict[str, set[str]] = {
 # The demo data set may import every app, and no app imports it.
 ALLOWED["demo"] = set(ALLOWED)
 
-# Modules that the app split (issue 9, point 1) moves out of their folder: each is held to the
-# rules of the app it moves to. Removed by the app split (issue 9 point 1).
-MOVING = {
-    "creators.studio_views": "studio",
-    "creators.studio_forms": "studio",
-    "creators.studio_urls": "studio",
-    "creators.review_views": "moderation",
-    "creators.review_urls": "moderation",
-    "articles.demo": "demo",
-    "articles.management.commands.loaddemo": "demo",
-}
-
 # Imports that run against the table: (importing module, imported app) -> why. Each one must
 # still be needed (a stale entry fails the test) and stands in docs/architecture.md.
 EXCEPTIONS = {
@@ -68,9 +55,6 @@ EXCEPTIONS = {
     ("common.periodic", "articles"): "the scheduler's job table names tasks by dotted path",
     ("common.periodic", "ranking"): "the scheduler's job table names tasks by dotted path",
     ("common.management.commands.rundev", "settings"): "names the dev settings for its children",
-    # Removed by the app split (issue 9 point 1): the application decisions move to moderation.
-    ("articles.checks", "demo"): "production refuses the demo accounts; moves to the demo app",
-    ("creators.services", "engagement"): "applicant_notify sends the 通知 of a decision",
 }
 
 
@@ -83,14 +67,10 @@ def _apps() -> list[str]:
 
 
 def _app_of(module: str) -> str | None:
-    """The app a dotted module inside openhao belongs to (``MOVING`` first), or None."""
+    """The app a dotted module inside openhao belongs to, or None."""
     parts = module.split(".")
     if parts[0] != "openhao" or len(parts) < 2 or not (OPENHAO / parts[1]).is_dir():
         return None  # not a module of ours ("openhao.E001", a salt like "openhao.visitor-id")
-    inner = ".".join(parts[1:])
-    for prefix, app in MOVING.items():
-        if inner == prefix or inner.startswith(prefix + "."):
-            return app
     return parts[1]
 
 
@@ -169,7 +149,7 @@ def test_the_table_has_no_cycle():
         visit(app, ())
 
 
-def test_the_planned_apps_stand_where_the_split_needs_them():
+def test_the_split_apps_stand_where_they_belong():
     assert all("demo" not in allowed for app, allowed in ALLOWED.items() if app != "demo")
     assert ALLOWED["demo"] >= set(ALLOWED) - {"demo"}
     assert {"articles", "creators"} <= ALLOWED["moderation"]

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from openhao.articles.demo.structure import ensure_channels
 from openhao.articles.tests.factories import ArticleFactory
+from openhao.demo.structure import ensure_channels
 
 pytestmark = pytest.mark.django_db
 

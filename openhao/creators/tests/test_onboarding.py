@@ -4,8 +4,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from openhao.creators.models import Creator, CreatorApplication, ReviewRecord
-from openhao.creators.services import application_approve, application_reject
+from openhao.creators.models import Creator, CreatorApplication
+from openhao.moderation.models import ReviewRecord
+from openhao.moderation.services import application_approve, application_reject
 
 from .factories import CreatorFactory, UserFactory
 from .helpers import SVG_WITH_SCRIPT, jpeg_bytes, upload

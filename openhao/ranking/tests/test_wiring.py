@@ -49,7 +49,7 @@ def test_a_studio_edit_reaches_search():
 def test_an_edit_under_review_keeps_the_published_version_in_search():
     """The published version stays online (and findable) while an edit waits for review; the
     index follows the edit once staff approve it."""
-    from openhao.articles.services import article_approve
+    from openhao.moderation.services import article_approve
 
     article = ArticleFactory(title="敦煌壁画里的飞天", creator__approved_article_count=0)
     assert article.pk in search_ids("敦煌壁画")

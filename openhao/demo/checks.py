@@ -1,5 +1,5 @@
 """System check and start-up guard: production refuses the demo accounts, whose passwords are
-published in the README (openhao/articles/demo/accounts.py)."""
+published in the README (openhao/demo/accounts.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.core.checks import Error, register
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connections
 
-from .demo.accounts import accounts_with_demo_passwords, demo_allowed
+from .accounts import accounts_with_demo_passwords, demo_allowed
 
 HINT = (
     "Delete these users or give them new passwords (manage.py changepassword NAME); they were "

@@ -5,10 +5,11 @@ import pytest
 from django.urls import reverse
 
 from openhao.articles.models import Article
-from openhao.creators.models import Creator, ReviewRecord
+from openhao.creators.models import Creator
+from openhao.creators.tests.helpers import jpeg_bytes, upload
+from openhao.creators.tests.test_onboarding import form_data
+from openhao.moderation.models import ReviewRecord
 
-from .helpers import jpeg_bytes, upload
-from .test_onboarding import form_data
 from .test_studio import article_data
 
 pytestmark = pytest.mark.django_db

@@ -39,6 +39,8 @@ from openhao.articles.services import article_create
 from openhao.common.cache import LISTS_TAG, bump_tags, creator_tag
 from openhao.creators.models import Badge, Creator, CreatorApplication
 from openhao.creators.services import creator_create
+from openhao.engagement.models import Comment
+from openhao.engagement.text import render_comment
 from openhao.ranking.services import scores_rebuild, terms_rebuild
 
 from . import accounts, content, handwritten, longform
@@ -727,9 +729,6 @@ class _Loader:
         """Real 跟贴 rows, so that every article's comment count equals its visible comments:
         the counter drawn for each article, as top-level comments (mostly by readers) and about
         one reply in six, some by the article's author. Returns 跟贴 per (article, day)."""
-        from openhao.engagement.models import Comment
-        from openhao.engagement.text import render_comment
-
         rng = self.rng
         writers = [u.pk for u in readers] or [c.user_id for c in creators]
         creator_users = [c.user_id for c in creators]

@@ -22,9 +22,9 @@ from openhao.articles import services as article_services
 from openhao.articles.models import Article, ArticleRevision
 from openhao.articles.views import article_page_context
 from openhao.common import ratelimit
+from openhao.creators.permissions import creator_required
 
-from .permissions import creator_required
-from .studio_forms import ArticleForm, AutosaveForm, ReferenceFormSet, references_from
+from .forms import ArticleForm, AutosaveForm, ReferenceFormSet, references_from
 
 
 def _wants_json(request) -> bool:

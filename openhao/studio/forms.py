@@ -21,10 +21,10 @@ from openhao.articles.services import (
     validate_body_length,
 )
 from openhao.articles.validators import validate_topic_name
+from openhao.common.images import validate_image_upload
 from openhao.common.params import parse_id
 
 from .editor_strings import EDITOR_STRINGS
-from .images import validate_image_upload
 
 # What the editor offers; the server's whitelist (articles/sanitize.py) covers all of it.
 EDITOR_EXTENSIONS = {

@@ -1,5 +1,5 @@
 """Staff review queues (入驻申请 and 先审后发 articles) and the audit log. Staff only; every
-decision goes through a service that writes an append-only ReviewRecord."""
+decision is an action of ``services`` that writes an append-only ReviewRecord."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from openhao.articles import selectors as article_selectors
 from openhao.articles import services as article_services
 from openhao.articles.views import article_page_context
+from openhao.creators import selectors as creator_selectors
 
 from . import selectors, services
 from .forms import RejectForm
@@ -64,7 +65,9 @@ def review_application(request, pk):
             "application": application,
             "reject_form": reject_form,
             "records": application.reviews.select_related("staff"),
-            "history": selectors.application_history(application.user).exclude(pk=application.pk),
+            "history": creator_selectors.application_history(application.user).exclude(
+                pk=application.pk
+            ),
         },
     )
 
@@ -83,7 +86,7 @@ def review_articles(request):
     return render(
         request,
         "review/articles.html",
-        {"articles": article_selectors.articles_pending_review()},
+        {"articles": selectors.articles_pending_review()},
     )
 
 
@@ -91,17 +94,17 @@ def review_articles(request):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def review_article(request, pk):
-    article = article_selectors.article_get_for_review(pk)
+    article = selectors.article_get_for_review(pk)
     reject_form = RejectForm()
     if request.method == "POST":
         try:
             if request.POST.get("decision") == "approve":
-                article_services.article_approve(article=article, staff=request.user)
+                services.article_approve(article=article, staff=request.user)
                 messages.success(request, _("已通过《%(t)s》。") % {"t": article.title})
                 return redirect("review:articles")
             reject_form = RejectForm(request.POST)
             if reject_form.is_valid():
-                article_services.article_reject(
+                services.article_reject(
                     article=article, staff=request.user, reason=reject_form.cleaned_data["reason"]
                 )
                 messages.success(request, _("已驳回《%(t)s》。") % {"t": article.title})

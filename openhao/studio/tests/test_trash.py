@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from openhao.articles.models import Article
 from openhao.articles.services import (
-    article_approve,
     article_remove,
     article_restore,
     article_soft_delete,
@@ -22,6 +21,7 @@ from openhao.articles.services import (
 from openhao.articles.tests.factories import ArticleFactory
 from openhao.common import periodic
 from openhao.engagement.models import Comment
+from openhao.moderation.services import article_approve
 
 from .test_studio import draft
 
@@ -141,7 +141,7 @@ def test_the_periodic_scheduler_purges_the_trash(settings):
 
 
 def test_another_creators_article_cannot_be_deleted_or_restored(client, creator, channel):
-    from .factories import CreatorFactory
+    from openhao.creators.tests.factories import CreatorFactory
 
     other = CreatorFactory(display_name="别的作者")
     theirs = draft(other, channel, title="别人的文章标题")

@@ -13,9 +13,8 @@ from django.utils import timezone
 from openhao.articles.models import Article, ArticleAutosave
 from openhao.articles.services import article_create, article_submit
 from openhao.articles.tests.factories import ArticleFactory
-from openhao.creators.models import ReviewRecord
-
-from .factories import CreatorFactory
+from openhao.creators.tests.factories import CreatorFactory
+from openhao.moderation.models import ReviewRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -415,7 +414,7 @@ def test_autosave_with_a_nul_is_refused_and_the_last_autosave_is_kept(
 
 
 def test_autosave_form_refuses_a_nul_even_without_the_middleware(creator):
-    from openhao.creators.studio_forms import AutosaveForm
+    from openhao.studio.forms import AutosaveForm
 
     form = AutosaveForm({"title": "坏\x00字符", "body_html": "", "channel": ""})
     assert not form.is_valid()
@@ -489,7 +488,7 @@ def test_autosave_of_an_empty_new_article_creates_no_draft(client, creator, chan
 
 
 def test_an_image_upload_in_a_new_article_creates_no_draft(client, creator, channel):
-    from .helpers import jpeg_bytes, upload
+    from openhao.creators.tests.helpers import jpeg_bytes, upload
 
     client.force_login(creator.user)
     client.get(reverse("studio:new"))

@@ -9,7 +9,7 @@ from pathlib import Path
 import django_prose_editor
 import pytest
 
-from openhao.creators.editor_strings import EDITOR_STRINGS
+from openhao.studio.editor_strings import EDITOR_STRINGS
 
 pytestmark = pytest.mark.django_db
 

@@ -10,15 +10,14 @@ from django.utils import timezone
 
 from openhao.articles.models import Article, ArticleRevision
 from openhao.articles.services import (
-    article_approve,
-    article_reject,
     article_submit,
     article_unpublish,
     article_update,
     creator_recount_articles,
 )
 from openhao.articles.tests.factories import ArticleFactory, ChannelFactory, TopicFactory
-from openhao.creators.models import ReviewRecord
+from openhao.moderation.models import ReviewRecord
+from openhao.moderation.services import article_approve, article_reject
 
 from .test_studio import BODY, article_data, draft
 

@@ -8,8 +8,7 @@ from django.urls import reverse
 from PIL import Image
 
 from openhao.articles.models import Article, ArticleImage
-
-from .helpers import SVG_WITH_SCRIPT, jpeg_bytes, png_bytes, upload
+from openhao.creators.tests.helpers import SVG_WITH_SCRIPT, jpeg_bytes, png_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from openhao.articles.demo import accounts, loader
+from openhao.demo import accounts, loader
 
 
 class Command(BaseCommand):

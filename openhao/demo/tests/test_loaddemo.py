@@ -25,15 +25,15 @@ from django.utils import timezone
 from PIL import Image
 
 from openhao.analytics.models import ArticleDailyStats, CreatorDailyStats
-from openhao.articles.checks import demo_accounts_check, refuse_demo_accounts
-from openhao.articles.demo import accounts, content, handwritten, longform
-from openhao.articles.demo.loader import READER_PREFIX, USERNAME_PREFIX, join_segmented
-from openhao.articles.demo.stories import BANKS, CITIES, ENTITY_SLOTS
-from openhao.articles.demo.structure import STRUCTURE
 from openhao.articles.models import Article, Channel
 from openhao.articles.tests.factories import ChannelFactory
 from openhao.creators.models import Creator, CreatorApplication
 from openhao.creators.tests.factories import CreatorFactory
+from openhao.demo import accounts, content, handwritten, longform
+from openhao.demo.checks import demo_accounts_check, refuse_demo_accounts
+from openhao.demo.loader import READER_PREFIX, USERNAME_PREFIX, join_segmented
+from openhao.demo.stories import BANKS, CITIES, ENTITY_SLOTS
+from openhao.demo.structure import STRUCTURE
 from openhao.engagement.models import Comment
 from openhao.ranking.selectors import hot_articles
 
