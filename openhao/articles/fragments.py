@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from openhao.common.cache import LISTS_TAG, creator_tag, fragment
+from openhao.common.cache import LISTS_TAG, article_tag, creator_tag, fragment
 from openhao.ranking import selectors as ranking
 
 from . import selectors
@@ -72,4 +73,20 @@ def creator_card_html(creator, *, exclude_id: int | None = None) -> SafeString:
         f"html:creator-card:{creator.pk}:{shown}",
         tags,
         lambda: _render("includes/creator_card.html", {"creator": creator, "past": past}),
+    )
+
+
+def related_html(article, *, limit: int = 6) -> SafeString:
+    """相关推荐 under the article, rendered once per article. The stored list changes only when
+    the article is indexed again (publish, edit, the nightly refresh), and the block is as
+    stale as the page around it: tied to the article's tag and kept for a page's lifetime, so
+    the care-mode copy, the studio preview and a page that expired reuse it."""
+    return fragment(
+        f"html:related:{article.pk}:{limit}",
+        [article_tag(article.pk)],
+        lambda: _render(
+            "includes/article_list.html",
+            {"articles": ranking.related_articles(article, limit=limit)},
+        ),
+        timeout=settings.OPENHAO_PAGE_CACHE_SECONDS,
     )

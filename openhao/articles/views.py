@@ -112,7 +112,7 @@ def article_page_context(article) -> dict:
         "creator": article.creator,
         "canonical_url": article_url(article),
         "share": share_links(article),
-        "related": ranking.related_articles(article, limit=6),
+        "related_html": fragments.related_html(article, limit=6),
         "hot_html": fragments.hot_list_html(exclude_id=article.pk, limit=fragments.HOT_ON_ARTICLE),
         "creator_card_html": fragments.creator_card_html(article.creator, exclude_id=article.pk),
         "boxes_html": fragments.channel_boxes_html(),

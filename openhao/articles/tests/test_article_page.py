@@ -292,3 +292,36 @@ def test_no_template_syntax_leaks_into_the_pages(client, rich_article):
         html = client.get(url).content.decode()
         for token in ("{#", "#}", "{%", "%}", "{{", "}}"):
             assert token not in html, (url, token)
+
+
+@override_settings(OPENHAO_PAGE_CACHE_ENABLED=False)
+def test_related_block_is_rendered_once_per_article(client, rich_article):
+    """With the page cache off (or a page that expired, or the care-mode copy), the 相关推荐
+    block comes from its fragment: a second render of the same article runs fewer queries and
+    shows the same list; an edit of the article renders it again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    neighbour = ArticleFactory(channel=rich_article.channel, title="同一频道的邻居文章")
+    url = f"/article/{rich_article.pk}/"
+
+    def render():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        html = response.content.decode()
+        related = html[html.find('id="related-heading"') : html.find('class="sidebar"')]
+        return len(ctx.captured_queries), related
+
+    first_queries, first = render()
+    again_queries, again = render()
+    assert neighbour.title in first
+    assert again == first
+    assert again_queries < first_queries
+
+    neighbour.title = "邻居文章改了标题"
+    neighbour.save()
+    rich_article.summary = "编辑后的摘要"
+    rich_article.save()  # the article's tag changes: its related block is built again
+    _queries, edited = render()
+    assert "邻居文章改了标题" in edited
