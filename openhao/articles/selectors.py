@@ -12,6 +12,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from openhao.common.cache import article_tag, fragment
 from openhao.creators.models import Creator
 
 from .models import Article, ArticleRevision, Channel, Reference, Section, Topic
@@ -83,6 +84,31 @@ def article_get_public(pk: int) -> Article:
         )
     except Article.DoesNotExist:
         raise Http404("article not found") from None
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    article: Article
+    references: list[Reference]
+    topics: list[Topic]
+
+
+def article_page_get(pk: int) -> ArticlePage:
+    """The public article page's objects: the article row (with creator and channel) fresh from
+    the database, its references and topics from a fragment tied to the article's tag — they
+    change only through edits of this article, which bump the tag, so a page that expired or
+    its care-mode copy does not load them again. 404 for drafts, pending and removed."""
+    try:
+        article = published().select_related("creator", "channel").get(pk=pk)
+    except Article.DoesNotExist:
+        raise Http404("article not found") from None
+    references, topics = fragment(
+        f"article-extras:{pk}",
+        [article_tag(pk)],
+        lambda: (list(article.references.all()), list(article.topics.all())),
+        timeout=settings.OPENHAO_PAGE_CACHE_SECONDS,
+    )
+    return ArticlePage(article, references, topics)
 
 
 def paginate(queryset, page_number, per_page: int | None = None) -> Page:

@@ -325,3 +325,30 @@ def test_related_block_is_rendered_once_per_article(client, rich_article):
     rich_article.save()  # the article's tag changes: its related block is built again
     _queries, edited = render()
     assert "邻居文章改了标题" in edited
+
+
+@override_settings(OPENHAO_PAGE_CACHE_ENABLED=False)
+def test_references_and_topics_follow_edits_of_the_article(client, rich_article):
+    """References and topics come from a fragment tied to the article's tag: adding, editing and
+    removing them shows on the next render, and a render in between runs no query for them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = f"/article/{rich_article.pk}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    tables = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert "articles_reference" not in tables and "articles_topic" not in tables
+
+    ref = ReferenceFactory(article=rich_article, title="新加的参考资料")
+    rich_article.topics.add(TopicFactory(name="新话题"))
+    html = client.get(url).content.decode()
+    assert "新加的参考资料" in html and "#新话题#" in html
+    ref.title = "改过的参考资料"
+    ref.save()
+    assert "改过的参考资料" in client.get(url).content.decode()
+    ref.delete()
+    rich_article.topics.clear()
+    html = client.get(url).content.decode()
+    assert "改过的参考资料" not in html and "#新话题#" not in html
