@@ -15,7 +15,7 @@ from django.http import Http404
 from openhao.common.cache import article_tag, fragment
 from openhao.creators.models import Creator
 
-from .models import Article, ArticleRevision, Channel, Reference, Section, Topic
+from .models import PUBLIC_FIELDS, Article, ArticleRevision, Channel, Reference, Section, Topic
 
 # Columns that list items show (title, time, creator, channel, cover, counts); the body is
 # never loaded for a list.
@@ -134,6 +134,32 @@ def topic_articles(topic: Topic) -> QuerySet[Article]:
 def platform_articles() -> QuerySet[Article]:
     # article_pub_idx
     return list_queryset().order_by("-published_at", "-id")
+
+
+def creator_latest_ids(creator_id: int, *, limit: int = 5) -> list[int]:
+    """The ids of ``creator_latest`` (article_creator_pub_idx)."""
+    return list(
+        published()
+        .filter(creator_id=creator_id)
+        .order_by("-published_at", "-id")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def articles_in_order(ids: Sequence[int]) -> list[Article]:
+    """List items for the given ids in the given order, public ones only. ``is_public`` is
+    checked here rather than in SQL: with ``status = … AND id IN (…)`` SQLite's planner may scan
+    article_pub_idx instead of looking up the primary keys (measured: 15 ms instead of 0.2 ms
+    on 100,000 articles)."""
+    if not ids:
+        return []
+    rows = (
+        Article.objects.filter(pk__in=ids)
+        .select_related("creator", "channel")
+        .only(*LIST_FIELDS, *PUBLIC_FIELDS)
+    )
+    by_id = {a.pk: a for a in rows if a.is_public}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def creator_latest(creator_id: int, *, limit: int = 5) -> list[Article]:
