@@ -11,9 +11,10 @@ from django.db import connection
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
+from openhao.common.cache import article_tag, fragment
 from openhao.creators.models import Creator
 
-from .models import Article, ArticleRevision, Channel, Reference, Section, Topic
+from .models import PUBLIC_FIELDS, Article, ArticleRevision, Channel, Reference, Section, Topic
 
 # Columns that list items show (title, time, creator, channel, cover, counts); the body is
 # never loaded for a list.
@@ -84,6 +85,31 @@ def article_get_public(pk: int) -> Article:
         raise Http404("article not found") from None
 
 
+@dataclass(frozen=True)
+class ArticlePage:
+    article: Article
+    references: list[Reference]
+    topics: list[Topic]
+
+
+def article_page_get(pk: int) -> ArticlePage:
+    """The public article page's objects: the article row (with creator and channel) fresh from
+    the database, its references and topics from a fragment tied to the article's tag — they
+    change only through edits of this article, which bump the tag, so a page that expired or
+    its care-mode copy does not load them again. 404 for drafts, pending and removed."""
+    try:
+        article = published().select_related("creator", "channel").get(pk=pk)
+    except Article.DoesNotExist:
+        raise Http404("article not found") from None
+    references, topics = fragment(
+        f"article-extras:{pk}",
+        [article_tag(pk)],
+        lambda: (list(article.references.all()), list(article.topics.all())),
+        timeout=settings.OPENHAO_PAGE_CACHE_SECONDS,
+    )
+    return ArticlePage(article, references, topics)
+
+
 def paginate(queryset, page_number, per_page: int | None = None) -> Page:
     paginator = Paginator(queryset, per_page or settings.OPENHAO_PAGE_SIZE)
     return paginator.get_page(page_number)
@@ -107,6 +133,32 @@ def topic_articles(topic: Topic) -> QuerySet[Article]:
 def platform_articles() -> QuerySet[Article]:
     # article_pub_idx
     return list_queryset().order_by("-published_at", "-id")
+
+
+def creator_latest_ids(creator_id: int, *, limit: int = 5) -> list[int]:
+    """The ids of ``creator_latest`` (article_creator_pub_idx)."""
+    return list(
+        published()
+        .filter(creator_id=creator_id)
+        .order_by("-published_at", "-id")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def articles_in_order(ids: Sequence[int]) -> list[Article]:
+    """List items for the given ids in the given order, public ones only. ``is_public`` is
+    checked here rather than in SQL: with ``status = … AND id IN (…)`` SQLite's planner may scan
+    article_pub_idx instead of looking up the primary keys (measured: 15 ms instead of 0.2 ms
+    on 100,000 articles)."""
+    if not ids:
+        return []
+    rows = (
+        Article.objects.filter(pk__in=ids)
+        .select_related("creator", "channel")
+        .only(*LIST_FIELDS, *PUBLIC_FIELDS)
+    )
+    by_id = {a.pk: a for a in rows if a.is_public}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def creator_latest(creator_id: int, *, limit: int = 5) -> list[Article]:

@@ -98,21 +98,25 @@ def article_detail(request, pk):
     # the article itself and its creator invalidate it, so one publish elsewhere does not
     # empty the cache of every article page.
     add_cache_tags(request, article_tag(pk))
-    article = selectors.article_get_public(pk)
-    add_cache_tags(request, creator_tag(article.creator_id))
-    return TemplateResponse(request, "articles/detail.html", article_page_context(article))
+    page = selectors.article_page_get(pk)
+    add_cache_tags(request, creator_tag(page.article.creator_id))
+    context = article_page_context(page.article, references=page.references, topics=page.topics)
+    return TemplateResponse(request, "articles/detail.html", context)
 
 
-def article_page_context(article) -> dict:
+def article_page_context(article, *, references=None, topics=None) -> dict:
     """Everything the article page shows; the studio preview renders the same template with
-    the same context, so a preview is what readers will see."""
+    the same context, so a preview is what readers will see. A preview passes no references
+    or topics: they are read from the article it shows (a pending revision's, say)."""
     return {
         "article": article,
+        "references": list(article.references.all()) if references is None else references,
+        "topics": list(article.topics.all()) if topics is None else topics,
         "body_html": body_with_renditions(article.body_html),
         "creator": article.creator,
         "canonical_url": article_url(article),
         "share": share_links(article),
-        "related": ranking.related_articles(article, limit=6),
+        "related_html": fragments.related_html(article, limit=6),
         "hot_html": fragments.hot_list_html(exclude_id=article.pk, limit=fragments.HOT_ON_ARTICLE),
         "creator_card_html": fragments.creator_card_html(article.creator, exclude_id=article.pk),
         "boxes_html": fragments.channel_boxes_html(),

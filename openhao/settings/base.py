@@ -110,6 +110,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "openhao.common.context_processors.site",
             ],
+            # {% url %} with reversed URLs remembered (openhao/common/templatetags/memo_url.py).
+            "builtins": ["openhao.common.templatetags.memo_url"],
         },
     },
 ]

@@ -226,9 +226,10 @@ def test_query_count_is_bounded_and_flat(client, django_assert_max_num_queries, 
             assert client.get(f"/article/{rich_article.pk}/").status_code == 200
         return len(ctx.captured_queries)
 
-    # One recent neighbour, so every list on the page is non-empty (an empty list costs no
-    # query) before comparing with many.
+    # One recent neighbour and one past article of the creator, so every list on the page is
+    # non-empty (an empty list costs no query) before comparing with many.
     ArticleFactory(channel__slug="travel")
+    ArticleFactory(channel__slug="travel", creator=rich_article.creator)
     few = queries_for_page()
     # Many more related, hot, past and channel items, plus more channels and topics.
     for i in range(4):
@@ -292,3 +293,63 @@ def test_no_template_syntax_leaks_into_the_pages(client, rich_article):
         html = client.get(url).content.decode()
         for token in ("{#", "#}", "{%", "%}", "{{", "}}"):
             assert token not in html, (url, token)
+
+
+@override_settings(OPENHAO_PAGE_CACHE_ENABLED=False)
+def test_related_block_is_rendered_once_per_article(client, rich_article):
+    """With the page cache off (or a page that expired, or the care-mode copy), the 相关推荐
+    block comes from its fragment: a second render of the same article runs fewer queries and
+    shows the same list; an edit of the article renders it again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    neighbour = ArticleFactory(channel=rich_article.channel, title="同一频道的邻居文章")
+    url = f"/article/{rich_article.pk}/"
+
+    def render():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        html = response.content.decode()
+        related = html[html.find('id="related-heading"') : html.find('class="sidebar"')]
+        return len(ctx.captured_queries), related
+
+    first_queries, first = render()
+    again_queries, again = render()
+    assert neighbour.title in first
+    assert again == first
+    assert again_queries < first_queries
+
+    neighbour.title = "邻居文章改了标题"
+    neighbour.save()
+    rich_article.summary = "编辑后的摘要"
+    rich_article.save()  # the article's tag changes: its related block is built again
+    _queries, edited = render()
+    assert "邻居文章改了标题" in edited
+
+
+@override_settings(OPENHAO_PAGE_CACHE_ENABLED=False)
+def test_references_and_topics_follow_edits_of_the_article(client, rich_article):
+    """References and topics come from a fragment tied to the article's tag: adding, editing and
+    removing them shows on the next render, and a render in between runs no query for them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = f"/article/{rich_article.pk}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    tables = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert "articles_reference" not in tables and "articles_topic" not in tables
+
+    ref = ReferenceFactory(article=rich_article, title="新加的参考资料")
+    rich_article.topics.add(TopicFactory(name="新话题"))
+    html = client.get(url).content.decode()
+    assert "新加的参考资料" in html and "#新话题#" in html
+    ref.title = "改过的参考资料"
+    ref.save()
+    assert "改过的参考资料" in client.get(url).content.decode()
+    ref.delete()
+    rich_article.topics.clear()
+    html = client.get(url).content.decode()
+    assert "改过的参考资料" not in html and "#新话题#" not in html
