@@ -112,7 +112,7 @@ def test_two_separate_rings_are_two():
         for giver in ring:
             for author in ring:
                 if author != giver:
-                    reactions += [(giver, author)] * 20
+                    reactions += [(giver, author)] * 30
     found = spam.reaction_rings(reactions, **ring_params())
     assert found == [frozenset({1, 2, 3}), frozenset({11, 12, 13, 14})]
 
