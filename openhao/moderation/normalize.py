@@ -215,6 +215,11 @@ def prepare(text: str) -> str:
     return text
 
 
+def has_astral(text: str) -> bool:
+    """Whether text holds a character outside the Basic Multilingual Plane."""
+    return _patterns().astral.search(text) is not None
+
+
 def normalize(text: str) -> str:
     """The text the filter matches against (steps 1–4)."""
     patterns = _patterns()

@@ -11,6 +11,12 @@ Texts and words are normalised the same way (:mod:`openhao.moderation.normalize`
 listed word catches its Traditional, full-width, upper-case and broken-up spellings; a match
 only counts where it stands as a word (:func:`normalize.is_whole_word`).
 
+The automaton sees hexadecimal UTF-16, not characters. pyahocorasick finds a node's child by a
+linear search, and the root of a Chinese word list has thousands of children (one per first
+character): 10,000 words scanned a 5,000-character article in 230 ms. Spelt in hex digits every
+node has at most 16 children, and the same scan takes well under a millisecond; a match counts
+only where it starts and ends on a character's boundary (every fourth digit).
+
 One automaton (pyahocorasick, C) is built per version of the list and shared by every thread
 of the process: :func:`shared_filter` rebuilds it only when the version it is given changes
 (the list's version lives in the database and the cache; see the services).
@@ -62,6 +68,24 @@ class Verdict:
         return self.action == REVIEW
 
 
+def _hex(text: str) -> str:
+    return text.encode("utf-16-be").hex()
+
+
+def _unit_to_index(text: str) -> list[int | None] | None:
+    """UTF-16 code unit → character index, or None when they are the same (no astral
+    character, the usual case)."""
+    if not normalize.has_astral(text):
+        return None
+    units: list[int | None] = []
+    for i, ch in enumerate(text):
+        units.append(i)
+        if ord(ch) > 0xFFFF:
+            units.append(None)
+    units.append(len(text))
+    return units
+
+
 class WordFilter:
     """An immutable automaton over (word, action) pairs. A word listed twice keeps its most
     severe action; words that normalise to nothing are skipped."""
@@ -79,15 +103,25 @@ class WordFilter:
         self._automaton = ahocorasick.Automaton() if words else None
         if self._automaton is not None:
             for key, action in words.items():
-                self._automaton.add_word(key, (key, action))
+                self._automaton.add_word(_hex(key), (key, action))
             self._automaton.make_automaton()
 
     def _hits(self, normalised: str) -> list[Hit]:
         if self._automaton is None or not normalised:
             return []
         hits = []
-        for end_index, (key, action) in self._automaton.iter(normalised):
-            start, end = end_index - len(key) + 1, end_index + 1
+        units = _unit_to_index(normalised)
+        for end_digit, (key, action) in self._automaton.iter(_hex(normalised)):
+            if (end_digit + 1) % 4:
+                continue  # ends inside a character
+            end_unit = (end_digit + 1) // 4
+            start_unit = end_unit - len(key.encode("utf-16-be")) // 2
+            if units is None:
+                start, end = start_unit, end_unit
+            else:
+                start, end = units[start_unit], units[end_unit]
+                if start is None or end is None:
+                    continue  # inside a surrogate pair
             if normalize.is_whole_word(normalised, start, end):
                 hits.append(Hit(key, action, start, end))
         return hits

@@ -171,3 +171,10 @@ def test_the_process_shares_one_automaton_per_version():
     assert second.check("新词").blocked
     assert not second.check("赌博").blocked
     wordfilter.reset_shared_filter()
+
+
+def test_characters_outside_the_basic_plane_keep_their_positions():
+    f = WordFilter([("𠮷野", REPLACE), ("赌博", BLOCK)])
+    hits = f.scan("😀去𠮷野家，𠀀赌博")
+    assert [(h.word, h.start, h.end) for h in hits] == [("𠮷野", 2, 4), ("赌博", 7, 9)]
+    assert f.mask("去𠮷.野家") == "去＊＊家"
