@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from datasketch import MinHash
+from django.conf import settings
 
 from openhao.common import text as textlib
 
@@ -46,7 +47,7 @@ BANDS = 16
 ROWS = NUM_PERM // BANDS
 SHINGLE = 1  # words per shingle (see above)
 SEED = 13  # fixed: stored signatures must stay comparable across processes and releases
-THRESHOLD = 0.9
+THRESHOLD = 0.9  # the default of settings.OPENHAO_ORIGINALITY_THRESHOLD
 MIN_SHINGLES = 20  # shorter texts are not checked: a few shared phrases prove nothing
 
 # datasketch 2's 32-bit scheme, named so that an upgrade changing the default cannot silently
@@ -104,9 +105,12 @@ def similarity(a: bytes, b: bytes) -> float:
 
 
 def best_match(
-    fp: Fingerprint, candidates: list[tuple[int, bytes]], threshold: float = THRESHOLD
+    fp: Fingerprint, candidates: list[tuple[int, bytes]], threshold: float | None = None
 ) -> tuple[int, float] | None:
-    """The most similar candidate (id, similarity) at or above threshold, or None."""
+    """The most similar candidate (id, similarity) at or above threshold (the setting
+    OPENHAO_ORIGINALITY_THRESHOLD by default), or None."""
+    if threshold is None:
+        threshold = getattr(settings, "OPENHAO_ORIGINALITY_THRESHOLD", THRESHOLD)
     best: tuple[int, float] | None = None
     for candidate_id, sig in candidates:
         score = similarity(fp.signature, sig)

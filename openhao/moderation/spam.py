@@ -4,9 +4,10 @@ A rule never deletes anything: a comment or article that trips one is *held* for
 (shown to nobody but its author until an operator decides), and the reason names the rule. The
 services read the data (an account's age, its recent comments, the comments of the last 48 hours
 that link a domain, the reactions of the last 90 days) and call the rules; every threshold is a
-parameter with a default here and an override in settings (``MODERATION_SPAM_RULES``, from the
-environment variable of that name as JSON, e.g. ``{"young_links": {"min_age_days": 7}}``), so
-tuning is configuration, not code. docs/moderation.md describes each rule and its knobs.
+parameter with a default here and an override in settings (``OPENHAO_MODERATION_SPAM_RULES``,
+from the environment variable of that name as JSON, e.g. ``{"young_links": {"min_age_days":
+7}}``; :func:`configured`), so tuning is configuration, not code.
+docs/moderation.md describes each rule and its knobs.
 
 The rules:
 
@@ -23,12 +24,15 @@ The rules:
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
+
+from django.conf import settings
 
 from openhao.moderation import normalize
 
@@ -67,6 +71,11 @@ def config(overrides: Mapping[str, Mapping] | None = None) -> dict[str, dict]:
             raise ValueError(f"unknown knobs for {name}: {sorted(unknown)}")
         merged[name].update(params)
     return merged
+
+
+def configured() -> dict[str, dict]:
+    """The rules as the settings tune them."""
+    return config(json.loads(settings.OPENHAO_MODERATION_SPAM_RULES or "{}"))
 
 
 @dataclass(frozen=True)
@@ -214,7 +223,7 @@ def check_post(
     rules: Mapping[str, Mapping] | None = None,
 ) -> list[Finding]:
     """Every post rule that holds this text (young_links, repeated_text, domain_flood)."""
-    rules = rules or config()
+    rules = rules or configured()
     findings = []
     checks = (
         ("young_links", young_links, {"joined_at": joined_at, "now": now}),

@@ -121,3 +121,12 @@ def test_honeypot():
     assert spam.honeypot(data={"website": ""}, field="website") is None
     assert spam.honeypot(data={}, field="website") is None
     assert spam.honeypot(data={"website": "http://x"}, field="website").rule == "honeypot"
+
+
+def test_the_settings_tune_the_rules(settings):
+    settings.OPENHAO_MODERATION_SPAM_RULES = '{"repeated_text": {"max_repeats": 1}}'
+    assert spam.configured()["repeated_text"]["max_repeats"] == 1
+    assert names(post("同一句话", recent=["同一句话"])) == ["repeated_text"]
+    settings.OPENHAO_MODERATION_SPAM_RULES = '{"repeated_text": {"max": 1}}'
+    with pytest.raises(ValueError):
+        spam.configured()
