@@ -236,23 +236,31 @@ def normalize_word(word: str) -> str:
 
 def normalize_with_map(text: str) -> tuple[str, list[int]]:
     """normalize(text) and, for each of its characters, the index of the original character it
-    came from (to replace a match in the original text with ＊＊). Python per character, so
-    slower: only used once a replace-word has matched."""
+    came from (to replace a match in the original text with ＊＊)."""
     patterns = _patterns()
-    pieces: list[str] = []
-    origin: list[int] = []
-    for i, ch in enumerate(text):
-        for out in ch.casefold():
-            for folded in patterns.fold.get(out, out):
-                pieces.append(folded)
-                origin.append(i)
+    prepared = prepare(text)
+    if len(prepared) == len(text):
+        # Folding never shortens a character, so equal lengths mean one for one.
+        origin = list(range(len(text)))
+    else:
+        pieces: list[str] = []
+        origin = []
+        for i, ch in enumerate(text):
+            for out in ch.casefold():
+                for folded in patterns.fold.get(out, out):
+                    pieces.append(folded)
+                    origin.append(i)
+        prepared = "".join(pieces)
     for spans_of in (_filler_spans, _single_spans):
-        drop: set[int] = set()
-        for start, end in spans_of("".join(pieces), patterns):
-            drop.update(range(start, end))
-        pieces = [c for j, c in enumerate(pieces) if j not in drop]
-        origin = [o for j, o in enumerate(origin) if j not in drop]
-    return "".join(pieces), origin
+        spans = spans_of(prepared, patterns)
+        prepared = _cut(prepared, spans)
+        kept, pos = [], 0
+        for start, end in spans:
+            kept.extend(origin[pos:start])
+            pos = end
+        kept.extend(origin[pos:])
+        origin = kept
+    return prepared, origin
 
 
 @cache
