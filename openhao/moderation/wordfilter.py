@@ -134,36 +134,43 @@ class WordFilter:
         return self._hits(normalize.normalize(text))
 
     def check(self, text: str) -> Verdict:
-        """What to do with text: its most severe action and the text with replace-words masked."""
-        hits = self.scan(text)
+        """What to do with text: its most severe action and the text with replace-words masked.
+        One scan: when a replace-word is among the hits, the hits are mapped back to the
+        original text instead of scanning again."""
+        normalised = normalize.normalize(text)
+        hits = self._hits(normalised)
         if not hits:
             return Verdict(None, (), text)
         action = max((h.action for h in hits), key=_SEVERITY.__getitem__)
-        masked = self.mask(text) if any(h.action == REPLACE for h in hits) else text
+        masked = text
+        if any(h.action == REPLACE for h in hits):
+            mapped, origin = normalize.normalize_with_map(text)
+            # The two paths agree (a test says so); scanning again is only the fallback.
+            masked = _mask(text, origin, hits) if mapped == normalised else self.mask(text)
         words = tuple(dict.fromkeys(h.word for h in hits))
         return Verdict(action, tuple(hits), masked, words)
 
     def mask(self, text: str) -> str:
         """text with each replace-word's original spelling (separators included) as ＊＊."""
         normalised, origin = normalize.normalize_with_map(text)
-        spans = sorted(
-            (origin[h.start], origin[h.end - 1] + 1)
-            for h in self._hits(normalised)
-            if h.action == REPLACE
-        )
-        merged: list[list[int]] = []
-        for start, end in spans:
-            if merged and start <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], end)
-            else:
-                merged.append([start, end])
-        out, pos = [], 0
-        for start, end in merged:
-            out.append(text[pos:start])
-            out.append(MASK)
-            pos = end
-        out.append(text[pos:])
-        return "".join(out)
+        return _mask(text, origin, self._hits(normalised))
+
+
+def _mask(text: str, origin: list[int], hits: list[Hit]) -> str:
+    spans = sorted((origin[h.start], origin[h.end - 1] + 1) for h in hits if h.action == REPLACE)
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out, pos = [], 0
+    for start, end in merged:
+        out.append(text[pos:start])
+        out.append(MASK)
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 _lock = threading.Lock()
