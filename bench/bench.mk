@@ -24,3 +24,9 @@ proto-related: $(STAMP)
 # SQLite (BENCH_DISCOVERY_PG_ARTICLES, BENCH_DISCOVERY_SQLITE_ARTICLES; see bench/discovery.py).
 bench-discovery: $(STAMP)
 	$(PY) bench/discovery.py
+
+# Sensitive-word scan (10,000 words over a 5,000-character article and 100 comments) and the
+# 原创 lookup against 1,000,000 fingerprints on PostgreSQL (BENCH_MODERATION_*; see
+# bench/moderation.py). Last line `moderation: scan N ms per article, originality lookup M ms p95`.
+bench-moderation: $(STAMP)
+	$(PY) bench/moderation.py

@@ -370,3 +370,9 @@ OPENHAO_PERIODIC_PURGE_TRASH_SECONDS = env_int("OPENHAO_PERIODIC_PURGE_TRASH_SEC
 # ranking.TermPosting's index INCLUDEs the weight so PostgreSQL can answer candidate scans from
 # the index alone; SQLite ignores INCLUDE columns, which is harmless, so don't warn about it.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+# Moderation (docs/moderation.md): overrides of the spam rules' knobs as JSON, per rule
+# (openhao/moderation/spam.py DEFAULTS), e.g. '{"young_links": {"min_age_days": 7}}'; and the
+# 原创 check's similarity at or above which an article counts as a copy.
+OPENHAO_MODERATION_SPAM_RULES = os.environ.get("OPENHAO_MODERATION_SPAM_RULES", "{}")
+OPENHAO_ORIGINALITY_THRESHOLD = float(os.environ.get("OPENHAO_ORIGINALITY_THRESHOLD", "0.9"))
