@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "openhao.common.headers.PrivateByDefaultMiddleware",
     # Before the session middleware, which looks the session cookie up in the database.
     "openhao.common.middleware.RejectNulMiddleware",
+    # Around everything that may write, so that the request's writes pin its reads.
+    "openhao.common.dbrouter.ReadAfterWriteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -111,13 +113,39 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'openhao.sqlite3'}"),
+
+
+def _database(url: str) -> dict:
+    """One DATABASES entry from a URL, with the connection settings of docs/deployment.md
+    (PgBouncer, replicas): every PostgreSQL alias gets the same ones."""
+    db = dj_database_url.parse(
+        url,
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
+        # Behind PgBouncer in transaction pooling, a named cursor would outlive the server
+        # connection it was declared on.
+        disable_server_side_cursors=env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False),
+    )
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        # Without it a request waits for the kernel's TCP timeout (minutes) on a PostgreSQL
+        # host that does not answer.
+        db.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    return db
+
+
+DATABASES = {
+    "default": _database(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'openhao.sqlite3'}")
     )
 }
+# A streaming read replica: selectors read from it (openhao/common/dbrouter.py).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = _database(DATABASE_REPLICA_URL)
+DATABASE_ROUTERS = ["openhao.common.dbrouter.ReplicaRouter"]
+OPENHAO_READ_REPLICA = env_bool("OPENHAO_READ_REPLICA", bool(DATABASE_REPLICA_URL))
+# After a request that wrote, the client reads from the primary for this long (replica lag).
+OPENHAO_REPLICA_PIN_SECONDS = env_int("OPENHAO_REPLICA_PIN_SECONDS", 10)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers carry on while a writer commits; IMMEDIATE avoids "database is locked"
     # upgrades in the middle of a transaction.
