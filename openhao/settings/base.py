@@ -68,9 +68,12 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "openhao.engagement",
     "openhao.search",
+    "openhao.ops",
 ]
 
 MIDDLEWARE = [
+    # First, so that its time and status cover every other middleware (docs/deployment.md).
+    "openhao.ops.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside the page cache, so that cached bytes get the headers of the response they go out
     # in (a fresh nonce, if any: see docs/caching.md).
@@ -114,7 +117,6 @@ TEMPLATES = [
 ]
 
 
-
 def _database(url: str) -> dict:
     """One DATABASES entry from a URL, with the connection settings of docs/deployment.md
     (PgBouncer, replicas): every PostgreSQL alias gets the same ones."""
@@ -134,9 +136,7 @@ def _database(url: str) -> dict:
 
 
 DATABASES = {
-    "default": _database(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'openhao.sqlite3'}")
-    )
+    "default": _database(os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'openhao.sqlite3'}"))
 }
 # A streaming read replica: selectors read from it (openhao/common/dbrouter.py).
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
@@ -329,6 +329,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Operations (docs/deployment.md#health-metrics-and-logs) ---------------------------------
+# /metrics answers a bearer token, or a direct connection (no proxy) from these networks;
+# with neither it is a 404 for everyone.
+OPENHAO_METRICS_TOKEN = os.environ.get("OPENHAO_METRICS_TOKEN", "")
+OPENHAO_METRICS_ALLOWED_IPS = env_list("OPENHAO_METRICS_ALLOWED_IPS", [])
+# /readyz fails when more tasks than this wait for a worker.
+OPENHAO_READYZ_MAX_TASKS_WAITING = env_int("OPENHAO_READYZ_MAX_TASKS_WAITING", 1000)
+# `manage.py backup`: where archives go when no path is given.
+OPENHAO_BACKUP_DIR = Path(os.environ.get("OPENHAO_BACKUP_DIR", VAR_DIR / "backups"))
 
 # --- OpenHao's own settings -------------------------------------------------------------
 
