@@ -260,8 +260,41 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing one
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+
+
+def media_storage(environ) -> dict:
+    """STORAGES["default"]: the media directory, or with ``MEDIA_S3_BUCKET`` an S3-compatible
+    bucket through django-storages (AWS S3, MinIO, Ceph RGW, Aliyun OSS, Tencent COS...;
+    docs/deployment.md#media-on-s3-compatible-storage)."""
+    bucket = environ.get("MEDIA_S3_BUCKET", "")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": environ.get("MEDIA_S3_ENDPOINT_URL") or None,
+        "region_name": environ.get("MEDIA_S3_REGION") or None,
+        "access_key": environ.get("MEDIA_S3_ACCESS_KEY_ID") or None,
+        "secret_key": environ.get("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+        # The host readers fetch media from (a CDN or the bucket's public name); without it
+        # URLs point at the endpoint.
+        "custom_domain": environ.get("MEDIA_S3_CUSTOM_DOMAIN") or None,
+        "url_protocol": environ.get("MEDIA_S3_URL_PROTOCOL", "https:"),
+        # "path" for MinIO and most self-hosted servers, "virtual" for AWS and the clouds.
+        "addressing_style": environ.get("MEDIA_S3_ADDRESSING_STYLE") or None,
+        "location": environ.get("MEDIA_S3_PREFIX", ""),
+        # Article images are public: plain URLs, cacheable by the edge and by browsers, not
+        # signed ones that expire inside cached pages.
+        "querystring_auth": False,
+        # Never replace a stored file: a new upload with a taken name gets a new name, as on
+        # disk, so cached pages never show another picture under an old URL.
+        "file_overwrite": False,
+        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Hashed file names never change content, so they may be cached for a year.
