@@ -4,7 +4,13 @@ the ops app exposes them with the rest at /metrics (docs/deployment.md#metrics).
 prometheus-client keeps them per process, or in files under ``PROMETHEUS_MULTIPROC_DIR`` when
 that is set, so that one scrape of any gunicorn worker sees the sum of all workers."""
 
+import os
+
 from prometheus_client import Counter
+
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    # prometheus-client writes its files there from the first metric on.
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 
 PAGE_CACHE = Counter(
     "openhao_page_cache_requests",

@@ -173,4 +173,4 @@ def test_production_logs_are_json_lines():
     record = json.loads(result.stderr.strip().splitlines()[-1])
     assert record["message"] == "读数 3"
     assert (record["level"], record["logger"]) == ("WARNING", "openhao.x")
-    assert "time" in record and record["process"] > 0
+    assert record["time"].endswith("+00:00") and record["process"] > 0
