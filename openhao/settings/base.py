@@ -212,6 +212,10 @@ REDIS_CLIENT_OPTIONS = {
     "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
     "socket_timeout": REDIS_TIMEOUT_SECONDS,
 }
+# Redis Sentinel (docs/deployment.md#redis-sentinel): "host:port" of each sentinel and the
+# name they monitor the master under. REDIS_URL then gives only the database and password.
+REDIS_SENTINELS = env_list("REDIS_SENTINELS", [])
+REDIS_SENTINEL_MASTER = os.environ.get("REDIS_SENTINEL_MASTER", "openhao")
 if REDIS_URL:
     CACHES = {
         "default": {
