@@ -24,9 +24,9 @@ def _wait(predicate, what, timeout=20.0):
         try:
             if predicate():
                 return
-        except redis.RedisError:
+        except redis.RedisError:  # includes NOGOODSLAVE while the sentinel catches up
             pass
-        time.sleep(0.1)
+        time.sleep(0.2)
     raise AssertionError(f"timed out waiting for {what}")
 
 
@@ -84,7 +84,15 @@ def test_clients_and_cache_follow_the_sentinels(sentinel_setup):
     assert on_master.get("before") == b"1"
     assert any(b"page" in key for key in on_master.scan_iter())
 
-    sentinel_client.execute_command("SENTINEL", "FAILOVER", "openhao")
+    # The sentinel refuses (NOGOODSLAVE) until it has seen the replica in sync: ask again.
+    _wait(
+        lambda: redis.Redis(port=replica.port).info("replication")["master_link_status"] == "up",
+        "the replica to sync",
+    )
+    _wait(
+        lambda: sentinel_client.execute_command("SENTINEL", "FAILOVER", "openhao"),
+        "the sentinel to accept the failover",
+    )
     _wait(
         lambda: sentinel_client.sentinel_get_master_addr_by_name("openhao")[1] == replica.port,
         "the failover",
