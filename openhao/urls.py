@@ -21,6 +21,7 @@ urlpatterns = [
     path("accessibility/", common_views.accessibility, name="accessibility"),
     path("_/me", common_views.personal, name="personal"),
     path("healthz", common_views.healthz, name="healthz"),
+    path("", include("openhao.ops.urls")),
     path("favicon.ico", common_views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
 ]

@@ -34,10 +34,26 @@ def _srcset(image: ArticleImage, ext: str) -> str:
     return ", ".join(parts)
 
 
+def _media_bases() -> tuple[str, ...]:
+    """The URL prefixes of stored media: MEDIA_URL, and where the storage itself says files
+    are (an S3-compatible bucket or its CDN host: docs/deployment.md)."""
+    probe = "images/probe.jpg"
+    url = default_storage.url(probe)
+    base = url[: -len(probe)] if url.endswith(probe) else settings.MEDIA_URL
+    return tuple(dict.fromkeys((settings.MEDIA_URL, base)))
+
+
+def _stored_name(src: str, bases: tuple[str, ...]) -> str | None:
+    for base in bases:
+        if src.startswith(base + "images/"):
+            return src[len(base) :]
+    return None
+
+
 def body_with_renditions(html: str) -> str:
-    prefix = settings.MEDIA_URL + "images/"
+    bases = _media_bases()
     names = {
-        src[len(settings.MEDIA_URL) :] for src in _IMG_RE.findall(html) if src.startswith(prefix)
+        name for src in _IMG_RE.findall(html) if (name := _stored_name(src, bases)) is not None
     }
     if not names:
         return html
@@ -53,7 +69,8 @@ def body_with_renditions(html: str) -> str:
 
     def replace(match: re.Match) -> str:
         tag, src = match.group(0), match.group(1)
-        image = images.get(src[len(settings.MEDIA_URL) :]) if src.startswith(prefix) else None
+        name = _stored_name(src, bases)
+        image = images.get(name) if name is not None else None
         if image is None:
             return tag
         extra = f' srcset="{_srcset(image, "jpg")}" sizes="{SIZES}"'

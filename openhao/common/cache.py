@@ -37,6 +37,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.encoding import iri_to_uri
 
 from . import redis_health
+from .metrics import FRAGMENT_CACHE, PAGE_CACHE
 
 CARE_COOKIE = "oh_care"
 KEY_PREFIX = "oh:v1"
@@ -185,10 +186,12 @@ def public_page(view: Callable) -> Callable:
             response["ETag"] = entry["etag"]
             _set_public_headers(response, entry["max_age"])
             response["X-Page-Cache"] = "hit"
+            PAGE_CACHE.labels("hit").inc()
             return response
         request._cache_tags = []  # noqa: SLF001
         response = _render(view, request, args, kwargs)
         if response.status_code not in (200, 404) or response.cookies:
+            PAGE_CACHE.labels("bypass").inc()
             return response
         # Read after the render: a change committed during these few milliseconds can be
         # stored as fresh; the entry's max_age bounds how long that lasts.
@@ -204,8 +207,10 @@ def public_page(view: Callable) -> Callable:
         _set_public_headers(response, max_age)
         if versions is None or not _cache_healthy():
             response["X-Page-Cache"] = "bypass"
+            PAGE_CACHE.labels("bypass").inc()
             return response
         response["X-Page-Cache"] = "miss"
+        PAGE_CACHE.labels("miss").inc()
         cache.set(
             key,
             {
@@ -248,13 +253,19 @@ def _render(view, request, args, kwargs) -> HttpResponse:
 def fragment(key: str, tags: Iterable[str], build: Callable[[], object], timeout: int = 300):
     """Cache the result of ``build()`` under ``key`` for as long as ``tags`` stay unchanged."""
     if _cache_unavailable():
+        FRAGMENT_CACHE.labels("bypass").inc()
         return build()
     versions = tag_versions(tags)
     digest = hashlib.sha256(repr(sorted(versions.items())).encode()).hexdigest()[:16]
     full_key = f"{KEY_PREFIX}:frag:{key}:{digest}"
     value = cache.get(full_key) if _cache_healthy() else None
-    if value is None:
-        value = build()
-        if _cache_healthy():
-            cache.set(full_key, value, timeout=timeout)
+    if value is not None:
+        FRAGMENT_CACHE.labels("hit").inc()
+        return value
+    value = build()
+    if _cache_healthy():
+        cache.set(full_key, value, timeout=timeout)
+        FRAGMENT_CACHE.labels("miss").inc()
+    else:
+        FRAGMENT_CACHE.labels("bypass").inc()
     return value

@@ -30,6 +30,15 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
         super().__init__(*args, **kwargs)
         self._clients = {}
 
+    def _get_connection_pool(self, write):
+        index = self._get_connection_pool_index(write)
+        if index not in self._pools:
+            pool = redis_health.sentinel_pool(self._servers[index])
+            if pool is None:
+                return super()._get_connection_pool(write)
+            self._pools[index] = pool
+        return self._pools[index]
+
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
         client = self._clients.get(id(pool))

@@ -133,8 +133,30 @@ def call(fn: Callable[..., T], *args, url: str | None = None, **kwargs) -> T:
     return result
 
 
+def sentinel_pool(url: str) -> redis.ConnectionPool | None:
+    """With ``REDIS_SENTINELS`` set, a pool that asks those sentinels where the master
+    ``REDIS_SENTINEL_MASTER`` is (and asks again after a failover); ``url`` then only gives
+    the database number, user and password. None without sentinels."""
+    if not settings.REDIS_SENTINELS:
+        return None
+    from redis.connection import parse_url
+    from redis.sentinel import Sentinel, SentinelConnectionPool
+
+    options = {k: v for k, v in parse_url(url).items() if k in ("db", "username", "password")}
+    options.update(settings.REDIS_CLIENT_OPTIONS)
+    sentinels = []
+    for item in settings.REDIS_SENTINELS:
+        host, _, port = item.rpartition(":")
+        sentinels.append((host.strip("[]"), int(port)))
+    manager = Sentinel(sentinels, sentinel_kwargs=dict(settings.REDIS_CLIENT_OPTIONS), **options)
+    return SentinelConnectionPool(settings.REDIS_SENTINEL_MASTER, manager, **options)
+
+
 def client(url: str) -> redis.Redis:
     """A redis-py client with the short timeouts of ``REDIS_CLIENT_OPTIONS``."""
+    pool = sentinel_pool(url)
+    if pool is not None:
+        return redis.Redis(connection_pool=pool)
     return redis.Redis.from_url(url, **settings.REDIS_CLIENT_OPTIONS)
 
 

@@ -173,6 +173,15 @@ class RedisReadBuffer:
             for i, a, b in zip(ids, now, flushing, strict=True)
         }
 
+    def depth(self) -> int:
+        """Reads counted and not yet in the database: pending, in a batch being flushed, and
+        held in this process's memory during an outage. Raises RedisUnavailable."""
+        pipe = self.client.pipeline(transaction=False)
+        pipe.hvals(self.pending_key)
+        pipe.hvals(self.flushing_key)
+        now, flushing = self._redis(pipe.execute)
+        return sum(map(int, now)) + sum(map(int, flushing)) + self.local.depth()
+
     def draining(self, blocking: bool = True):
         # Each step below is atomic in Redis; one flusher (manage.py periodic) at a time.
         return contextlib.nullcontext(True)
@@ -275,6 +284,11 @@ class LocalReadBuffer:
         with self._lock:
             return {i: self._pending.get(i, 0) + self._taken.get(i, 0) for i in article_ids}
 
+    def depth(self) -> int:
+        """Reads counted in this process and not yet in the database."""
+        with self._lock:
+            return sum(self._pending.values()) + sum(self._taken.values())
+
     @contextlib.contextmanager
     def draining(self, blocking: bool = True):
         """Hold while a batch goes from take() to done(); yields False when ``blocking`` is
@@ -360,6 +374,12 @@ def read_record(*, article_id: int, visitor: str, user_id: int | None = None) ->
     """Count one read; False when this visitor was already counted within the window. A
     signed-in reader's counted read also goes to their reading history at the next flush."""
     return read_buffer().record(article_id, visitor, user_id)
+
+
+def reads_buffered() -> int:
+    """How many counted reads wait for the next flush (the read-buffer depth of /metrics).
+    Raises RedisUnavailable while Redis is away."""
+    return read_buffer().depth()
 
 
 def reads_pending(article_ids: Iterable[int]) -> dict[int, int]:

@@ -71,9 +71,12 @@ INSTALLED_APPS = [
     "openhao.moderation",
     "openhao.studio",
     "openhao.demo",
+    "openhao.ops",
 ]
 
 MIDDLEWARE = [
+    # First, so that its time and status cover every other middleware (docs/deployment.md).
+    "openhao.ops.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside the page cache, so that cached bytes get the headers of the response they go out
     # in (a fresh nonce, if any: see docs/caching.md).
@@ -84,6 +87,8 @@ MIDDLEWARE = [
     "openhao.common.headers.PrivateByDefaultMiddleware",
     # Before the session middleware, which looks the session cookie up in the database.
     "openhao.common.middleware.RejectNulMiddleware",
+    # Around everything that may write, so that the request's writes pin its reads.
+    "openhao.common.dbrouter.ReadAfterWriteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -116,13 +121,36 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'openhao.sqlite3'}"),
+
+def _database(url: str) -> dict:
+    """One DATABASES entry from a URL, with the connection settings of docs/deployment.md
+    (PgBouncer, replicas): every PostgreSQL alias gets the same ones."""
+    db = dj_database_url.parse(
+        url,
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
+        # Behind PgBouncer in transaction pooling, a named cursor would outlive the server
+        # connection it was declared on.
+        disable_server_side_cursors=env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False),
     )
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        # Without it a request waits for the kernel's TCP timeout (minutes) on a PostgreSQL
+        # host that does not answer.
+        db.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    return db
+
+
+DATABASES = {
+    "default": _database(os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'openhao.sqlite3'}"))
 }
+# A streaming read replica: selectors read from it (openhao/common/dbrouter.py).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = _database(DATABASE_REPLICA_URL)
+DATABASE_ROUTERS = ["openhao.common.dbrouter.ReplicaRouter"]
+OPENHAO_READ_REPLICA = env_bool("OPENHAO_READ_REPLICA", bool(DATABASE_REPLICA_URL))
+# After a request that wrote, the client reads from the primary for this long (replica lag).
+OPENHAO_REPLICA_PIN_SECONDS = env_int("OPENHAO_REPLICA_PIN_SECONDS", 10)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers carry on while a writer commits; IMMEDIATE avoids "database is locked"
     # upgrades in the middle of a transaction.
@@ -189,6 +217,10 @@ REDIS_CLIENT_OPTIONS = {
     "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
     "socket_timeout": REDIS_TIMEOUT_SECONDS,
 }
+# Redis Sentinel (docs/deployment.md#redis-sentinel): "host:port" of each sentinel and the
+# name they monitor the master under. REDIS_URL then gives only the database and password.
+REDIS_SENTINELS = env_list("REDIS_SENTINELS", [])
+REDIS_SENTINEL_MASTER = os.environ.get("REDIS_SENTINEL_MASTER", "openhao")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -237,8 +269,41 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing one
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+
+
+def media_storage(environ) -> dict:
+    """STORAGES["default"]: the media directory, or with ``MEDIA_S3_BUCKET`` an S3-compatible
+    bucket through django-storages (AWS S3, MinIO, Ceph RGW, Aliyun OSS, Tencent COS...;
+    docs/deployment.md#media-on-s3-compatible-storage)."""
+    bucket = environ.get("MEDIA_S3_BUCKET", "")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": environ.get("MEDIA_S3_ENDPOINT_URL") or None,
+        "region_name": environ.get("MEDIA_S3_REGION") or None,
+        "access_key": environ.get("MEDIA_S3_ACCESS_KEY_ID") or None,
+        "secret_key": environ.get("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+        # The host readers fetch media from (a CDN or the bucket's public name); without it
+        # URLs point at the endpoint.
+        "custom_domain": environ.get("MEDIA_S3_CUSTOM_DOMAIN") or None,
+        "url_protocol": environ.get("MEDIA_S3_URL_PROTOCOL", "https:"),
+        # "path" for MinIO and most self-hosted servers, "virtual" for AWS and the clouds.
+        "addressing_style": environ.get("MEDIA_S3_ADDRESSING_STYLE") or None,
+        "location": environ.get("MEDIA_S3_PREFIX", ""),
+        # Article images are public: plain URLs, cacheable by the edge and by browsers, not
+        # signed ones that expire inside cached pages.
+        "querystring_auth": False,
+        # Never replace a stored file: a new upload with a taken name gets a new name, as on
+        # disk, so cached pages never show another picture under an old URL.
+        "file_overwrite": False,
+        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Hashed file names never change content, so they may be cached for a year.
@@ -306,6 +371,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Operations (docs/deployment.md#health-metrics-and-logs) ---------------------------------
+# /metrics answers a bearer token, or a direct connection (no proxy) from these networks;
+# with neither it is a 404 for everyone.
+OPENHAO_METRICS_TOKEN = os.environ.get("OPENHAO_METRICS_TOKEN", "")
+OPENHAO_METRICS_ALLOWED_IPS = env_list("OPENHAO_METRICS_ALLOWED_IPS", [])
+# /readyz fails when more tasks than this wait for a worker.
+OPENHAO_READYZ_MAX_TASKS_WAITING = env_int("OPENHAO_READYZ_MAX_TASKS_WAITING", 1000)
+# `manage.py backup`: where archives go when no path is given.
+OPENHAO_BACKUP_DIR = Path(os.environ.get("OPENHAO_BACKUP_DIR", VAR_DIR / "backups"))
 
 # --- OpenHao's own settings -------------------------------------------------------------
 

@@ -1,10 +1,12 @@
 """Production: refuses to start with DEBUG on, with the well-known development secret, or while a
 demo account (created by `loaddemo`, password published) can sign in."""
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DEBUG, DEFAULT_SECRET_KEY, SECRET_KEY, env_bool, env_int
+from .base import DEBUG, DEFAULT_SECRET_KEY, LOGGING, SECRET_KEY, env_bool, env_int
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production (unset DEBUG).")
@@ -24,3 +26,18 @@ CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+
+# One JSON object per line on stderr (python-json-logger), for journald or a log shipper;
+# LOG_FORMAT=text gives the plain lines of development.
+if os.environ.get("LOG_FORMAT", "json") == "json":
+    LOGGING["formatters"] = {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(process)d",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            # ISO 8601 in UTC, whatever TIME_ZONE says.
+            "timestamp": "time",
+            "json_ensure_ascii": False,
+        }
+    }
+    LOGGING["handlers"]["console"]["formatter"] = "json"

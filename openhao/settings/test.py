@@ -4,7 +4,7 @@ PostgreSQL and Redis."""
 import os
 
 from .base import *  # noqa: F403
-from .base import CACHES, REDIS_URL
+from .base import CACHES, DATABASES, REDIS_URL
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -15,3 +15,9 @@ STORAGES = {
 if REDIS_URL:
     # A prefix of its own, so a test run never reads what the running site cached.
     CACHES["default"]["KEY_PREFIX"] = f"openhao-test-{os.getpid()}"
+
+# The replica alias is the test database itself (TEST MIRROR), so the router can be tested
+# against a second alias; it routes nowhere unless a test turns OPENHAO_READ_REPLICA on.
+if "replica" not in DATABASES:
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+OPENHAO_READ_REPLICA = False
