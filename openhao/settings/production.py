@@ -1,10 +1,12 @@
 """Production: refuses to start with DEBUG on, with the well-known development secret, or while a
 demo account (created by `loaddemo`, password published) can sign in."""
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DEBUG, DEFAULT_SECRET_KEY, SECRET_KEY, env_bool, env_int
+from .base import DEBUG, DEFAULT_SECRET_KEY, INSTALLED_APPS, SECRET_KEY, env_bool, env_int
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production (unset DEBUG).")
@@ -24,3 +26,10 @@ CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+
+# Tasks run in `manage.py db_worker` processes (django-tasks-db, queue in PostgreSQL), not
+# inside the request: README "Production", deploy/systemd/openhao-worker.service. TASKS_BACKEND
+# still chooses another backend explicitly.
+if "TASKS_BACKEND" not in os.environ:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db"]

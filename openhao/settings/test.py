@@ -15,3 +15,8 @@ STORAGES = {
 if REDIS_URL:
     # A prefix of its own, so a test run never reads what the running site cached.
     CACHES["default"]["KEY_PREFIX"] = f"openhao-test-{os.getpid()}"
+if os.environ.get("OPENHAO_TEST_MEDIA_ROOT"):
+    # A worker process started by a test (openhao/common/tests/test_task_worker.py) must see
+    # the files the test uploaded: both use this directory instead of memory.
+    MEDIA_ROOT = os.environ["OPENHAO_TEST_MEDIA_ROOT"]
+    STORAGES["default"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
