@@ -342,7 +342,9 @@ def prod_env(knobs: Knobs, port: int, static_root: Path, *, page_cache: bool) ->
 
 def start_gunicorn(knobs: Knobs, env: dict, port: int, log_path: Path) -> subprocess.Popen:
     cmd = [
-        str(BIN / "gunicorn"),
+        PY,
+        "-m",
+        "gunicorn",
         "openhao.wsgi:application",
         "-w",
         str(knobs.workers),
@@ -591,6 +593,8 @@ def main() -> int:
             "DATABASE_URL": knobs.database_url,
         }
         dev_env.pop("REDIS_URL", None)
+        # Production keeps its task queue in the database (django-tasks-db): create that table.
+        dev_env["TASKS_BACKEND"] = "django_tasks_db.DatabaseBackend"
         run([PY, "manage.py", "migrate", "--noinput"], env=dev_env, quiet=True)
         log("  migrations applied")
         lines = run([PY, str(BENCH / "generate.py")], env=dev_env)
