@@ -14,10 +14,8 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -35,6 +33,8 @@ from openhao.common.worker import requeue_abandoned
 from openhao.creators.tests.factories import CreatorFactory
 from openhao.engagement.models import Notification
 from openhao.engagement.tests.factories import FollowFactory
+
+from .fake_edge import FakeEdge
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -54,44 +54,6 @@ def _needs_worker_backend():
         pytest.fail(f"OPENHAO_REQUIRE_WORKER=1 but the worker tests cannot run: {reason}")
     if reason:
         pytest.skip(reason)
-
-
-class FakeEdge:
-    """An HTTP server answering PURGE like the edge does; ``hold`` keeps the next purge
-    waiting (the worker is inside the task) until released."""
-
-    def __init__(self):
-        self.received: list[str] = []
-        self.answered: list[str] = []
-        self.hold = False
-        self.arrived = threading.Event()
-        self.release = threading.Event()
-        edge = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_PURGE(self):  # noqa: N802 (the HTTP method's name)
-                tags = self.headers.get("xkey-purge", "")
-                edge.received.append(tags)
-                edge.arrived.set()
-                if edge.hold:
-                    edge.hold = False
-                    edge.release.wait(30)
-                    return  # the worker is dead by now: nobody reads an answer
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                edge.answered.append(tags)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.release.set()
-        self.server.shutdown()
 
 
 @pytest.fixture
