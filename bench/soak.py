@@ -142,7 +142,9 @@ def main() -> int:
         wait_ms = max(0.0, CONNECTIONS * 1000 / target)
         trial = run_wrk(edge.url, paths_file, 5, wait_ms)
         if trial["rps"]:
-            wait_ms = max(0.0, wait_ms * trial["rps"] / target)
+            # rate = connections / (latency + wait): take the latency the trial implies.
+            latency_ms = CONNECTIONS * 1000 / trial["rps"] - wait_ms
+            wait_ms = max(0.0, CONNECTIONS * 1000 / target - latency_ms)
         log(f"== soak: {SECONDS} s at about {target:.0f} req/s (80 % of {full['rps']:.0f})")
 
         events: list[str] = []
@@ -154,9 +156,8 @@ def main() -> int:
             t = time.monotonic() - started
             pages.stop(app)
             app = pages.start_gunicorn(knobs, env, port, app_log)
-            events.append(
-                f"app servers restarted at {t:.0f} s ({time.monotonic() - started:.0f} s)"
-            )
+            back = time.monotonic() - started
+            events.append(f"app servers stopped at {t:.0f} s, serving again at {back:.0f} s")
             time.sleep(max(0.0, SECONDS * 2 / 3 - (time.monotonic() - started)))
             t = time.monotonic() - started
             redis.kill()
