@@ -30,3 +30,8 @@ bench-discovery: $(STAMP)
 # bench/moderation.py). Last line `moderation: scan N ms per article, originality lookup M ms p95`.
 bench-moderation: $(STAMP)
 	$(PY) bench/moderation.py
+# Soak (not in CI, ~12 min): the edge cache over a page mix at 80 % of its measured throughput
+# for SOAK_SECONDS (600) while the app servers and a private Redis are restarted once each;
+# fails on any response other than 200. Last line `soak: … p99 …, 0 non-2xx, …`.
+soak: $(STAMP)
+	$(PY) bench/soak.py

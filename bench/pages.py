@@ -2,11 +2,13 @@
 
 Steps: tools (wrk, nginx) -> PostgreSQL database and migrations -> generated corpus
 (bench/generate.py) -> collectstatic -> one profiled render (queries, time) -> wrk against
-gunicorn with the page cache off, then on -> wrk against nginx serving a file of the same size.
+gunicorn with the page cache off, then on -> wrk against the edge cache (Varnish with the shipped
+deploy/varnish/openhao.vcl) in front of gunicorn -> wrk against nginx serving a file of the same
+size.
 See bench/README.md for the knobs. Every server binds to 127.0.0.1 and is stopped on exit.
 
 The last line printed is the summary:
-``article page: N req/s uncached, M req/s cached, static ceiling S req/s``.
+``article page: N req/s uncached, M req/s cached, E req/s edge, static ceiling S req/s``.
 """
 
 from __future__ import annotations
@@ -340,7 +342,9 @@ def prod_env(knobs: Knobs, port: int, static_root: Path, *, page_cache: bool) ->
 
 def start_gunicorn(knobs: Knobs, env: dict, port: int, log_path: Path) -> subprocess.Popen:
     cmd = [
-        str(BIN / "gunicorn"),
+        PY,
+        "-m",
+        "gunicorn",
         "openhao.wsgi:application",
         "-w",
         str(knobs.workers),
@@ -442,6 +446,44 @@ def bench_gunicorn(
             raise BenchError("cached run: page no longer served from the cache after the run")
         return result, body
     finally:
+        stop(proc)
+
+
+def bench_edge(
+    knobs: Knobs, env: dict, port: int, path: str, log_path: Path
+) -> tuple[WrkResult, bytes]:
+    """Varnish (deploy/varnish/openhao.vcl) in front of the cached gunicorn: a page that is an
+    edge hit never reaches Python."""
+    sys.path.insert(0, str(REPO))
+    from openhao.common.tests.varnish import Varnish, unavailable_reason
+
+    reason = unavailable_reason()
+    if reason:
+        raise BenchError(reason)
+    flush_redis(knobs.redis_url)
+    edge = Varnish("127.0.0.1", port, memory="256m")
+    env = {**env, "OPENHAO_EDGE_PURGE_URLS": f"{edge.url}/"}
+    proc = start_gunicorn(knobs, env, port, log_path)
+    try:
+        edge.start()
+        log(
+            f"  $ varnishd -a 127.0.0.1:{edge.port} -f deploy/varnish/openhao.vcl (backend :{port})"
+        )
+        headers, body = check_page(edge.port, path, log_path)
+        first = headers.get("x-edge-cache")
+        headers, body = check_page(edge.port, path, log_path)
+        second = headers.get("x-edge-cache")
+        log(f"  X-Edge-Cache: {first} then {second}")
+        if second != "hit" or "xkey" in headers:
+            raise BenchError(f"edge run: second request X-Edge-Cache={second!r}, want hit")
+        url = f"{edge.url}{path}"
+        wrk(knobs, url, "edge warm-up", knobs.warmup, echo=False)
+        result = wrk(knobs, url, "edge", knobs.duration)
+        if fetch(edge.port, path)[1].get("x-edge-cache") != "hit":
+            raise BenchError("edge run: page no longer served from the edge after the run")
+        return result, body
+    finally:
+        edge.stop()
         stop(proc)
 
 
@@ -551,6 +593,8 @@ def main() -> int:
             "DATABASE_URL": knobs.database_url,
         }
         dev_env.pop("REDIS_URL", None)
+        # Production keeps its task queue in the database (django-tasks-db): create that table.
+        dev_env["TASKS_BACKEND"] = "django_tasks_db.DatabaseBackend"
         run([PY, "manage.py", "migrate", "--noinput"], env=dev_env, quiet=True)
         log("  migrations applied")
         lines = run([PY, str(BENCH / "generate.py")], env=dev_env)
@@ -586,6 +630,11 @@ def main() -> int:
             knobs, "cached", cached_env, port, path, tmp / "gunicorn-cached.log", True
         )
 
+        log("== edge: Varnish (deploy/varnish/openhao.vcl) in front of the cached gunicorn")
+        edge, edge_page = bench_edge(knobs, cached_env, port, path, tmp / "gunicorn-edge.log")
+        if len(edge_page) != len(page):
+            raise BenchError(f"edge page is {len(edge_page)} bytes, app page {len(page)}")
+
         log(f"== static ceiling: a {len(page)}-byte file")
         static, static_server = bench_static(knobs, nginx, page, tmp, cached_env, port)
 
@@ -598,6 +647,7 @@ def main() -> int:
         rows = [
             ("uncached", "gunicorn, page cache off", uncached),
             ("cached", "gunicorn, page cache on (Redis)", cached),
+            ("edge", "Varnish in front of gunicorn", edge),
             ("static", static_server, static),
         ]
         log(
@@ -613,7 +663,7 @@ def main() -> int:
         log(f"  total time {time.monotonic() - started:.0f} s; full output: {out_file}")
         summary = (
             f"article page: {round(uncached.rps)} req/s uncached, {round(cached.rps)} req/s "
-            f"cached, static ceiling {round(static.rps)} req/s"
+            f"cached, {round(edge.rps)} req/s edge, static ceiling {round(static.rps)} req/s"
         )
         return 0
     except BenchError as exc:

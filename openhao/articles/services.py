@@ -713,9 +713,11 @@ def image_make_renditions(*, image_id: int) -> dict:
     for width in RENDITION_WIDTHS:
         for fmt, ext in (("webp", "webp"), ("jpeg", "jpg")):
             data, _size = rendition_bytes(source, width, fmt)
-            name = image.file.storage.save(
-                f"images/renditions/{stem}-{width}.{ext}", ContentFile(data)
-            )
+            name = f"images/renditions/{stem}-{width}.{ext}"
+            # A second run (a worker died after the first) replaces the file instead of
+            # leaving an orphan under a suffixed name.
+            image.file.storage.delete(name)
+            name = image.file.storage.save(name, ContentFile(data))
             renditions[f"{width}.{ext}"] = name
     ArticleImage.objects.filter(pk=image.pk).update(renditions=renditions)
     return renditions

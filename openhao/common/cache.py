@@ -36,7 +36,7 @@ from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
 from django.utils.encoding import iri_to_uri
 
-from . import redis_health
+from . import edge, redis_health
 from .metrics import FRAGMENT_CACHE, PAGE_CACHE
 
 CARE_COOKIE = "oh_care"
@@ -100,6 +100,7 @@ def bump_tags(*tags: str) -> None:
         if not _cache_healthy():
             with _unsent_lock:
                 _unsent_bumps.update(tags)
+        edge.schedule_purge(tags)
 
 
 def _resend_bumps() -> None:
@@ -160,10 +161,15 @@ def add_cache_tags(request: HttpRequest, *tags: str) -> None:
     request._cache_tags = [*getattr(request, "_cache_tags", []), *tags]  # noqa: SLF001
 
 
-def _set_public_headers(response: HttpResponse, max_age: int) -> None:
+def _set_public_headers(response: HttpResponse, max_age: int, tags: Iterable[str]) -> None:
     # Browsers revalidate every time (cheap: ETag + 304) so a care-mode switch shows at once;
     # shared caches may hold the page for max_age.
     patch_cache_control(response, public=True, max_age=0, s_maxage=max_age)
+    tags = list(dict.fromkeys(tags))
+    if tags and edge.edge_configured():
+        # The edge indexes the page under its tags, purges them on bump_tags, and strips the
+        # header before the client (docs/edge-cache.md).
+        response[edge.TAG_HEADER] = " ".join(tags)
 
 
 def public_page(view: Callable) -> Callable:
@@ -184,7 +190,7 @@ def public_page(view: Callable) -> Callable:
                 entry["content"], status=entry["status"], content_type=entry["content_type"]
             )
             response["ETag"] = entry["etag"]
-            _set_public_headers(response, entry["max_age"])
+            _set_public_headers(response, entry["max_age"], entry["tags"])
             response["X-Page-Cache"] = "hit"
             PAGE_CACHE.labels("hit").inc()
             return response
@@ -204,7 +210,7 @@ def public_page(view: Callable) -> Callable:
         content = response.content
         etag = f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
         response["ETag"] = etag
-        _set_public_headers(response, max_age)
+        _set_public_headers(response, max_age, request._cache_tags)  # noqa: SLF001
         if versions is None or not _cache_healthy():
             response["X-Page-Cache"] = "bypass"
             PAGE_CACHE.labels("bypass").inc()

@@ -75,6 +75,12 @@ def jobs() -> list[Job]:
             "openhao.articles.tasks.purge_trash",
             every=settings.OPENHAO_PERIODIC_PURGE_TRASH_SECONDS,
         ),
+        # Tasks whose worker died while running them go back in the queue (common/worker.py).
+        Job(
+            "requeue_abandoned_tasks",
+            "openhao.common.tasks.requeue_abandoned_tasks",
+            every=settings.OPENHAO_PERIODIC_REQUEUE_TASKS_SECONDS,
+        ),
         # Recounts the IDF table and relearns the term embeddings over the whole corpus: heavy,
         # so once a day at a quiet hour (docs/ranking.md).
         Job(

@@ -441,6 +441,15 @@ OPENHAO_PERIODIC_FLUSH_READS_SECONDS = env_int("OPENHAO_PERIODIC_FLUSH_READS_SEC
 OPENHAO_PERIODIC_PUBLISH_DUE_SECONDS = env_int("OPENHAO_PERIODIC_PUBLISH_DUE_SECONDS", 60)
 OPENHAO_PERIODIC_IDF_REFRESH_HOUR = env_int("OPENHAO_PERIODIC_IDF_REFRESH_HOUR", 4)
 OPENHAO_PERIODIC_PURGE_TRASH_SECONDS = env_int("OPENHAO_PERIODIC_PURGE_TRASH_SECONDS", 3600)
+# Worker backend (django-tasks-db): a task still running this long after it started is presumed
+# abandoned by a dead worker and queued again (openhao/common/worker.py); checked this often.
+OPENHAO_TASK_LEASE_SECONDS = env_int("OPENHAO_TASK_LEASE_SECONDS", 900)
+OPENHAO_PERIODIC_REQUEUE_TASKS_SECONDS = env_int("OPENHAO_PERIODIC_REQUEUE_TASKS_SECONDS", 60)
+# Edge cache (docs/edge-cache.md): the URLs that accept a PURGE with an xkey-purge header, one
+# per edge server, comma-separated (e.g. http://127.0.0.1:6081/). Empty: no edge, no purges.
+OPENHAO_EDGE_PURGE_URLS = env_list("OPENHAO_EDGE_PURGE_URLS", [])
+OPENHAO_EDGE_PURGE_ATTEMPTS = env_int("OPENHAO_EDGE_PURGE_ATTEMPTS", 6)
+OPENHAO_EDGE_PURGE_TIMEOUT = env_float("OPENHAO_EDGE_PURGE_TIMEOUT", 5.0)
 
 # ranking.TermPosting's index INCLUDEs the weight so PostgreSQL can answer candidate scans from
 # the index alone; SQLite ignores INCLUDE columns, which is harmless, so don't warn about it.

@@ -6,7 +6,15 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DEBUG, DEFAULT_SECRET_KEY, LOGGING, SECRET_KEY, env_bool, env_int
+from .base import (
+    DEBUG,
+    DEFAULT_SECRET_KEY,
+    INSTALLED_APPS,
+    LOGGING,
+    SECRET_KEY,
+    env_bool,
+    env_int,
+)
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production (unset DEBUG).")
@@ -41,3 +49,9 @@ if os.environ.get("LOG_FORMAT", "json") == "json":
         }
     }
     LOGGING["handlers"]["console"]["formatter"] = "json"
+# Tasks run in `manage.py db_worker` processes (django-tasks-db, queue in PostgreSQL), not
+# inside the request: README "Production", deploy/systemd/openhao-worker.service. TASKS_BACKEND
+# still chooses another backend explicitly.
+if "TASKS_BACKEND" not in os.environ:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db"]

@@ -21,3 +21,8 @@ if REDIS_URL:
 if "replica" not in DATABASES:
     DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 OPENHAO_READ_REPLICA = False
+if os.environ.get("OPENHAO_TEST_MEDIA_ROOT"):
+    # A worker process started by a test (openhao/common/tests/test_task_worker.py) must see
+    # the files the test uploaded: both use this directory instead of memory.
+    MEDIA_ROOT = os.environ["OPENHAO_TEST_MEDIA_ROOT"]
+    STORAGES["default"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
