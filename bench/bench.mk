@@ -24,3 +24,9 @@ proto-related: $(STAMP)
 # SQLite (BENCH_DISCOVERY_PG_ARTICLES, BENCH_DISCOVERY_SQLITE_ARTICLES; see bench/discovery.py).
 bench-discovery: $(STAMP)
 	$(PY) bench/discovery.py
+
+# Nearest-neighbour libraries for 相关推荐's embedding candidates (usearch, hnswlib, faiss-cpu, an
+# exact numpy scan) on random unit vectors: ANN_N=1000000 ANN_LIBS=usearch make bench-ann.
+# hnswlib and faiss-cpu are not dependencies: install them to compare.
+bench-ann: $(STAMP)
+	$(PY) bench/ann_compare.py

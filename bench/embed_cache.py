@@ -38,7 +38,7 @@ class Cache:
             for (k, _t), v in zip(chunk, vectors, strict=True):
                 self.vectors[k] = v.astype(np.float16)
             self.dirty = True
-            if start % 2048 == 0 and missing:
+            if start % 2048 == 0 and len(missing) > 1:
                 print(f"  embedded {start + len(chunk)}/{len(missing)}", flush=True)
                 self.save()
         return (

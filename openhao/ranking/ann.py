@@ -176,7 +176,7 @@ class AnnIndex:
             if int(key) != exclude
         ][:k]
 
-    def keys(self) -> set[int]:
+    def ids(self) -> set[int]:
         index = self._ready()
         return {int(k) for k in index.keys}
 
