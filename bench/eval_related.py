@@ -179,6 +179,7 @@ def evaluate(name, sample, category, variant: dict) -> tuple[float, float]:
         elapsed = time.monotonic() - started
         search_p = hits / (10 * len(sample))
         print(f"search {label}: {len(sample)} queries, {1000 * elapsed / len(sample):.1f} ms each")
+        print(f"  related {related_p:.3f}, search {search_p:.3f}", flush=True)
     finally:
         related.weights = original
     return related_p, search_p
@@ -199,16 +200,23 @@ def main() -> None:
     rows = read(path)
     print(f"data: {path} ({len(rows)} titles)")
     started = time.monotonic()
-    category = load(rows)
-    print(f"loaded {len(category)} articles in {time.monotonic() - started:.1f}s")
-    started = time.monotonic()
-    # Built once with the sentence model (which also stores the corpus embeddings): both
-    # backends are then scored on the same articles, keywords and IDF table.
-    cache, _backend = _use("e5")
-    terms_rebuild(related_for=0)
-    if cache:
-        cache.save()
-    print(f"keywords, IDF, embeddings and search index in {time.monotonic() - started:.1f}s")
+    if os.environ.get("EVAL_REUSE"):
+        # The database of the previous run with the same data (EVAL_REUSE=1): no reload.
+        from openhao.articles.models import Article
+
+        ids = list(Article.objects.order_by("id").values_list("id", flat=True))
+        category = {pk: rows[i][0] for i, pk in enumerate(ids)}
+    else:
+        category = load(rows)
+        print(f"loaded {len(category)} articles in {time.monotonic() - started:.1f}s")
+        started = time.monotonic()
+        # Built once with the sentence model (which also stores the corpus embeddings): both
+        # backends are then scored on the same articles, keywords and IDF table.
+        cache, _backend = _use("e5")
+        terms_rebuild(related_for=0)
+        if cache:
+            cache.save()
+        print(f"keywords, IDF, embeddings and search index in {time.monotonic() - started:.1f}s")
     rng = random.Random(SEED)
     sample = rng.sample(sorted(category), min(SAMPLE, len(category)))
     variants = json.loads(os.environ.get("EVAL_VARIANTS", "[{}]"))

@@ -127,16 +127,30 @@ class CorpusBackend(EmbeddingBackend):
 
     def _embed(self, text: str, *, query: bool) -> np.ndarray:
         from . import embedding, related, text_index
+        from .models import TermStat
 
         counts = related.features(text)
-        dfs = text_index.document_frequencies(counts)
-        documents, avg = text_index.corpus_stats()
+        zero = np.zeros(self.dim, dtype=np.float32)
+        if not counts:
+            return zero
         if query:
-            vector = related.query_vector(counts, dfs, documents)
+            # One query for the document frequencies, the documents and the term embeddings: a
+            # search request pays it.
+            rows = TermStat.objects.filter(term__in=["", embedding.MEAN_TERM, *counts]).values_list(
+                "term", "df", "embedding"
+            )
+            dfs, terms = {}, {}
+            for term, df, emb in rows:
+                dfs[term] = df
+                if emb:
+                    terms[term] = emb
+            vector = related.query_vector(counts, dfs, dfs.pop("", 0))
         else:
-            vector = related.vectorize(counts, dfs, documents, avg)
-        out = embedding.embed(vector, text_index.term_embeddings(vector))
-        return np.asarray(out or [0.0] * self.dim, dtype=np.float32)
+            dfs = text_index.document_frequencies(counts)
+            vector = related.vectorize(counts, dfs, *text_index.corpus_stats())
+            terms = text_index.term_embeddings(vector)
+        out = embedding.embed(vector, terms)
+        return np.asarray(out, dtype=np.float32) if out else zero
 
     def embed_articles(self, texts: list[str]) -> np.ndarray:
         if not texts:

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
 PAIRS = [
     ("股市大涨投资者欢呼", "证券行情走高，散户盈利"),
     ("新生儿夜里总哭闹怎么办", "宝宝晚上睡不好的应对方法"),
-    ("国足世预赛主场迎战日本", "男子足球队亚洲区预选赛前瞻"),
+    ("暴雨来袭多地发布预警", "强降水天气提醒市民注意出行安全"),
 ]
 # Unrelated articles around them, each sharing no character with the pairs' first titles.
 OTHERS = ["红烧排骨的家常做法", "春季皮肤保湿小窍门", "火星探测器传回照片", "古代瓷器鉴赏入门"]
@@ -102,7 +102,7 @@ def test_the_corpus_backend_cannot_relate_them(settings):
     assert embedders.get_backend().name == "corpus"
     for a, b in pairs:
         related_refresh(article_id=a.pk)
-        assert b.pk not in [item.pk for item in related_articles(a, limit=3)]
+        assert not RelatedArticle.objects.filter(article=a, related=b).exists()
 
 
 def test_without_the_package_the_corpus_backend_is_used_and_said_to_be(
@@ -209,6 +209,8 @@ def test_the_index_file_is_saved_and_loaded(sentence_model, settings, tmp_path):
 def test_embed_articles_resumes_and_reports_progress(sentence_model):
     channel = ChannelFactory()
     articles = [ArticleFactory(title=t, summary="", channel=channel) for t in OTHERS]
+    # As after a bulk load that bypassed the publish task (or a change of model).
+    ArticleEmbedding.objects.all().delete()
     err, out = StringIO(), StringIO()
     call_command("embed_articles", "--limit", "2", "--batch-size", "1", stdout=out, stderr=err)
     assert "embedded 2 of 4" in out.getvalue()
