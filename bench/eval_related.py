@@ -6,13 +6,18 @@ builds the keyword index, the IDF table and the search index through the product
 reports precision@10 (share of the ten items in the query article's category) for:
 
 - related: the stored 相关推荐 of a seeded random sample of articles;
-- search: a search for the article's top keywords (the article itself left out).
+- search: a search for the article's top keywords (the article itself left out);
+
+for both embedding backends (the sentence model, then the corpus embeddings) on the same
+articles. ``EVAL_VARIANTS='[{"embed": 4}, ...]'`` scores each variant of the related weights
+(related_weights.json) too. Sentence-model embeddings are cached under var/embed-cache/.
 
 Runs against ``EVAL_DATABASE_URL`` (default: a SQLite file under var/), which it empties first.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import sys
@@ -22,6 +27,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
 os.environ["DATABASE_URL"] = os.environ.get(
     "EVAL_DATABASE_URL", f"sqlite:///{REPO / 'var' / 'eval-related.sqlite3'}"
 )
@@ -32,6 +38,8 @@ SAMPLE = int(os.environ.get("EVAL_SAMPLE", "2000"))
 SEED = int(os.environ.get("EVAL_SEED", "7"))
 CREATORS = 600
 KEYWORDS = 3
+# Both embedding backends on the same data (EVAL_BACKENDS=e5 or corpus for one of them).
+BACKENDS = os.environ.get("EVAL_BACKENDS", "e5,corpus").split(",")
 
 
 def read(path: Path) -> list[tuple[str, str]]:
@@ -99,16 +107,91 @@ def load(rows: list[tuple[str, str]]) -> dict[int, str]:
     return {pk: rows[i][0] for i, pk in enumerate(ids)}
 
 
+def _cached_backend():
+    """The sentence backend with its article and query embeddings read through the disk cache
+    (bench/embed_cache.py): the model costs ~30-45 ms a headline here."""
+    from embed_cache import Cache
+
+    from openhao.ranking import embedders
+
+    embedders.reset_backend()
+    backend = embedders.get_backend()
+    if backend.name != "e5":
+        return None, backend
+    cache = Cache(backend.model)
+    side = "query" if embedders.ARTICLE_AS_QUERY else "passage"
+    compute = backend.embed_articles
+    backend.embed_articles = lambda texts: cache.get_many(texts, side, compute)
+    query = backend.embed_query
+    backend.embed_query = lambda text: cache.get_many(
+        [text], "search", lambda ts: query(ts[0])[None, :]
+    )[0]
+    return cache, backend
+
+
+def _use(name: str):
+    from django.conf import settings
+
+    from openhao.ranking import ann, embedders
+
+    settings.OPENHAO_EMBEDDING_BACKEND = name
+    ann.reset()
+    if name == "corpus":
+        embedders.reset_backend()
+        return None, embedders.get_backend()
+    return _cached_backend()
+
+
+def evaluate(name, sample, category, variant: dict) -> tuple[float, float]:
+    from openhao.ranking import related
+    from openhao.ranking.models import ArticleTerms, RelatedArticle
+    from openhao.ranking.services import related_refresh
+    from openhao.search.selectors import search_ids
+
+    original = related.weights
+    if variant:
+        related.weights = lambda backend, today=None: {**original(backend, today), **variant}
+    try:
+        started = time.monotonic()
+        hits = 0
+        for article_id in sample:
+            related_refresh(article_id=article_id)
+        for article_id in sample:
+            items = RelatedArticle.objects.filter(article_id=article_id).order_by("rank")[:10]
+            hits += sum(category[r.related_id] == category[article_id] for r in items)
+        elapsed = time.monotonic() - started
+        related_p = hits / (10 * len(sample))
+        label = f"[{name}]" + (f" {json.dumps(variant)}" if variant else "")
+        print(
+            f"related {label}: {len(sample)} articles, {1000 * elapsed / len(sample):.1f} ms each"
+        )
+
+        vectors = dict(
+            ArticleTerms.objects.filter(article_id__in=sample).values_list("article_id", "vector")
+        )
+        hits = 0
+        started = time.monotonic()
+        for article_id in sample:
+            words = [t[1:] for t, _w in related.strongest(vectors[article_id], 50) if t[0] == "w"]
+            query = " ".join(words[:KEYWORDS])
+            found = [i for i in search_ids(query, limit=11) if i != article_id][:10]
+            hits += sum(category[i] == category[article_id] for i in found)
+        elapsed = time.monotonic() - started
+        search_p = hits / (10 * len(sample))
+        print(f"search {label}: {len(sample)} queries, {1000 * elapsed / len(sample):.1f} ms each")
+        print(f"  related {related_p:.3f}, search {search_p:.3f}", flush=True)
+    finally:
+        related.weights = original
+    return related_p, search_p
+
+
 def main() -> None:
     import django
 
     django.setup()
     from django.core.management import call_command
 
-    from openhao.ranking.models import ArticleTerms, RelatedArticle
-    from openhao.ranking.related import strongest
-    from openhao.ranking.services import related_refresh, terms_rebuild
-    from openhao.search.selectors import search_ids
+    from openhao.ranking.services import terms_rebuild
 
     path = Path(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1] else None
     if path is None:
@@ -117,40 +200,42 @@ def main() -> None:
     rows = read(path)
     print(f"data: {path} ({len(rows)} titles)")
     started = time.monotonic()
-    category = load(rows)
-    print(f"loaded {len(category)} articles in {time.monotonic() - started:.1f}s")
-    started = time.monotonic()
-    terms_rebuild(related_for=0)
-    print(f"keywords, IDF and search index in {time.monotonic() - started:.1f}s")
+    if os.environ.get("EVAL_REUSE"):
+        # The database of the previous run with the same data (EVAL_REUSE=1): no reload.
+        from openhao.articles.models import Article
+
+        ids = list(Article.objects.order_by("id").values_list("id", flat=True))
+        category = {pk: rows[i][0] for i, pk in enumerate(ids)}
+    else:
+        category = load(rows)
+        print(f"loaded {len(category)} articles in {time.monotonic() - started:.1f}s")
+        started = time.monotonic()
+        # Built once with the sentence model (which also stores the corpus embeddings): both
+        # backends are then scored on the same articles, keywords and IDF table.
+        cache, _backend = _use("e5")
+        terms_rebuild(related_for=0)
+        if cache:
+            cache.save()
+        print(f"keywords, IDF, embeddings and search index in {time.monotonic() - started:.1f}s")
     rng = random.Random(SEED)
     sample = rng.sample(sorted(category), min(SAMPLE, len(category)))
-
-    started = time.monotonic()
-    hits = 0
-    for article_id in sample:
-        related_refresh(article_id=article_id)
-    for article_id in sample:
-        items = RelatedArticle.objects.filter(article_id=article_id).order_by("rank")[:10]
-        hits += sum(category[r.related_id] == category[article_id] for r in items)
-    elapsed = time.monotonic() - started
-    related_p = hits / (10 * len(sample))
-    print(f"related: {len(sample)} articles, {1000 * elapsed / len(sample):.1f} ms each")
-
-    vectors = dict(
-        ArticleTerms.objects.filter(article_id__in=sample).values_list("article_id", "vector")
-    )
-    hits = 0
-    started = time.monotonic()
-    for article_id in sample:
-        words = [t[1:] for t, _w in strongest(vectors[article_id], 50) if t[0] == "w"]
-        query = " ".join(words[:KEYWORDS])
-        found = [i for i in search_ids(query, limit=11) if i != article_id][:10]
-        hits += sum(category[i] == category[article_id] for i in found)
-    elapsed = time.monotonic() - started
-    search_p = hits / (10 * len(sample))
-    print(f"search: {len(sample)} queries, {1000 * elapsed / len(sample):.1f} ms each")
-    print(f"related precision@10: {related_p:.3f}")
-    print(f"search precision@10: {search_p:.3f}")
+    variants = json.loads(os.environ.get("EVAL_VARIANTS", "[{}]"))
+    results = []
+    for name in BACKENDS:
+        cache, backend = _use(name)
+        if backend.name != name:
+            print(f"[{name}]: not available (the backend is {backend.name})")
+            continue
+        for variant in variants:
+            results.append((name, variant, *evaluate(name, sample, category, variant)))
+        if cache:
+            cache.save()
+    for name, variant, related_p, _search_p in results:
+        extra = f" {json.dumps(variant)}" if variant else ""
+        print(f"related precision@10 [{name}]{extra}: {related_p:.3f}")
+    for name, variant, _related_p, search_p in results:
+        extra = f" {json.dumps(variant)}" if variant else ""
+        print(f"search precision@10 [{name}]{extra}: {search_p:.3f}")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,6 @@ class RankingConfig(AppConfig):
     def ready(self):
         from openhao.articles import hooks as article_hooks
 
-        from . import services
+        from . import checks, services  # noqa: F401 - checks registers itself
 
         article_hooks.article_changed.connect(services.article_content_changed)

@@ -56,6 +56,33 @@ class ArticleTerms(models.Model):
         return f"terms of {self.article_id}"
 
 
+class ArticleEmbedding(models.Model):
+    """The sentence-model embedding of one public article (embedders.py), int8 with one scale
+    (388 bytes for 384 dimensions instead of ~3.5 kB of JSON floats). Written by the publish/edit
+    task and ``manage.py embed_articles``, never in a request; the nearest-neighbour index
+    (ann.py) is a copy of these rows."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    model = models.CharField(max_length=24)
+    vector = models.BinaryField()
+    scale = models.FloatField()
+    # Hash of the embedded text: an edit that leaves it unchanged costs no model call, and a
+    # resumed ``embed_articles`` skips what is done.
+    text_hash = models.CharField(max_length=16)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # ann.AnnIndex.sync: rows changed since the index was last brought up to date.
+            models.Index(fields=["updated_at"], name="ranking_embedding_upd_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"embedding of {self.article_id} ({self.model})"
+
+
 class TermPosting(models.Model):
     """Inverted index of each article's strongest terms (candidate generation for related)."""
 
@@ -97,6 +124,8 @@ class RelatedArticle(models.Model):
     related = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_to")
     rank = models.PositiveSmallIntegerField()
     score = models.FloatField()
+    # The strongest signal behind the choice (related.REASONS), shown as "为什么推荐".
+    reason = models.CharField(max_length=12, blank=True, default="")
 
     class Meta:
         constraints = [

@@ -8,9 +8,10 @@
    index. The query side is IDF × sublinear tf (``query_vector``).
 3. candidates from the postings of the query's strongest terms (newest postings first, a
    bounded range scan per term, summed in the database and joined to their stored rows in one
-   query), re-ranked exactly on the stored vectors, plus channel and
-   hashtag overlap, the cosine of corpus-learned embeddings (embedding.py) and a small
-   freshness boost; at most ``diversity.PER_CREATOR`` per creator; the
+   query), joined by the nearest neighbours in embedding space (ann.py, sentence model only),
+   re-ranked exactly on the stored vectors, plus channel and hashtag overlap, the cosine of
+   the embeddings (embedders.py) and a small freshness boost, with the weights of
+   related_weights.json; at most ``diversity.PER_CREATOR`` per creator; the
    article itself and unpublished articles never appear.
 """
 
@@ -20,15 +21,18 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from datetime import timezone as dt_timezone
+from pathlib import Path
 
+import numpy as np
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _lazy
 
 from openhao.common.text import char_runs, normalize, words
 
-from . import embedding
+from . import embedders
 from .diversity import CreatorCap
 
 # Feature weights (measured with `make eval-related`, see docs/ranking.md).
@@ -47,12 +51,10 @@ RELATED = 10  # items stored per article
 
 K1 = 2.0  # BM25 tf saturation
 B = 0.5  # BM25 length normalisation
-CHANNEL_BONUS = 0.03
-TOPIC_BONUS = 0.15
+# The re-ranking's weights (channel, hashtags, freshness, embedding cosine, feedback, nearest
+# neighbours) are data: related_weights.json, dated entries per embedding backend.
 FRESH_BONUS = 0.02  # a tie-breaker: at 0.05 it cost ~1 point of precision on the headlines
 FRESH_DAYS = 7.0
-EMBED_WEIGHT = 1.5  # × cosine of the corpus embeddings (embedding.py), measured in docs
-FEEDBACK = 5  # best candidates whose embeddings expand the query's (0 turns it off)
 
 
 def features(title: str, summary: str = "") -> Counter[str]:
@@ -168,47 +170,103 @@ def candidate_scores(
 
 @dataclass(frozen=True)
 class Candidate:
-    """What ``rank`` reads of a candidate (the fields of its ArticleTerms row)."""
+    """What ``rank`` reads of a candidate (the fields of its ArticleTerms row, and its
+    embedding: the corpus one from that row, or the sentence model's from ArticleEmbedding)."""
 
     article_id: int
     vector: dict[str, float]
-    embedding: list[float]
+    embedding: np.ndarray | None
     channel_id: int
     creator_id: int
     published_at: datetime
     topic_ids: list[int]
 
 
+def _select(model: str | None) -> tuple[str, list]:
+    """The columns of a candidate row; with ``model``, the sentence-model embedding joined."""
+    columns = (
+        "SELECT t.article_id, CAST(t.vector AS TEXT), t.channel_id, t.creator_id, "
+        "t.published_at, CAST(t.topic_ids AS TEXT), "
+    )
+    if model is None:
+        return columns + "CAST(t.embedding AS TEXT), NULL ", []
+    return columns + "e.vector, e.scale ", []
+
+
+def _join(model: str | None) -> str:
+    if model is None:
+        return ""
+    return (
+        " LEFT JOIN ranking_articleembedding AS e ON e.article_id = t.article_id AND e.model = %s"
+    )
+
+
+def _decode(rows, model: str | None) -> list[Candidate]:
+    out = []
+    for article_id, vector, channel_id, creator_id, published_at, topic_ids, emb, scale in rows:
+        if model is None:
+            values = json.loads(emb) if emb else []
+            emb_vec = np.asarray(values, dtype=np.float32) if values else None
+        else:
+            emb_vec = embedders.unpack(emb, scale) if emb is not None else None
+        out.append(
+            Candidate(
+                article_id=article_id,
+                vector=json.loads(vector),
+                embedding=emb_vec,
+                channel_id=channel_id,
+                creator_id=creator_id,
+                published_at=_aware(published_at),
+                topic_ids=json.loads(topic_ids),
+            )
+        )
+    return out
+
+
 def candidates(
-    query: dict[str, float], dfs: dict[str, int], documents: int, exclude_id: int
+    query: dict[str, float],
+    dfs: dict[str, int],
+    documents: int,
+    exclude_id: int,
+    *,
+    model: str | None = None,
 ) -> list[Candidate]:
     """The ``POOL`` best candidates with their stored rows, in one query. Only public articles
     have a terms row, so unpublished ones drop out in the join. JSON columns are read as text
-    and decoded here: Django's per-field decoding costs three times as much for 200 rows."""
+    and decoded here: Django's per-field decoding costs three times as much for 200 rows.
+    ``model``: the sentence model whose stored embeddings come with the rows (None: the corpus
+    embeddings on the terms row)."""
     built = _candidate_sql(query, dfs, documents, exclude_id, POOL)
     if built is None:
         return []
     sql, params = built
+    columns, column_params = _select(model)
     sql = (
-        "SELECT t.article_id, CAST(t.vector AS TEXT), CAST(t.embedding AS TEXT), t.channel_id, "  # noqa: S608
-        "t.creator_id, t.published_at, CAST(t.topic_ids AS TEXT) "
-        f"FROM ({sql}) AS c JOIN ranking_articleterms AS t ON t.article_id = c.article_id"
+        columns  # noqa: S608 - constant text and placeholders only
+        + f"FROM ({sql}) AS c JOIN ranking_articleterms AS t ON t.article_id = c.article_id"
+        + _join(model)
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return [
-        Candidate(
-            article_id=article_id,
-            vector=json.loads(vector),
-            embedding=json.loads(emb),
-            channel_id=channel_id,
-            creator_id=creator_id,
-            published_at=_aware(published_at),
-            topic_ids=json.loads(topic_ids),
-        )
-        for article_id, vector, emb, channel_id, creator_id, published_at, topic_ids in rows
-    ]
+        cursor.execute(sql, column_params + params + ([model] if model else []))
+        return _decode(cursor.fetchall(), model)
+
+
+def rows(article_ids: list[int], *, model: str | None = None) -> list[Candidate]:
+    """Candidate rows of the given (public) articles, in one query: the nearest neighbours that
+    the inverted index did not find. Ids without a terms row (removed since) drop out."""
+    if not article_ids:
+        return []
+    columns, column_params = _select(model)
+    marks = ", ".join(["%s"] * len(article_ids))
+    sql = (
+        columns  # noqa: S608 - constant text and placeholders only
+        + "FROM ranking_articleterms AS t"
+        + _join(model)
+        + f" WHERE t.article_id IN ({marks})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, column_params + ([model] if model else []) + list(article_ids))
+        return _decode(cursor.fetchall(), model)
 
 
 def _aware(value) -> datetime:
@@ -218,61 +276,110 @@ def _aware(value) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt_timezone.utc)
 
 
-def freshness(published_at: datetime, now: datetime) -> float:
+def freshness(published_at: datetime, now: datetime, weight: float = FRESH_BONUS, days=FRESH_DAYS):
     age_days = max(0.0, (now - published_at).total_seconds() / 86400)
-    return FRESH_BONUS * math.exp(-age_days / FRESH_DAYS)
+    return weight * math.exp(-age_days / days)
+
+
+# Weights of the re-ranking as data (related_weights.json): dated entries per backend.
+_WEIGHTS_FILE = Path(__file__).with_name("related_weights.json")
+_weights_cache: dict | None = None
+
+
+def weights(backend: str, today: date | None = None) -> dict:
+    """The newest entry for ``backend`` whose ``from`` date has come."""
+    global _weights_cache
+    if _weights_cache is None:
+        _weights_cache = json.loads(_WEIGHTS_FILE.read_text(encoding="utf-8"))
+    today = today or timezone.now().date()
+    entries = [
+        e
+        for e in _weights_cache["entries"]
+        if e["backend"] == backend and date.fromisoformat(e["from"]) <= today
+    ]
+    if not entries:
+        raise LookupError(f"no related weights for backend {backend!r} from {today}")
+    return max(entries, key=lambda e: e["from"])
+
+
+# Codes stored with each related row, and the "为什么推荐" text shown for them.
+REASONS = {
+    "words": _lazy("标题用词相近"),
+    "meaning": _lazy("内容意思相近"),
+    "channel": _lazy("同一频道"),
+    "topic": _lazy("同一话题"),
+    "fresh": _lazy("新近发布"),
+}
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else vector
 
 
 def rank(
     *,
     query: dict[str, float],
-    query_embedding: list[float] | None = None,
+    query_embedding: np.ndarray | None = None,
     self_score: float,
-    pool: list,
+    pool: list[Candidate],
     channel_id: int,
     topic_ids: set[int],
+    levers: dict,
     now: datetime | None = None,
-) -> list[tuple[int, float]]:
-    """(article id, score) best first from a pool of ArticleTerms rows, creator-capped. The
-    text score is BM25 divided by the article's score against itself, so that it lies around
-    [0, 1] whatever the corpus and the small bonuses keep their meaning."""
+) -> list[tuple[int, float, str]]:
+    """(article id, score, reason) best first from a pool of candidate rows, creator-capped.
+    The text score is BM25 divided by the article's score against itself, so that it lies
+    around [0, 1] whatever the corpus and the small bonuses keep their meaning. The reason is
+    the signal that lifts the item most above the pool's average (``REASONS``)."""
+    if not pool:
+        return []
     now = now or timezone.now()
     scale = self_score if self_score > 0 else 1.0
-    text = [dot(query, row.vector) / scale for row in pool]
-    bonus = []
-    for row in pool:
-        score = freshness(row.published_at, now)
-        if row.channel_id == channel_id:
-            score += CHANNEL_BONUS
-        if topic_ids and row.topic_ids:
-            shared = topic_ids.intersection(row.topic_ids)
-            score += TOPIC_BONUS * len(shared) / len(topic_ids.union(row.topic_ids))
-        bonus.append(score)
-
-    def scores(target: list[float] | None) -> list[tuple[float, int, int, int]]:
-        return [
-            (
-                t + b + (EMBED_WEIGHT * embedding.cosine(target, row.embedding) if target else 0),
-                row.article_id,
-                row.creator_id,
-                i,
-            )
-            for i, (row, t, b) in enumerate(zip(pool, text, bonus, strict=True))
-        ]
-
-    scored = scores(query_embedding)
-    if query_embedding and FEEDBACK:
-        # Pseudo-relevance feedback in embedding space: the best few candidates say what the
-        # short query is about (+0.01 in the prototype, where Rocchio on terms gave less).
-        best = sorted(scored, key=lambda s: (-s[0], -s[1]))[:FEEDBACK]
-        expanded = embedding.expand(query_embedding, [pool[s[3]].embedding for s in best])
-        scored = scores(expanded)
-    scored.sort(key=lambda s: (-s[0], -s[1]))
+    text = levers["text"] * np.array([dot(query, row.vector) / scale for row in pool])
+    channel = levers["channel"] * np.array([row.channel_id == channel_id for row in pool], float)
+    topic = np.zeros(len(pool))
+    if topic_ids:
+        for i, row in enumerate(pool):
+            if row.topic_ids:
+                shared = topic_ids.intersection(row.topic_ids)
+                topic[i] = levers["topic"] * len(shared) / len(topic_ids.union(row.topic_ids))
+    fresh = np.array(
+        [freshness(row.published_at, now, levers["fresh"], levers["fresh_days"]) for row in pool]
+    )
+    meaning = np.zeros(len(pool))
+    if query_embedding is not None and len(query_embedding):
+        dim = len(query_embedding)
+        matrix = np.zeros((len(pool), dim), dtype=np.float32)
+        for i, row in enumerate(pool):
+            if row.embedding is not None and len(row.embedding) == dim:
+                matrix[i] = row.embedding
+        target = _unit(np.asarray(query_embedding, dtype=np.float32))
+        meaning = levers["embed"] * (matrix @ target)
+        if levers["feedback"]:
+            # Pseudo-relevance feedback in embedding space: the best few candidates say what
+            # the short query is about (docs/ranking.md).
+            first = text + channel + topic + fresh + meaning
+            best = np.argsort(-first, kind="stable")[: levers["feedback"]]
+            target = _unit(target + matrix[best].mean(axis=0))
+            meaning = levers["embed"] * (matrix @ target)
+    total = text + channel + topic + fresh + meaning
+    signals = {
+        "words": text,
+        "meaning": meaning,
+        "channel": channel,
+        "topic": topic,
+        "fresh": fresh,
+    }
+    lift = {name: values - values.mean() for name, values in signals.items()}
+    order = sorted(range(len(pool)), key=lambda i: (-total[i], -pool[i].article_id))
     cap = CreatorCap()
     out = []
-    for score, article_id, creator_id, _i in scored:
-        if cap.admit(creator_id):
-            out.append((article_id, score))
+    for i in order:
+        row = pool[i]
+        if cap.admit(row.creator_id):
+            reason = max(lift, key=lambda name: lift[name][i])
+            out.append((row.article_id, float(total[i]), reason))
             if len(out) >= RELATED:
                 break
     return out

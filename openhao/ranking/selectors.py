@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from openhao.articles.models import Article, Channel
@@ -21,7 +21,7 @@ from openhao.common.cache import LISTS_TAG, fragment
 
 from . import redis_store, scores, text_index
 from .diversity import CreatorCap
-from .models import ArticleScore, ArticleTerms, FeedHidden, FeedMuted, ReadHistory, TermStat
+from .models import ArticleScore, ArticleTerms, FeedHidden, FeedMuted, ReadHistory
 
 # How many ranked candidates are read to fill a list after the window and diversity filters.
 CANDIDATES = 200
@@ -103,9 +103,12 @@ def related_articles(article: Article, *, limit: int = 6) -> list[Article]:
         list_queryset()
         .filter(related_to__article_id=article.pk)
         .exclude(pk=article.pk)
+        .annotate(related_reason=F("related_to__reason"))
         .order_by("related_to__rank")[:limit]
     )
     if stored:
+        for item in stored:
+            item.related_why = related_reason_text(item.related_reason)
         return stored
     # article_channel_pub_idx
     return list(
@@ -114,6 +117,13 @@ def related_articles(article: Article, *, limit: int = 6) -> list[Article]:
         .exclude(pk=article.pk)
         .order_by("-published_at", "-id")[:limit]
     )
+
+
+def related_reason_text(code: str) -> str:
+    """ "为什么推荐" of a stored related item (related.REASONS; empty for rows without one)."""
+    from .related import REASONS
+
+    return str(REASONS[code]) if code in REASONS else ""
 
 
 def _top_stories(channel_id: int | None, limit: int) -> list[Article]:
@@ -218,33 +228,42 @@ NEAR_CACHE_SECONDS = 600
 
 
 def text_embedding(text: str) -> list[float]:
-    """A short text (a search query) placed in the space of the articles' embeddings, as an
-    article with that title would be: its features, IDF-weighted, through the term embeddings
-    (empty before the first IDF refresh, or when no term has one). One query."""
-    from . import embedding, related
+    """A short text (a search query) embedded by the active backend (embedders.py), in the
+    space of the stored article embeddings: the sentence model (query embeddings cached per
+    process), or the corpus term embeddings as an article with that title would be (empty before
+    the first IDF refresh, or when no term has one; one query)."""
+    from . import embedders
 
-    counts = related.features(text)
-    if not counts:
-        return []
-    rows = TermStat.objects.filter(term__in=["", embedding.MEAN_TERM, *counts]).values_list(
-        "term", "df", "embedding"
-    )
-    dfs, terms = {}, {}
-    for term, df, emb in rows:
-        dfs[term] = df
-        if emb:
-            terms[term] = emb
-    vector = related.query_vector(counts, dfs, dfs.pop("", 0))
-    return embedding.embed(vector, terms)
+    vector = embedders.get_backend().embed_query(text)
+    return [float(x) for x in vector] if vector is not None and vector.any() else []
 
 
 def article_embeddings(article_ids: Iterable[int]) -> dict[int, list[float]]:
-    """Stored article embeddings by id (public articles only; primary-key lookups)."""
-    return dict(
-        ArticleTerms.objects.filter(article_id__in=list(article_ids)).values_list(
-            "article_id", "embedding"
+    """Stored article embeddings of the active backend by id (public articles only;
+    primary-key lookups)."""
+    import numpy as np
+
+    from . import embedders
+    from .models import ArticleEmbedding
+
+    backend = embedders.get_backend()
+    ids = list(article_ids)
+    if backend.name == "corpus":
+        return dict(
+            ArticleTerms.objects.filter(article_id__in=ids).values_list("article_id", "embedding")
         )
-    )
+    rows = ArticleEmbedding.objects.filter(
+        article_id__in=ids, model=backend.model, article__terms__isnull=False
+    ).values_list("article_id", "vector", "scale")
+    return {pk: np.asarray(embedders.unpack(v, s)).tolist() for pk, v, s in rows}
+
+
+def search_embed_weight() -> float:
+    """Search's weight of the query-to-article cosine (related_weights.json), per backend: the
+    sentence model's cosines spread less than the corpus ones."""
+    from . import embedders, related
+
+    return float(related.weights(embedders.get_backend().name)["search_embed"])
 
 
 def read_history_ids(user) -> list[int]:

@@ -6,18 +6,21 @@ through ``hooks.article_indexed`` and ``hooks.index_rebuilt``."""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 from collections import Counter
 
+import numpy as np
 from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
+from django.utils import timezone
 
 from openhao.articles.models import PUBLIC_FIELDS, Article
 
-from . import embedding, hooks, related
-from .models import ArticleTerms, RelatedArticle, TermPosting, TermStat
+from . import ann, embedders, embedding, hooks, related
+from .models import ArticleEmbedding, ArticleTerms, RelatedArticle, TermPosting, TermStat
 
 LENGTH_TERM = " len"  # TermStat row holding the total document length (features never hold a space)
 MEAN_SAMPLE = 50_000  # articles over which idf_refresh estimates the mean embedding
@@ -35,7 +38,7 @@ def document_frequencies(terms) -> dict[str, int]:
     return dict(TermStat.objects.filter(term__in=list(terms)).values_list("term", "df"))
 
 
-def _term_embeddings(terms) -> dict[str, list[float]]:
+def term_embeddings(terms) -> dict[str, list[float]]:
     """The terms' embeddings and the corpus' mean article embedding (``embed`` centres on it)."""
     return dict(
         TermStat.objects.filter(
@@ -88,7 +91,7 @@ def article_terms_index(*, article_id: int) -> ArticleTerms | None:
         defaults={
             "counts": dict(counts),
             "vector": vector,
-            "embedding": embedding.embed(vector, _term_embeddings(vector)),
+            "embedding": embedding.embed(vector, term_embeddings(vector)),
             "channel_id": article.channel_id,
             "creator_id": article.creator_id,
             "published_at": article.published_at,
@@ -99,23 +102,145 @@ def article_terms_index(*, article_id: int) -> ArticleTerms | None:
     return row
 
 
-def related_compute(*, article_id: int) -> list[tuple[int, float]]:
-    """相关推荐 for an indexed article: (article id, score), best first (see related.py)."""
+def related_compute(*, article_id: int) -> list[tuple[int, float, str]]:
+    """相关推荐 for an indexed article: (article id, score, reason), best first (related.py):
+    the inverted index's candidates, with the sentence model also its nearest neighbours in
+    embedding space, re-ranked with the weights of the active backend."""
     terms = ArticleTerms.objects.filter(article_id=article_id).first()
     if terms is None:
         return []
+    backend = embedders.get_backend()
+    levers = related.weights(backend.name)
     documents, _avg = corpus_stats()
     dfs = document_frequencies(terms.counts)
     query = related.query_vector(terms.counts, dfs, documents)
-    pool = related.candidates(query, dfs, documents, exclude_id=article_id)
+    if backend.name == "corpus":
+        model = None
+        own = np.asarray(terms.embedding, dtype=np.float32) if terms.embedding else None
+    else:
+        model = backend.model
+        own = article_vector(article_id, model)
+    pool = related.candidates(query, dfs, documents, exclude_id=article_id, model=model)
+    if model and own is not None and levers["neighbours"]:
+        seen = {row.article_id for row in pool}
+        near = ann.get_index().search(own, levers["neighbours"], exclude=article_id)
+        pool += related.rows([i for i, _cos in near if i not in seen], model=model)
     return related.rank(
         query=query,
-        query_embedding=terms.embedding,
+        query_embedding=own,
         self_score=related.dot(query, terms.vector),
         pool=pool,
         channel_id=terms.channel_id,
         topic_ids=set(terms.topic_ids),
+        levers=levers,
     )
+
+
+def article_vector(article_id: int, model: str) -> np.ndarray | None:
+    row = (
+        ArticleEmbedding.objects.filter(article_id=article_id, model=model)
+        .values_list("vector", "scale")
+        .first()
+    )
+    return embedders.unpack(*row) if row else None
+
+
+def _text_hash(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def article_embedding_index(*, article_id: int) -> bool:
+    """Store the article's sentence-model embedding (publish/edit task, never a request) and put
+    it in the nearest-neighbour index; an article no longer public loses both. Nothing to do
+    with the corpus backend, whose embedding is on the terms row. Returns whether the model
+    ran (an edit that keeps the embedded text does not run it)."""
+    backend = embedders.get_backend()
+    article = (
+        Article.objects.filter(pk=article_id)
+        .only("id", "title", "summary", "body_html", *PUBLIC_FIELDS)
+        .first()
+    )
+    if article is None or not article.is_public:
+        ArticleEmbedding.objects.filter(article_id=article_id).delete()
+        ann.get_index().discard(article_id)
+        return False
+    if backend.name == "corpus":
+        return False
+    text = embedders.article_text(article.title, article.summary, article.body_html)
+    digest = _text_hash(text)
+    if ArticleEmbedding.objects.filter(
+        article_id=article_id, model=backend.model, text_hash=digest
+    ).exists():
+        return False
+    vector = backend.embed_articles([text])[0]
+    data, scale = embedders.pack(vector)
+    ArticleEmbedding.objects.update_or_create(
+        article_id=article_id,
+        defaults={
+            "model": backend.model,
+            "vector": data,
+            "scale": scale,
+            "text_hash": digest,
+            "updated_at": timezone.now(),
+        },
+    )
+    ann.get_index().upsert(article_id, embedders.unpack(data, scale))
+    return True
+
+
+def embeddings_rebuild(
+    *, batch_size: int = 64, everything: bool = False, progress=None, limit: int | None = None
+) -> tuple[int, int]:
+    """Embed every public article whose stored embedding is missing, of another model or of
+    another text (all of them with ``everything``), in batches committed one by one, so an
+    interrupted run resumes where it stopped; then rebuild the nearest-neighbour index.
+    ``progress(done, total)`` is called after each batch. Returns (embedded, public)."""
+    backend = embedders.get_backend()
+    if backend.name == "corpus":
+        return 0, 0
+    public = Article.objects.public()
+    stored = dict(
+        ArticleEmbedding.objects.filter(model=backend.model).values_list("article_id", "text_hash")
+    )
+    ids = list(public.order_by("-published_at", "-id").values_list("id", flat=True))
+    fields = ("id", "title", "summary", "body_html")
+    todo: list[tuple[int, str, str]] = []
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start : start + 2000]
+        for a in public.filter(pk__in=chunk).only(*fields):
+            text = embedders.article_text(a.title, a.summary, a.body_html)
+            digest = _text_hash(text)
+            if everything or stored.get(a.pk) != digest:
+                todo.append((a.pk, text, digest))
+    if limit is not None:
+        todo = todo[:limit]
+    done = 0
+    for start in range(0, len(todo), batch_size):
+        batch = todo[start : start + batch_size]
+        vectors = backend.embed_articles([text for _pk, text, _d in batch])
+        now = timezone.now()
+        with transaction.atomic():
+            ArticleEmbedding.objects.filter(article_id__in=[pk for pk, _t, _d in batch]).delete()
+            ArticleEmbedding.objects.bulk_create(
+                ArticleEmbedding(
+                    article_id=pk,
+                    model=backend.model,
+                    vector=data,
+                    scale=scale,
+                    text_hash=digest,
+                    updated_at=now,
+                )
+                for (pk, _text, digest), (data, scale) in zip(
+                    batch, map(embedders.pack, vectors), strict=True
+                )
+            )
+        done += len(batch)
+        if progress:
+            progress(done, len(todo))
+    # Rows of articles no longer public (removed while no task ran) go too.
+    ArticleEmbedding.objects.exclude(article__in=public).delete()
+    ann.get_index().rebuild()
+    return done, len(ids)
 
 
 @transaction.atomic
@@ -124,16 +249,18 @@ def related_refresh(*, article_id: int) -> list[int]:
     ranked = related_compute(article_id=article_id)
     RelatedArticle.objects.filter(article_id=article_id).delete()
     RelatedArticle.objects.bulk_create(
-        RelatedArticle(article_id=article_id, related_id=rid, rank=i, score=score)
-        for i, (rid, score) in enumerate(ranked)
+        RelatedArticle(article_id=article_id, related_id=rid, rank=i, score=score, reason=why)
+        for i, (rid, score, why) in enumerate(ranked)
     )
-    return [rid for rid, _score in ranked]
+    return [rid for rid, _score, _why in ranked]
 
 
 def article_discovery_update(*, article_id: int) -> None:
     """The task body: keywords, then related articles, then the other indexes (the search
     entry) through ``hooks.article_indexed``."""
-    if article_terms_index(article_id=article_id) is not None:
+    indexed = article_terms_index(article_id=article_id) is not None
+    article_embedding_index(article_id=article_id)
+    if indexed:
         related_refresh(article_id=article_id)
     hooks.article_indexed.run(article_id=article_id)
 
@@ -187,6 +314,9 @@ def idf_refresh(*, batch_size: int = 2000) -> int:
                 batch = []
         _store_vectors(batch)
     _vacuum(ArticleTerms, TermPosting, TermStat)
+    if embedders.get_backend().name != "corpus":
+        # The nightly copy of the database's vectors: drops what other processes removed.
+        ann.get_index().rebuild()
     return documents
 
 
@@ -236,8 +366,9 @@ def _store_vectors(rows: list[ArticleTerms]) -> None:
 
 def terms_rebuild(*, related_for: int | None = None, batch_size: int = 2000) -> int:
     """Bulk path for loads that bypass the services (demo loader, importers, evaluation):
-    segment every public article, recount the IDF table, then compute 相关推荐 for every article
-    (or for the newest ``related_for``). Returns the number of indexed articles."""
+    segment every public article, recount the IDF table, embed what has no current sentence
+    embedding, then compute 相关推荐 for every article (or for the newest ``related_for``).
+    Returns the number of indexed articles."""
     public = Article.objects.public()
     topics: dict[int, list[int]] = {}
     for article_id, topic_id in Article.topics.through.objects.filter(
@@ -262,6 +393,7 @@ def terms_rebuild(*, related_for: int | None = None, batch_size: int = 2000) -> 
             )
         ArticleTerms.objects.bulk_create(rows, batch_size=batch_size)
     documents = idf_refresh(batch_size=batch_size)
+    embeddings_rebuild()
     ids = public.order_by("-published_at").values_list("id", flat=True)
     for article_id in list(ids[:related_for] if related_for is not None else ids):
         related_refresh(article_id=article_id)

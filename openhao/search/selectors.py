@@ -16,7 +16,7 @@ from openhao.articles.selectors import list_queryset, paginate
 from openhao.common.text import normalize, search_terms
 from openhao.creators.models import Creator
 from openhao.ranking import embedding
-from openhao.ranking.selectors import article_embeddings, text_embedding
+from openhao.ranking.selectors import article_embeddings, search_embed_weight, text_embedding
 
 from .backends import Hits, get_backend
 
@@ -24,7 +24,6 @@ MAX_QUERY_CHARS = 100  # longer queries are cut here (a search box, not a docume
 MAX_TERMS = 12
 MAX_PAGES = 50
 RERANK = 50  # the best this many text matches are re-ordered by meaning (``_rerank``)
-RERANK_WEIGHT = 2.0  # measured with `make eval-related`, see docs/search.md
 # Time filter choices: URL value → days (None: any time).
 PERIODS = {"": None, "1d": 1, "7d": 7, "30d": 30, "365d": 365}
 
@@ -68,8 +67,9 @@ def _match(terms, *, channel_id, since, offset, limit, page_size) -> Hits:
 
 def _rerank(ids: list[int], text: str) -> list[int]:
     """The best text matches re-ordered by meaning: text rank (1 at the top, falling by
-    1 / RERANK a place) + RERANK_WEIGHT × the cosine between the query's embedding and the
-    article's (the 相关推荐 embeddings, docs/ranking.md). Every item already matches the words,
+    1 / RERANK a place) + a weight (ranking's related_weights.json, per embedding backend) ×
+    the cosine between the query's embedding and the article's (the 相关推荐 embeddings,
+    docs/ranking.md). Every item already matches the words,
     so this only decides which matches come first; equal scores keep the engine's order
     (relevance, then newest)."""
     if len(ids) < 2:
@@ -78,10 +78,11 @@ def _rerank(ids: list[int], text: str) -> list[int]:
     if not query:
         return ids
     stored = article_embeddings(ids)
+    weight = search_embed_weight()
     score = {
         article_id: 1
         - place / RERANK
-        + RERANK_WEIGHT * embedding.cosine(query, stored.get(article_id) or [])
+        + weight * embedding.cosine(query, stored.get(article_id) or [])
         for place, article_id in enumerate(ids)
     }
     return sorted(ids, key=lambda article_id: -score[article_id])

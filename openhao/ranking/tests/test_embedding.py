@@ -91,9 +91,10 @@ def test_rank_prefers_the_candidate_with_the_closer_embedding():
         pool=[row(1, far), row(2, close)],
         channel_id=1,
         topic_ids=set(),
+        levers=related.weights("corpus"),
         now=now,
     )
-    assert [a for a, _s in ranked] == [2, 1]
+    assert [a for a, _s, _why in ranked] == [2, 1]
 
 
 @pytest.mark.django_db

