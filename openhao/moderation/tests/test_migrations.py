@@ -24,8 +24,19 @@ BEFORE = [
 ]
 
 
+@pytest.fixture
+def search_index_emptied_after():
+    # The approval below indexes an article; the flush after a transactional test empties the
+    # model tables only, and the search engine's own table would keep the entry for the tests
+    # that follow (articles' migration test searches for the same words).
+    from openhao.search.backends import get_backend
+
+    yield
+    get_backend().clear()
+
+
 @pytest.mark.django_db(transaction=True)
-def test_the_split_applies_on_a_database_with_data(mailoutbox):
+def test_the_split_applies_on_a_database_with_data(mailoutbox, search_index_emptied_after):
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     old = executor.loader.project_state([t for t in BEFORE if t[1]]).apps
