@@ -77,7 +77,8 @@ def article_get_public(pk: int) -> Article:
     try:
         return (
             published()
-            .select_related("creator", "channel")
+            # The creator's user for the author card's IP属地 (accounts.ipregion).
+            .select_related("creator__user", "channel")
             .prefetch_related("references", "topics")
             .get(pk=pk)
         )
