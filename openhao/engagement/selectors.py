@@ -10,9 +10,8 @@ from django.http import Http404
 
 from openhao.articles import selectors as article_selectors
 from openhao.articles.models import PUBLIC_FIELDS, Article
-from openhao.creators.models import Creator
-
 from openhao.common import keyset
+from openhao.creators.models import Creator
 
 from .models import ArticleLike, Bookmark, Comment, CommentVote, Follow, Notification, ShareCount
 

@@ -181,7 +181,7 @@ def bookmark_set(*, user, article: Article, saved: bool) -> bool:
         if not article.is_public:
             raise ValidationError(_("这篇文章不能收藏。"), code="closed")
         return insert_once(Bookmark, user=user, article=article)
-    deleted, _ = Bookmark.objects.filter(user=user, article=article).delete()
+    deleted, _rows = Bookmark.objects.filter(user=user, article=article).delete()
     return bool(deleted)
 
 

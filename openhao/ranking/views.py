@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from openhao.accounts.services import reading_history_pause
-
 from openhao.common.cache import LISTS_TAG, add_cache_tags, public_page
+from openhao.common.params import parse_id
 from openhao.common.views import local_url
 
 from . import selectors, services
@@ -100,7 +100,8 @@ def history_clear(request):
 @login_required
 @require_POST
 def history_remove(request, article_id):
-    services.read_history_remove(user=request.user, article_id=article_id)
+    if parse_id(str(article_id)):  # past the bigint range: nothing to remove
+        services.read_history_remove(user=request.user, article_id=article_id)
     messages.success(request, _("已从阅读历史中删除。"))
     back = local_url(request, request.POST.get("next", ""), reverse("history:list"))
     return _private(redirect(back))
