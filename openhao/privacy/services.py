@@ -47,8 +47,6 @@ logger = logging.getLogger(__name__)
 
 # (model label, field) of every relation to the user model -> what erasure does with it.
 USER_RELATIONS = {
-    ("accounts.User", "groups"): "cleared",
-    ("accounts.User", "user_permissions"): "cleared",
     ("account.EmailAddress", "user"): "deleted (with its confirmations)",
     ("admin.LogEntry", "user"): "kept: the staff's audit trail of the admin",
     ("creators.Creator", "user"): "articles unpublished or kept; profile → 已注销作者",
