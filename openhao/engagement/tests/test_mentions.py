@@ -1,5 +1,5 @@
 """@mentions in comments notify the named readers (once, not the writer, at most a few per
-comment) and are rate limited; comment sorting 最热/最新 is covered in test_comment_sort_and_pins."""
+comment) and are rate limited. Comment sorting (最热/最新): test_comment_sort_and_pins."""
 
 from __future__ import annotations
 
