@@ -117,8 +117,8 @@ def creator_anonymise(*, creator: Creator) -> Creator:
 
 
 def applications_erase(*, user) -> int:
-    """The 申请入驻 of an erased account keep the staff decision (ReviewRecord refers to them)
-    but lose what the applicant wrote."""
+    """The 申请入驻 of an erased account keep the staff decision (moderation.ReviewRecord
+    refers to them) but lose what the applicant wrote."""
     for application in CreatorApplication.objects.filter(user=user).exclude(avatar=""):
         application.avatar.delete(save=False)
     return CreatorApplication.objects.filter(user=user).update(

@@ -52,7 +52,7 @@ USER_RELATIONS = {
     ("creators.Creator", "user"): "articles unpublished or kept; profile → 已注销作者",
     ("creators.CreatorApplication", "user"): "personal fields erased; staff decision kept",
     ("creators.CreatorApplication", "decided_by"): "kept: the deciding staff member",
-    ("creators.ReviewRecord", "staff"): "kept: the deciding staff member (append-only)",
+    ("moderation.ReviewRecord", "staff"): "kept: the deciding staff member (append-only)",
     ("engagement.Follow", "user"): "deleted, follower counts drop",
     ("engagement.Comment", "user"): "kept under 用户已注销, text kept or removed",
     ("engagement.CommentVote", "user"): "deleted, vote counts drop",
