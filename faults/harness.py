@@ -208,6 +208,10 @@ def production_env(*, tmp: Path, database_url: str, redis_url: str) -> dict:
         "STATIC_ROOT": str(tmp / "static"),
         "MEDIA_ROOT": str(tmp / "media"),
         "OPENHAO_SERVE_MEDIA": "1",
+        # Production queues tasks for `db_worker`; here the scheduler runs its jobs inline, so a
+        # scenario measures the read path and not a worker's restarts (the worker path has its
+        # own test, openhao/common/tests/test_task_worker.py).
+        "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
         # The scheduler flushes buffered reads every 2 s, so the scenarios can wait for them.
         "OPENHAO_PERIODIC_FLUSH_READS_SECONDS": "2",
         # Each simulated reader comes from an address of its own (as a proxy would say), so the
