@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("openhao.engagement.urls")),
     path("search/", include("openhao.search.urls")),
     path("feed/", include("openhao.ranking.urls")),
+    path("me/history/", include("openhao.ranking.history_urls")),
+    path("me/account/", include("openhao.privacy.urls")),
     re_path(r"^care/(?P<state>on|off)/$", common_views.care_mode, name="care-mode"),
     path("accessibility/", common_views.accessibility, name="accessibility"),
     path("_/me", common_views.personal, name="personal"),

@@ -2,7 +2,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from . import throttle
+from . import hooks, throttle
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -30,6 +30,7 @@ class AccountAdapter(DefaultAccountAdapter):
         self._login_failed_rl_usage = usage
 
     def post_login(self, request, user, **kwargs):
+        hooks.user_signed_in.run(request=request, user=user)
         response = super().post_login(request, user, **kwargs)
         if hasattr(response, "set_signed_cookie"):
             throttle.device_remember(request, response, user)

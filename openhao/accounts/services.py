@@ -8,11 +8,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from PIL import Image
 
+from openhao.common.cache import bump_tags, creator_tag
 from openhao.common.images import ImageRejected, decode_upload
 
 from .models import User
@@ -79,4 +81,48 @@ def profile_update(
         user.avatar = ""
         fields.append("avatar")
     user.save(update_fields=fields)
+    return user
+
+
+def ip_region_record(*, user: User, region: str) -> bool:
+    """Store the region of the address ``user`` last wrote from (IP属地). It is shown on the
+    cached creator page and author card, so their tag is bumped when it changes."""
+    changed = User.objects.filter(pk=user.pk).exclude(ip_region=region).update(ip_region=region)
+    user.ip_region = region
+    if changed:
+        creator_id = User.objects.filter(pk=user.pk).values_list("creator__id", flat=True).first()
+        if creator_id:
+            transaction.on_commit(lambda: bump_tags(creator_tag(creator_id)))
+    return bool(changed)
+
+
+def reading_history_pause(*, user: User, paused: bool) -> None:
+    """暂停记录阅读历史 (or resume): while paused, reads go to no history (ranking.history)."""
+    User.objects.filter(pk=user.pk).update(history_paused=paused)
+    user.history_paused = paused
+
+
+@transaction.atomic
+def account_anonymise(*, user: User) -> User:
+    """The accounts part of 注销 (privacy.services.account_erase): the row stays as a tombstone
+    author ("用户已注销") with no personal data — no e-mail, name, avatar, motto or region —
+    no password (which also ends every session: Django ties sessions to the password hash),
+    no e-mail addresses (allauth's, with their confirmation keys) and no groups."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.avatar:
+        user.avatar.delete(save=False)
+    user.username = f"deleted-{user.pk}"
+    user.email = ""
+    user.first_name = user.last_name = ""
+    user.nickname = user.motto = user.ip_region = ""
+    user.avatar = ""
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.history_paused = False
+    user.history_cleared_at = None
+    user.deleted_at = timezone.now()
+    user.set_unusable_password()
+    user.save()
+    user.emailaddress_set.all().delete()
+    user.groups.clear()
+    user.user_permissions.clear()
     return user

@@ -77,7 +77,8 @@ def article_get_public(pk: int) -> Article:
     try:
         return (
             published()
-            .select_related("creator", "channel")
+            # The creator's user for the author card's IP属地 (accounts.ipregion).
+            .select_related("creator__user", "channel")
             .prefetch_related("references", "topics")
             .get(pk=pk)
         )
@@ -274,7 +275,8 @@ def studio_article_get(creator: Creator, pk: int) -> Article:
     try:
         return (
             Article.objects.filter(creator=creator, deleted_at__isnull=True)
-            .select_related("creator", "channel")
+            # The creator's user: the preview's author card shows the IP属地.
+            .select_related("creator__user", "channel")
             .prefetch_related("references", "topics")
             .get(pk=pk)
         )

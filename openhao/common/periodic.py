@@ -81,6 +81,12 @@ def jobs() -> list[Job]:
             "openhao.common.tasks.requeue_abandoned_tasks",
             every=settings.OPENHAO_PERIODIC_REQUEUE_TASKS_SECONDS,
         ),
+        # 注销 requests past their cooling-off, and export ZIPs past their 7 days.
+        Job(
+            "account_deletions",
+            "openhao.privacy.tasks.account_deletions_run",
+            every=settings.OPENHAO_PERIODIC_ACCOUNT_DELETIONS_SECONDS,
+        ),
         # Recounts the IDF table and relearns the term embeddings over the whole corpus: heavy,
         # so once a day at a quiet hour (docs/ranking.md).
         Job(

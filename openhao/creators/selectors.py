@@ -8,7 +8,8 @@ from .models import Creator, CreatorApplication
 
 def creator_get(pk: int) -> Creator:
     try:
-        return Creator.objects.prefetch_related("badges").get(pk=pk)
+        # The user for the page's IP属地 (accounts.ipregion).
+        return Creator.objects.select_related("user").prefetch_related("badges").get(pk=pk)
     except Creator.DoesNotExist:
         raise Http404("creator not found") from None
 

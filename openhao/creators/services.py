@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from openhao.common.cache import LISTS_TAG, bump_tags, creator_tag
+
 from .models import Badge, Creator, CreatorApplication
 
 
@@ -94,3 +96,31 @@ def application_submit(
     application.full_clean(exclude=["avatar"])
     application.save()
     return application
+
+
+@transaction.atomic
+def creator_anonymise(*, creator: Creator) -> Creator:
+    """The creators part of 注销: the profile is shown as 已注销作者 (numbered, since names are
+    unique), without avatar, motto or bio. Articles kept are shown under that name."""
+    creator = Creator.objects.select_for_update().get(pk=creator.pk)
+    if creator.avatar:
+        creator.avatar.delete(save=False)
+    creator.display_name = f"{_('已注销作者')}{creator.pk}"[:20]
+    creator.avatar = ""
+    creator.motto = creator.bio = ""
+    creator.verified = False
+    creator.save()
+    creator.badges.clear()
+    # The name stands on the creator page, the author card and every list.
+    transaction.on_commit(lambda: bump_tags(creator_tag(creator.pk), LISTS_TAG))
+    return creator
+
+
+def applications_erase(*, user) -> int:
+    """The 申请入驻 of an erased account keep the staff decision (moderation.ReviewRecord
+    refers to them) but lose what the applicant wrote."""
+    for application in CreatorApplication.objects.filter(user=user).exclude(avatar=""):
+        application.avatar.delete(save=False)
+    return CreatorApplication.objects.filter(user=user).update(
+        display_name="", avatar="", motto="", intro="", links="", real_name_confirmed=False
+    )

@@ -62,6 +62,8 @@ class Comment(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
     # 精选 by the article's author (at most MAX_PINS per article, services.comment_pin).
     pinned_at = models.DateTimeField(_("精选时间"), null=True, blank=True)
+    # IP属地 of the writer when posting (accounts.ipregion); the region only, never the address.
+    ip_region = models.CharField(_("IP属地"), max_length=20, blank=True)
 
     MAX_PINS = 3
 
@@ -166,6 +168,7 @@ class Notification(models.Model):
         REPLY = "reply", _("回复了你的跟贴")
         VOTE = "vote", _("你的跟贴被顶")
         APPLICATION = "apply", _("入驻申请有了结果")
+        MENTION = "mention", _("在跟贴中提到了你")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -220,6 +223,32 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind}"
+
+
+class Bookmark(models.Model):
+    """收藏: a reader keeps an article to read again. Private to the reader."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookmarks"
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bookmarks")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("收藏")
+        verbose_name_plural = _("收藏")
+        constraints = [
+            # Also the index of "has this reader saved the article" (selectors.has_bookmarked).
+            models.UniqueConstraint(fields=["user", "article"], name="bookmark_once"),
+        ]
+        indexes = [
+            # 我的收藏: a reader's bookmarks newest first, keyset on (created_at, id)
+            # (selectors.bookmarks_page).
+            models.Index(fields=["user", "-created_at", "-id"], name="bookmark_user_new_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} 收藏 {self.article_id}"
 
 
 class ReadFlush(models.Model):

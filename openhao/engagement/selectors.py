@@ -10,9 +10,10 @@ from django.http import Http404
 
 from openhao.articles import selectors as article_selectors
 from openhao.articles.models import PUBLIC_FIELDS, Article
+from openhao.common import keyset
 from openhao.creators.models import Creator
 
-from .models import ArticleLike, Comment, CommentVote, Follow, Notification, ShareCount
+from .models import ArticleLike, Bookmark, Comment, CommentVote, Follow, Notification, ShareCount
 
 
 def is_following(*, user, creator_id: int) -> bool:
@@ -72,8 +73,8 @@ class Thread:
 def _with_author(qs: QuerySet[Comment]) -> QuerySet[Comment]:
     return qs.select_related("user").only(
         "id", "article_id", "parent_id", "root_id", "depth", "body_html", "is_deleted",
-        "vote_count", "created_at", "pinned_at", "user__id", "user__username",
-        "user__nickname", "user__avatar",
+        "vote_count", "created_at", "pinned_at", "ip_region", "user__id", "user__username",
+        "user__nickname", "user__avatar", "user__deleted_at",
     )  # fmt: skip
 
 
@@ -178,6 +179,39 @@ def has_liked(*, user, article_id: int) -> bool:
     return ArticleLike.objects.filter(user=user, article_id=article_id).exists()
 
 
+def has_bookmarked(*, user, article_id: int) -> bool:
+    # bookmark_once (user, article)
+    if not user.is_authenticated:
+        return False
+    return Bookmark.objects.filter(user=user, article_id=article_id).exists()
+
+
+BOOKMARKS_PER_PAGE = 20
+
+
+def bookmarks_page(*, user, cursor=None, size: int = BOOKMARKS_PER_PAGE) -> keyset.KeysetPage:
+    """我的收藏: a reader's bookmarks newest first, keyset on (created_at, id) along
+    bookmark_user_new_idx, each with its article and creator (one query). An article that is
+    no longer public comes back too: the page shows it as 内容已下架, without its title."""
+    qs = (
+        Bookmark.objects.filter(user=user)
+        .select_related("article", "article__creator")
+        .only(
+            "id",
+            "created_at",
+            "article_id",
+            "article__id",
+            "article__title",
+            "article__status",
+            "article__published_at",
+            "article__deleted_at",
+            "article__creator__id",
+            "article__creator__display_name",
+        )  # fmt: skip
+    )
+    return keyset.page(qs, field="created_at", cursor=cursor, size=size)
+
+
 def article_counts(article_id: int) -> dict:
     """The live counters of a published article (its primary key)."""
     try:
@@ -229,6 +263,7 @@ def notifications_page(*, user, page_number) -> Page:
             "actor__id",
             "actor__username",
             "actor__nickname",
+            "actor__deleted_at",
             "article__id",
             "article__title",
             "article__creator__id",

@@ -5,6 +5,7 @@ constraints decide, not a check in Python)."""
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -18,8 +19,16 @@ from openhao.common.db import insert_once
 from openhao.creators.models import Creator
 from openhao.ranking.services import article_engagement_changed
 
-from .models import ArticleLike, Comment, CommentVote, Follow, Notification, ShareCount
-from .text import normalise_comment, render_comment
+from .models import (
+    ArticleLike,
+    Bookmark,
+    Comment,
+    CommentVote,
+    Follow,
+    Notification,
+    ShareCount,
+)
+from .text import mentioned_names, normalise_comment, render_comment
 
 
 def comments_tag(article_id: int) -> str:
@@ -73,9 +82,20 @@ def follow_delete(*, user, creator: Creator) -> bool:
 
 
 @transaction.atomic
-def comment_create(*, user, article: Article, body: str, parent: Comment | None = None) -> Comment:
+def comment_create(
+    *,
+    user,
+    article: Article,
+    body: str,
+    parent: Comment | None = None,
+    ip_region: str = "",
+    notify_mentions: bool = True,
+) -> Comment:
     """Post a 跟贴 (or a reply to ``parent``). Raises ValidationError for an empty or too long
-    text, or a parent that is not on this article or was deleted; nothing is written then."""
+    text, or a parent that is not on this article or was deleted; nothing is written then.
+    ``ip_region`` is the writer's IP属地 (accounts.ipregion). Readers named as ``@username``
+    hear of it (at most MENTIONS_PER_COMMENT, in a task) unless ``notify_mentions`` is False
+    (the view's rate limit said no)."""
     text = normalise_comment(body)
     if not text:
         raise ValidationError(_("跟贴内容不能为空。"), code="empty")
@@ -100,6 +120,7 @@ def comment_create(*, user, article: Article, body: str, parent: Comment | None 
         depth=parent.depth + 1 if parent is not None else 0,
         body=text,
         body_html=render_comment(text),
+        ip_region=ip_region,
     )
     Article.objects.filter(pk=article.pk).update(comment_count=F("comment_count") + 1)
     stats_record(article=article, metric="comments")
@@ -107,7 +128,61 @@ def comment_create(*, user, article: Article, body: str, parent: Comment | None 
     _bump_on_commit(article_tag(article.pk))
     if parent is not None and parent.user_id != user.pk:
         _enqueue_on_commit("notify_reply_task", comment.pk)
+    if notify_mentions and mentioned_names(text):
+        _enqueue_on_commit("notify_mentions_task", comment.pk)
     return comment
+
+
+MENTIONS_PER_COMMENT = 5
+
+
+def notifications_for_mentions(*, comment_id: int) -> int:
+    """提到: each reader named ``@username`` in the comment hears of it once — not the writer,
+    not the parent's author (who gets the reply notification), not erased accounts; at most
+    MENTIONS_PER_COMMENT. Returns the notifications written."""
+    comment = (
+        Comment.objects.select_related("parent").filter(pk=comment_id, is_deleted=False).first()
+    )
+    if comment is None:
+        return 0
+    names = mentioned_names(comment.body)[:MENTIONS_PER_COMMENT]
+    if not names:
+        return 0
+    skip = {comment.user_id}
+    if comment.parent is not None:
+        skip.add(comment.parent.user_id)
+    users = set(
+        get_user_model()
+        .objects.filter(username__in=names, is_active=True, deleted_at__isnull=True)
+        .exclude(pk__in=skip)
+        .values_list("pk", flat=True)
+    )
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                user_id=pk,
+                kind=Notification.Kind.MENTION,
+                actor_id=comment.user_id,
+                article_id=comment.article_id,
+                comment=comment,
+            )
+            for pk in sorted(users)
+        ]
+    )
+    return len(users)
+
+
+@transaction.atomic
+def bookmark_set(*, user, article: Article, saved: bool) -> bool:
+    """收藏 (``saved``) or take it out. True when something changed; repeating is harmless.
+    Only a public article can be saved; one saved before it was removed can still be taken
+    out."""
+    if saved:
+        if not article.is_public:
+            raise ValidationError(_("这篇文章不能收藏。"), code="closed")
+        return insert_once(Bookmark, user=user, article=article)
+    deleted, _rows = Bookmark.objects.filter(user=user, article=article).delete()
+    return bool(deleted)
 
 
 @transaction.atomic
@@ -318,3 +393,34 @@ def notifications_mark_read(*, user, ids) -> int:
     return Notification.objects.filter(user=user, pk__in=list(ids), read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def user_engagement_erase(*, user, remove_comments: bool) -> None:
+    """The engagement part of 注销 (privacy.services.account_erase), through the same writes as
+    the reader's own clicks so every counter drops as it would: follows (follower counts),
+    likes (like counts), 顶 (vote counts); bookmarks and the reader's notifications go, and
+    notifications that name them as actor lose the name. Comments stay under 用户已注销: with
+    ``remove_comments`` their text goes as with 删除 (the visible count drops); their IP属地
+    goes either way. Runs inside the caller's transaction."""
+    for follow in Follow.objects.filter(user=user).select_related("creator"):
+        follow_delete(user=user, creator=follow.creator)
+    for like in ArticleLike.objects.filter(user=user).select_related("article"):
+        like_set(user=user, article=like.article, liked=False)
+    for vote in CommentVote.objects.filter(user=user).select_related("comment"):
+        if CommentVote.objects.filter(pk=vote.pk).delete()[0]:
+            Comment.objects.filter(pk=vote.comment_id, vote_count__gt=0).update(
+                vote_count=F("vote_count") - 1
+            )
+            _bump_on_commit(comments_tag(vote.comment.article_id))
+    Bookmark.objects.filter(user=user).delete()
+    Notification.objects.filter(user=user).delete()
+    Notification.objects.filter(actor=user).update(actor=None)
+    comments = Comment.objects.filter(user=user)
+    articles = set(comments.values_list("article_id", flat=True))
+    if remove_comments:
+        for comment in comments.filter(is_deleted=False):
+            comment_delete(user=user, comment=comment)
+        comments.update(body="")
+    comments.update(ip_region="")
+    # The author's name and region stand in the cached comment blocks and article pages.
+    _bump_on_commit(*(article_tag(a) for a in articles), *(comments_tag(a) for a in articles))

@@ -30,3 +30,8 @@ def notify_reply_task(comment_id: int) -> bool:
 @task()
 def notify_vote_task(comment_id: int) -> bool:
     return services.notification_for_vote(comment_id=comment_id)
+
+
+@task()
+def notify_mentions_task(comment_id: int) -> int:
+    return services.notifications_for_mentions(comment_id=comment_id)

@@ -16,6 +16,15 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 _URL = re.compile(r"https?://[^\s<>\"'，。！？、；：“”‘’（）《》【】「」]+", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}'\""
 LINK_LABEL = 50
+# @username (allauth's usernames: letters, digits and @.+-_; a mention ends before "@" or "."
+# at the end so "@小王。" and e-mail addresses do not count).
+_MENTION = re.compile(r"(?<![\w.@])@([\w.+-]{1,150})")
+
+
+def mentioned_names(text: str) -> list[str]:
+    """The usernames ``@``-mentioned in a comment, in order, each once."""
+    names = (m.group(1).rstrip(".+-") for m in _MENTION.finditer(text or ""))
+    return list(dict.fromkeys(n for n in names if n))
 
 
 def normalise_comment(text: str) -> str:

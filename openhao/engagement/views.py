@@ -17,7 +17,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from openhao.accounts.ipregion import request_region
 from openhao.articles import selectors as article_selectors
+from openhao.articles.models import Article
 from openhao.common import budget, ratelimit
 from openhao.common.cache import article_tag, fragment
 from openhao.common.params import parse_id
@@ -34,6 +36,7 @@ from . import counters, selectors, services
 from .http import is_htmx, login_required_response
 from .models import Comment, ShareCount
 from .services import comments_tag
+from .text import mentioned_names
 
 FOLLOWING_PAGE_SIZE = 60
 
@@ -239,12 +242,21 @@ def comments(request, pk):
         return login_required_response(request, _comments_url(article.pk))
     if not ratelimit.allow(request, "comment"):
         return ratelimit.too_many(request)
+    body = request.POST.get("body", "")
+    # @mentions notify other readers: a limit of their own, so a comment storm cannot turn
+    # into a notification storm. Over it the comment is refused (the typed text stays).
+    if mentioned_names(body) and not ratelimit.allow(request, "mention"):
+        return ratelimit.too_many(request)
     parent = None
     try:
         if request.POST.get("parent"):
             parent = _reply_parent(article, request.POST["parent"])
         comment = services.comment_create(
-            user=request.user, article=article, body=request.POST.get("body", ""), parent=parent
+            user=request.user,
+            article=article,
+            body=body,
+            parent=parent,
+            ip_region=request_region(request),
         )
     except ValidationError as exc:
         return _render_comments(
@@ -369,6 +381,7 @@ def _actions_context(request, article_id: int) -> dict:
         "counts": counts,
         "article_id": article_id,
         "liked": selectors.has_liked(user=request.user, article_id=article_id),
+        "bookmarked": selectors.has_bookmarked(user=request.user, article_id=article_id),
         "shares": selectors.share_breakdown(article_id),
     }
 
@@ -405,6 +418,42 @@ def like(request, pk):
     context = _actions_context(request, pk)
     context["article"] = article
     return private_response(TemplateResponse(request, "engagement/like_page.html", context))
+
+
+@require_http_methods(["GET", "POST"])
+def bookmark(request, pk):
+    """GET: the no-JavaScript 收藏 page. POST: save (action=save) or take out (action=remove).
+    Taking out works for an article removed since (from 我的收藏)."""
+    if not request.user.is_authenticated:
+        return login_required_response(request, reverse("engagement:bookmark", args=[pk]))
+    if request.method == "POST":
+        if not ratelimit.allow(request, "bookmark"):
+            return ratelimit.too_many(request)
+        save = request.POST.get("action") != "remove"
+        article = (
+            selectors.article_for_comments(pk)
+            if save
+            else get_object_or_404(Article.objects.only("id"), pk=pk)
+        )
+        services.bookmark_set(user=request.user, article=article, saved=save)
+        if is_htmx(request):
+            return _actions_response(request, pk)
+        if request.POST.get("next"):  # from 我的收藏
+            messages.success(request, _("已收藏。") if save else _("已取消收藏。"))
+            return redirect(safe_next(request, reverse("engagement:bookmarks")))
+        return redirect(reverse("engagement:bookmark", args=[pk]))
+    article = selectors.article_for_comments(pk)
+    context = _actions_context(request, pk)
+    context["article"] = article
+    return private_response(TemplateResponse(request, "engagement/like_page.html", context))
+
+
+@login_required
+@require_safe
+def bookmarks(request):
+    """我的收藏: newest first, keyset pages (``?after=``)."""
+    page = selectors.bookmarks_page(user=request.user, cursor=request.GET.get("after"))
+    return private_response(TemplateResponse(request, "engagement/bookmarks.html", {"page": page}))
 
 
 BUDGETS = {
@@ -456,7 +505,9 @@ def read(request, pk):
     try:
         if not selectors.article_is_public(pk):
             return private_response(HttpResponse(status=404))
-        user_id = request.user.pk if request.user.is_authenticated else None
+        user = request.user
+        # A reader who paused 阅读历史 is counted like anyone, but their read is not kept.
+        user_id = user.pk if user.is_authenticated and not user.history_paused else None
         visitor = visitor_key(request)
     except DatabaseError:
         # The database is unreachable; the page came from the page cache and the buffer does

@@ -1,5 +1,11 @@
-"""Reading history: the signed-in readers' recent reads, the input of the personal feed's
-"like what you read" (``selectors.near_reading``)."""
+"""Reading history (阅读历史): the signed-in readers' recent reads, shown to them on their 阅读历史
+page and the input of the personal feed's "like what you read" (``selectors.near_reading``).
+
+Reads reach it from the read buffer's flush (engagement.counters), up to a minute after the
+page view. A reader may pause it (``User.history_paused``: the read beacon then leaves the
+reader out, and the flush drops what was buffered meanwhile), clear it, or remove one entry;
+reads buffered before a clear (``User.history_cleared_at``) are dropped by the flush, so a
+cleared history does not fill up again with what was read just before."""
 
 from __future__ import annotations
 
@@ -8,10 +14,11 @@ from datetime import datetime, timezone
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.utils import timezone as django_timezone
 
 from openhao.articles.models import Article
 
-from .models import ReadHistory
+from .models import FeedHidden, FeedMuted, ReadHistory
 
 HISTORY_PER_USER = 200  # newest reads kept per reader
 HISTORY_BATCH = 500
@@ -38,15 +45,19 @@ def read_history_record(*, entries: Iterable[tuple[int, int, float]]) -> int:
     users = {u for u, _ in latest}
     articles = {a for _, a in latest}
     with transaction.atomic():
-        users = set(get_user_model().objects.filter(pk__in=users).values_list("pk", flat=True))
+        # Paused and erased readers keep no history; a clear drops what was read before it.
+        cleared = dict(
+            get_user_model()
+            .objects.filter(pk__in=users, history_paused=False, deleted_at__isnull=True)
+            .values_list("pk", "history_cleared_at")
+        )
         articles = set(Article.objects.filter(pk__in=articles).values_list("pk", flat=True))
-        rows = [
-            ReadHistory(
-                user_id=u, article_id=a, read_at=datetime.fromtimestamp(ts, tz=timezone.utc)
-            )
-            for (u, a), ts in sorted(latest.items())
-            if u in users and a in articles
-        ]
+        rows = []
+        for (u, a), ts in sorted(latest.items()):
+            read_at = datetime.fromtimestamp(ts, tz=timezone.utc)
+            if u in cleared and a in articles and not (cleared[u] and read_at <= cleared[u]):
+                rows.append(ReadHistory(user_id=u, article_id=a, read_at=read_at))
+        users = set(cleared)
         ReadHistory.objects.bulk_create(
             rows,
             batch_size=HISTORY_BATCH,
@@ -61,3 +72,25 @@ def read_history_record(*, entries: Iterable[tuple[int, int, float]]) -> int:
             with connection.cursor() as cursor:
                 cursor.execute(sql, [*chunk, HISTORY_PER_USER])
     return len(rows)
+
+
+def read_history_clear(*, user) -> int:
+    """清空阅读历史. Returns the entries removed."""
+    now = django_timezone.now()
+    with transaction.atomic():
+        get_user_model().objects.filter(pk=user.pk).update(history_cleared_at=now)
+        deleted, _ = ReadHistory.objects.filter(user=user).delete()
+    return deleted
+
+
+def read_history_remove(*, user, article_id: int) -> bool:
+    """Remove one article from the reader's history. True when it was there."""
+    deleted, _ = ReadHistory.objects.filter(user=user, article_id=article_id).delete()
+    return bool(deleted)
+
+
+def reader_data_erase(*, user) -> None:
+    """The ranking part of 注销: the reading history and the 推荐 feed preferences go."""
+    ReadHistory.objects.filter(user=user).delete()
+    FeedHidden.objects.filter(user=user).delete()
+    FeedMuted.objects.filter(user=user).delete()

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from openhao.articles.models import Article, Channel
 from openhao.articles.selectors import articles_in_order, list_queryset
+from openhao.common import keyset
 from openhao.common.cache import LISTS_TAG, fragment
 
 from . import redis_store, scores, text_index
@@ -400,3 +401,45 @@ def _personal_page(user, cursor: str | None, size: int) -> FeedPage:
         more = floor is not None
     next_cursor = f"{last[0]!r}_{last[1]}" if more and last else None
     return FeedPage(articles_in_order(ids), next_cursor)
+
+
+HISTORY_PER_PAGE = 30
+
+
+@dataclass
+class HistoryDay:
+    day: object  # a date in the site's time zone
+    entries: list
+
+
+def history_page(
+    *, user, cursor=None, size: int = HISTORY_PER_PAGE
+) -> tuple[keyset.KeysetPage, list]:
+    """阅读历史: the reader's reads newest first, keyset on (read_at, id) along
+    ranking_readhistory_user_idx, each with its article and creator (one query), grouped by
+    day in the site's time zone (Asia/Shanghai). An article no longer public stays listed,
+    shown as 内容已下架."""
+    qs = (
+        ReadHistory.objects.filter(user=user)
+        .select_related("article", "article__creator")
+        .only(
+            "id",
+            "read_at",
+            "article_id",
+            "article__id",
+            "article__title",
+            "article__status",
+            "article__published_at",
+            "article__deleted_at",
+            "article__creator__id",
+            "article__creator__display_name",
+        )  # fmt: skip
+    )
+    page = keyset.page(qs, field="read_at", cursor=cursor, size=size)
+    days: list[HistoryDay] = []
+    for entry in page.items:
+        day = timezone.localtime(entry.read_at).date()
+        if not days or days[-1].day != day:
+            days.append(HistoryDay(day, []))
+        days[-1].entries.append(entry)
+    return page, days

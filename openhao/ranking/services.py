@@ -13,7 +13,13 @@ from __future__ import annotations
 from django.db import transaction
 
 from .feed_prefs import feed_hide, feed_mute
-from .history import HISTORY_PER_USER, read_history_record
+from .history import (
+    HISTORY_PER_USER,
+    read_history_clear,
+    read_history_record,
+    read_history_remove,
+    reader_data_erase,
+)
 from .scores import (
     article_engagement_changed,
     article_score_refresh,
@@ -49,7 +55,10 @@ __all__ = [
     "feed_mute",
     "hot_set_rebuild",
     "idf_refresh",
+    "read_history_clear",
     "read_history_record",
+    "read_history_remove",
+    "reader_data_erase",
     "related_compute",
     "related_refresh",
     "scores_rebuild",

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "openhao.studio",
     "openhao.demo",
     "openhao.ops",
+    "openhao.privacy",
 ]
 
 MIDDLEWARE = [
@@ -95,6 +96,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # IP属地: the region of the address a signed-in user last wrote from (after the write).
+    "openhao.accounts.middleware.IpRegionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it answers If-None-Match for cached and freshly rendered pages alike.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -205,7 +208,18 @@ ACCOUNT_RATE_LIMITS = {
     "share": os.environ.get("RATE_LIMIT_SHARE", "30/m/ip"),
     "autosave": os.environ.get("RATE_LIMIT_AUTOSAVE", "20/m/user"),
     "image_upload": os.environ.get("RATE_LIMIT_IMAGE_UPLOAD", "120/h/user"),
+    "bookmark": os.environ.get("RATE_LIMIT_BOOKMARK", "60/m/user,200/m/ip"),
+    # Comments that @mention someone (each notifies up to MENTIONS_PER_COMMENT readers).
+    "mention": os.environ.get("RATE_LIMIT_MENTION", "10/h/user"),
+    "data_export": os.environ.get("RATE_LIMIT_DATA_EXPORT", "2/d/user"),
+    "account_delete": os.environ.get("RATE_LIMIT_ACCOUNT_DELETE", "5/h/user,20/h/ip"),
 }
+
+# IP属地 (openhao/accounts/ipregion.py): the path of an ip2region xdb database; empty hides the
+# line everywhere. X-Forwarded-For is believed for it only from these proxies (addresses or
+# networks, comma separated).
+OPENHAO_IP2REGION_DB = os.environ.get("OPENHAO_IP2REGION_DB", "")
+OPENHAO_TRUSTED_PROXIES = os.environ.get("OPENHAO_TRUSTED_PROXIES", "")
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # Redis may go away (docs/deployment.md#when-redis-or-postgresql-is-down): a request waits at
@@ -459,6 +473,14 @@ OPENHAO_PERIODIC_REQUEUE_TASKS_SECONDS = env_int("OPENHAO_PERIODIC_REQUEUE_TASKS
 OPENHAO_EDGE_PURGE_URLS = env_list("OPENHAO_EDGE_PURGE_URLS", [])
 OPENHAO_EDGE_PURGE_ATTEMPTS = env_int("OPENHAO_EDGE_PURGE_ATTEMPTS", 6)
 OPENHAO_EDGE_PURGE_TIMEOUT = env_float("OPENHAO_EDGE_PURGE_TIMEOUT", 5.0)
+# 注销 and 个人信息副本 (docs/reader-data.md): how often due deletions run and expired exports go.
+OPENHAO_PERIODIC_ACCOUNT_DELETIONS_SECONDS = env_int(
+    "OPENHAO_PERIODIC_ACCOUNT_DELETIONS_SECONDS", 3600
+)
+OPENHAO_ACCOUNT_DELETION_DAYS = env_int("OPENHAO_ACCOUNT_DELETION_DAYS", 15)
+OPENHAO_DATA_EXPORT_DAYS = env_int("OPENHAO_DATA_EXPORT_DAYS", 7)
+# Where export ZIPs are kept: outside MEDIA_ROOT, served only to their owner.
+OPENHAO_EXPORT_DIR = Path(os.environ.get("OPENHAO_EXPORT_DIR", VAR_DIR / "exports"))
 
 # ranking.TermPosting's index INCLUDEs the weight so PostgreSQL can answer candidate scans from
 # the index alone; SQLite ignores INCLUDE columns, which is harmless, so don't warn about it.

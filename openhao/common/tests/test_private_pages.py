@@ -91,6 +91,7 @@ def url_for(name: str, pattern, world) -> str:
         "creator_id": world["creator"].pk,
         "key": "no-such-key",
         "uidb36": "0",
+        "token": "no-such-token",
     }
     params = parameters(pattern)
     missing = [p for p in params if p not in values]
