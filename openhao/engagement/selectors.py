@@ -196,18 +196,7 @@ def bookmarks_page(*, user, cursor=None, size: int = BOOKMARKS_PER_PAGE) -> keys
     qs = (
         Bookmark.objects.filter(user=user)
         .select_related("article", "article__creator")
-        .only(
-            "id",
-            "created_at",
-            "article_id",
-            "article__id",
-            "article__title",
-            "article__status",
-            "article__published_at",
-            "article__deleted_at",
-            "article__creator__id",
-            "article__creator__display_name",
-        )  # fmt: skip
+        .only("id", "created_at", *article_selectors.linked_article_fields())
     )
     return keyset.page(qs, field="created_at", cursor=cursor, size=size)
 

@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from openhao.articles.models import Article, Channel
-from openhao.articles.selectors import articles_in_order, list_queryset
+from openhao.articles.selectors import articles_in_order, linked_article_fields, list_queryset
 from openhao.common import keyset
 from openhao.common.cache import LISTS_TAG, fragment
 
@@ -422,18 +422,7 @@ def history_page(
     qs = (
         ReadHistory.objects.filter(user=user)
         .select_related("article", "article__creator")
-        .only(
-            "id",
-            "read_at",
-            "article_id",
-            "article__id",
-            "article__title",
-            "article__status",
-            "article__published_at",
-            "article__deleted_at",
-            "article__creator__id",
-            "article__creator__display_name",
-        )  # fmt: skip
+        .only("id", "read_at", *linked_article_fields())
     )
     page = keyset.page(qs, field="read_at", cursor=cursor, size=size)
     days: list[HistoryDay] = []
