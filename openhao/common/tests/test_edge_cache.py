@@ -6,9 +6,13 @@ Skipped when varnishd is not installed, unless OPENHAO_REQUIRE_EDGE=1 (CI), wher
 from __future__ import annotations
 
 import http.client
+import time
+from unittest import mock
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import OperationalError
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
 
 from openhao.articles import services as article_services
@@ -129,3 +133,33 @@ def test_purging_is_refused_without_the_tag_header(edge):
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
     conn.request("PURGE", "/")
     assert conn.getresponse().status == 400
+
+
+def test_a_database_outage_serves_the_stale_copy(edge, live_server, settings):
+    """Stale-if-error: with PostgreSQL unreachable the app answers 5xx, and the edge serves the
+    expired copy instead. The probe stays on /healthz (liveness), so it is the 5xx restart in
+    deploy/varnish/openhao.vcl that finds the stale copy, not a sick backend."""
+    settings.OPENHAO_PAGE_CACHE_SECONDS = 1  # the page expires at the edge and in the app
+    article = ArticleFactory(title="停机之前的标题")
+    path = f"/article/{article.pk}/"
+    assert get(edge.url, path)[0].getheader("X-Edge-Cache") == "miss"
+    time.sleep(1.5)
+
+    def refused(self):
+        raise OperationalError("connection refused (simulated PostgreSQL outage)")
+
+    with mock.patch.object(BaseDatabaseWrapper, "ensure_connection", refused):
+        direct, _ = get(live_server.url, path)
+        assert direct.status >= 500, "the outage must reach the app"
+        for _ in range(3):
+            response, body = get(edge.url, path)
+            assert response.status == 200
+            assert "停机之前的标题" in body
+            assert response.getheader("X-Edge-Cache") == "hit"
+        # A page the edge never held has no stale copy: the error is not hidden.
+        never, _ = get(edge.url, "/article/987654321/")
+        assert never.status >= 500
+
+    # Back up: the page is answered again (at first the stale copy, while it is refetched).
+    response, body = get(edge.url, path)
+    assert response.status == 200 and "停机之前的标题" in body
