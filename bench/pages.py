@@ -64,6 +64,10 @@ class Knobs:
     threads: int = int(os.environ.get("BENCH_THREADS", "2"))
     connections: int = int(os.environ.get("BENCH_CONNECTIONS", "32"))
     workers: int = int(os.environ.get("BENCH_WORKERS", "2"))
+    # The app server: gunicorn sync workers (the reference figures), gunicorn gthread, or granian.
+    app_server: str = os.environ.get("BENCH_APP_SERVER", "sync")  # sync | gthread | granian
+    # Threads per worker: gthread's --threads, granian's --blocking-threads.
+    app_threads: int = int(os.environ.get("BENCH_APP_THREADS", "0"))
     port: int = int(os.environ.get("BENCH_PORT", "0"))
     article_id: str = os.environ.get("BENCH_ARTICLE_ID", "")
     static_server: str = os.environ.get("BENCH_STATIC_SERVER", "nginx")  # nginx | gunicorn
@@ -340,19 +344,36 @@ def prod_env(knobs: Knobs, port: int, static_root: Path, *, page_cache: bool) ->
     return env
 
 
-def start_gunicorn(knobs: Knobs, env: dict, port: int, log_path: Path) -> subprocess.Popen:
+def app_server_cmd(knobs: Knobs, port: int) -> list[str]:
+    if knobs.app_server == "granian":
+        return [
+            str(BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1",
+            "--port", str(port), "--workers", str(knobs.workers),
+            "--blocking-threads", str(knobs.app_threads or 1), "--no-ws",
+            "--log-level", "warning", "openhao.wsgi:application",
+        ]  # fmt: skip
     cmd = [
-        PY,
-        "-m",
-        "gunicorn",
-        "openhao.wsgi:application",
-        "-w",
-        str(knobs.workers),
-        "-b",
-        f"127.0.0.1:{port}",
-        "--timeout",
-        "60",
-    ]
+        PY, "-m", "gunicorn", "openhao.wsgi:application", "-w", str(knobs.workers),
+        "-b", f"127.0.0.1:{port}", "--timeout", "60",
+    ]  # fmt: skip
+    if knobs.app_server == "gthread":
+        cmd += ["-k", "gthread", "--threads", str(knobs.app_threads or 4)]
+    elif knobs.app_server != "sync":
+        raise BenchError(f"BENCH_APP_SERVER={knobs.app_server!r}: want sync, gthread or granian")
+    return cmd
+
+
+def app_server_label(knobs: Knobs) -> str:
+    if knobs.app_server == "granian":
+        return f"granian {knobs.workers} workers x {knobs.app_threads or 1} blocking threads"
+    if knobs.app_server == "gthread":
+        return f"gunicorn {knobs.workers} gthread workers x {knobs.app_threads or 4} threads"
+    return f"gunicorn {knobs.workers} sync workers"
+
+
+def start_gunicorn(knobs: Knobs, env: dict, port: int, log_path: Path) -> subprocess.Popen:
+    """The app server of the runs (BENCH_APP_SERVER; gunicorn sync workers by default)."""
+    cmd = app_server_cmd(knobs, port)
     log(f"  $ {' '.join(cmd)}")
     proc = start(cmd, env=env, log_path=log_path)
     wait_ready(port, proc, "/healthz", log_path)
@@ -641,13 +662,13 @@ def main() -> int:
         log("")
         log(
             f"== results: {knobs.threads} wrk threads, {knobs.connections} connections, "
-            f"{knobs.duration} per run, gunicorn {knobs.workers} sync workers, "
+            f"{knobs.duration} per run, {app_server_label(knobs)}, "
             f"{len(page)}-byte page"
         )
         rows = [
-            ("uncached", "gunicorn, page cache off", uncached),
-            ("cached", "gunicorn, page cache on (Redis)", cached),
-            ("edge", "Varnish in front of gunicorn", edge),
+            ("uncached", f"{knobs.app_server}, page cache off", uncached),
+            ("cached", f"{knobs.app_server}, page cache on (Redis)", cached),
+            ("edge", f"Varnish in front of {knobs.app_server}", edge),
             ("static", static_server, static),
         ]
         log(

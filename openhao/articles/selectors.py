@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
-from openhao.common.cache import article_tag, fragment
+from openhao.common.cache import article_tag, creator_tag, fragment
 from openhao.creators.models import Creator
 
 from .models import PUBLIC_FIELDS, Article, ArticleRevision, Channel, Reference, Section, Topic
@@ -112,21 +112,47 @@ class ArticlePage:
 
 
 def article_page_get(pk: int) -> ArticlePage:
-    """The public article page's objects: the article row (with creator and channel) fresh from
-    the database, its references and topics from a fragment tied to the article's tag — they
-    change only through edits of this article, which bump the tag, so a page that expired or
-    its care-mode copy does not load them again. 404 for drafts, pending and removed."""
-    try:
-        article = published().select_related("creator", "channel").get(pk=pk)
-    except Article.DoesNotExist:
-        raise Http404("article not found") from None
-    references, topics = fragment(
-        f"article-extras:{pk}",
+    """The public article page's objects, from two fragments instead of the database: the
+    article row (with its channel, references and topics) under the article's tag, and its
+    creator under the creator's tag. Every change that shows on the page bumps one of the two
+    (edits, removal and unpublishing the article's; profile edits the creator's), so the row is
+    as fresh as the page it renders; counters on the row (comment count) may lag by the
+    fragment's lifetime, as they do in the cached page. A page miss (an expired page, its
+    care-mode copy, a creator tag bumped by another article) then costs no query. 404 for
+    drafts, pending and removed articles (not cached: the 404 page is)."""
+    loaded: dict[str, Creator] = {}
+
+    def build_row():
+        row = _article_row(pk)
+        if row is not None:
+            loaded["creator"] = row[0].creator  # the same query seeds the creator's fragment
+        return row
+
+    row = fragment(
+        f"article-row:{pk}",
         [article_tag(pk)],
-        lambda: (list(article.references.all()), list(article.topics.all())),
+        build_row,
+        timeout=settings.OPENHAO_PAGE_CACHE_SECONDS,
+    )
+    if row is None:
+        raise Http404("article not found")
+    article, references, topics = row
+    creator_id = article.creator_id
+    article.creator = fragment(
+        f"creator-row:{creator_id}",
+        [creator_tag(creator_id)],
+        lambda: loaded.get("creator") or Creator.objects.get(pk=creator_id),
         timeout=settings.OPENHAO_PAGE_CACHE_SECONDS,
     )
     return ArticlePage(article, references, topics)
+
+
+def _article_row(pk: int) -> tuple[Article, list[Reference], list[Topic]] | None:
+    try:
+        article = published().select_related("creator", "channel").get(pk=pk)
+    except Article.DoesNotExist:
+        return None
+    return article, list(article.references.all()), list(article.topics.all())
 
 
 def paginate(queryset, page_number, per_page: int | None = None) -> Page:

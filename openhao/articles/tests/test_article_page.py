@@ -353,3 +353,33 @@ def test_references_and_topics_follow_edits_of_the_article(client, rich_article)
     rich_article.topics.clear()
     html = client.get(url).content.decode()
     assert "改过的参考资料" not in html and "#新话题#" not in html
+
+
+# An edit goes live at once (no 先审后发 for this creator).
+@override_settings(OPENHAO_PAGE_CACHE_ENABLED=False, OPENHAO_PREREVIEW_ARTICLES=0)
+def test_a_page_miss_reads_the_article_from_fragments_that_follow_its_changes(
+    client, django_assert_num_queries
+):
+    """The article row and its creator are cached under their own tags: a repeated render
+    costs no query, yet a profile edit, an article edit and a removal all show at once."""
+    from openhao.articles import services
+
+    article = ArticleFactory(title="片段里的标题", creator__display_name="旧的名字")
+    path = f"/article/{article.pk}/"
+    assert client.get(path).status_code == 200
+    with django_assert_num_queries(0):
+        assert "旧的名字" in client.get(path).content.decode()
+
+    article.creator.display_name = "新的名字"
+    article.creator.save()
+    body = client.get(path).content.decode()
+    assert "新的名字" in body and "旧的名字" not in body
+
+    services.article_update(
+        article=article, channel=article.channel, title="改过的标题", body_html=article.body_html
+    )
+    body = client.get(path).content.decode()
+    assert "改过的标题" in body and "片段里的标题" not in body
+
+    services.article_remove(article=Article.objects.get(pk=article.pk))
+    assert client.get(path).status_code == 404
