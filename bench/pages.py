@@ -344,12 +344,17 @@ def prod_env(knobs: Knobs, port: int, static_root: Path, *, page_cache: bool) ->
     return env
 
 
+def app_threads(knobs: Knobs) -> int:
+    """Threads per worker: BENCH_APP_THREADS, else 1 for granian and 4 for gthread."""
+    return knobs.app_threads or (1 if knobs.app_server == "granian" else 4)
+
+
 def app_server_cmd(knobs: Knobs, port: int) -> list[str]:
     if knobs.app_server == "granian":
         return [
             str(BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1",
             "--port", str(port), "--workers", str(knobs.workers),
-            "--blocking-threads", str(knobs.app_threads or 1), "--no-ws",
+            "--blocking-threads", str(app_threads(knobs)), "--no-ws",
             "--log-level", "warning", "openhao.wsgi:application",
         ]  # fmt: skip
     cmd = [
@@ -357,7 +362,7 @@ def app_server_cmd(knobs: Knobs, port: int) -> list[str]:
         "-b", f"127.0.0.1:{port}", "--timeout", "60",
     ]  # fmt: skip
     if knobs.app_server == "gthread":
-        cmd += ["-k", "gthread", "--threads", str(knobs.app_threads or 4)]
+        cmd += ["-k", "gthread", "--threads", str(app_threads(knobs))]
     elif knobs.app_server != "sync":
         raise BenchError(f"BENCH_APP_SERVER={knobs.app_server!r}: want sync, gthread or granian")
     return cmd
@@ -365,13 +370,13 @@ def app_server_cmd(knobs: Knobs, port: int) -> list[str]:
 
 def app_server_label(knobs: Knobs) -> str:
     if knobs.app_server == "granian":
-        return f"granian {knobs.workers} workers x {knobs.app_threads or 1} blocking threads"
+        return f"granian {knobs.workers} workers x {app_threads(knobs)} blocking threads"
     if knobs.app_server == "gthread":
-        return f"gunicorn {knobs.workers} gthread workers x {knobs.app_threads or 4} threads"
+        return f"gunicorn {knobs.workers} gthread workers x {app_threads(knobs)} threads"
     return f"gunicorn {knobs.workers} sync workers"
 
 
-def start_gunicorn(knobs: Knobs, env: dict, port: int, log_path: Path) -> subprocess.Popen:
+def start_app(knobs: Knobs, env: dict, port: int, log_path: Path) -> subprocess.Popen:
     """The app server of the runs (BENCH_APP_SERVER; gunicorn sync workers by default)."""
     cmd = app_server_cmd(knobs, port)
     log(f"  $ {' '.join(cmd)}")
@@ -448,7 +453,7 @@ def bench_gunicorn(
     knobs: Knobs, label: str, env: dict, port: int, path: str, log_path: Path, cached: bool
 ) -> tuple[WrkResult, bytes]:
     flush_redis(knobs.redis_url)
-    proc = start_gunicorn(knobs, env, port, log_path)
+    proc = start_app(knobs, env, port, log_path)
     try:
         headers, body = check_page(port, path, log_path)
         if cached:
@@ -484,7 +489,7 @@ def bench_edge(
     flush_redis(knobs.redis_url)
     edge = Varnish("127.0.0.1", port, memory="256m")
     env = {**env, "OPENHAO_EDGE_PURGE_URLS": f"{edge.url}/"}
-    proc = start_gunicorn(knobs, env, port, log_path)
+    proc = start_app(knobs, env, port, log_path)
     try:
         edge.start()
         log(
@@ -566,7 +571,7 @@ def bench_static(
     static_file.parent.mkdir(parents=True, exist_ok=True)
     static_file.write_bytes(page)
     log_path = tmp / "gunicorn-static.log"
-    proc = start_gunicorn(knobs, gunicorn_env, port, log_path)
+    proc = start_app(knobs, gunicorn_env, port, log_path)
     try:
         result = _bench_static_url(knobs, port, "/static/bench/article.html", page, log_path)
         return result, f"gunicorn+WhiteNoise ({why})"

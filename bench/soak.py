@@ -120,7 +120,7 @@ def main() -> int:
         env.update(REDIS_URL=redis.url(0), OPENHAO_EDGE_PURGE_URLS=f"{edge.url}/")
         pages.run([PY, "manage.py", "collectstatic", "--noinput"], env=env, quiet=True)
         app_log = tmp / "gunicorn.log"
-        app = pages.start_gunicorn(knobs, env, port, app_log)
+        app = pages.start_app(knobs, env, port, app_log)
         edge.start()
         log(f"== Varnish on port {edge.port} (deploy/varnish/openhao.vcl), gunicorn on {port}")
 
@@ -155,7 +155,7 @@ def main() -> int:
             time.sleep(SECONDS / 3)
             t = time.monotonic() - started
             pages.stop(app)
-            app = pages.start_gunicorn(knobs, env, port, app_log)
+            app = pages.start_app(knobs, env, port, app_log)
             back = time.monotonic() - started
             events.append(f"app servers stopped at {t:.0f} s, serving again at {back:.0f} s")
             time.sleep(max(0.0, SECONDS * 2 / 3 - (time.monotonic() - started)))

@@ -62,10 +62,12 @@ def _tag_key(tag: str) -> str:
     return f"{KEY_PREFIX}:tag:{tag}"
 
 
-def tag_versions(tags: Iterable[str]) -> dict[str, str]:
-    """Current version of each tag, creating the missing ones."""
+def tag_versions(tags: Iterable[str], found: dict | None = None) -> dict[str, str]:
+    """Current version of each tag, creating the missing ones. ``found``: the tag keys a
+    caller already read (in the same ``get_many`` as its entry), so they are not read again."""
     tags = list(dict.fromkeys(tags))
-    found = cache.get_many([_tag_key(t) for t in tags])
+    if found is None:
+        found = cache.get_many([_tag_key(t) for t in tags])
     versions = {}
     missing = {}
     for tag in tags:
@@ -262,34 +264,21 @@ def fragment(key: str, tags: Iterable[str], build: Callable[[], object], timeout
     The entry stores the tag versions it was built under, so one ``get_many`` reads the entry
     and the current versions together: a hit is one round trip to Redis, not two (a page shows
     about ten fragments)."""
-    if _cache_unavailable():
+    if _cache_unavailable() or not _cache_healthy():
         FRAGMENT_CACHE.labels("bypass").inc()
         return build()
     tags = list(dict.fromkeys(tags))
     full_key = f"{KEY_PREFIX}:fragment:{key}"
-    tag_keys = [_tag_key(t) for t in tags]
-    found = cache.get_many([full_key, *tag_keys]) if _cache_healthy() else {}
-    versions = {tag: found.get(tag_key) for tag, tag_key in zip(tags, tag_keys, strict=True)}
+    found = cache.get_many([full_key, *(_tag_key(t) for t in tags)])
+    versions = tag_versions(tags, found)
     entry = found.get(full_key)
-    if entry is not None and None not in versions.values() and entry[0] == versions:
+    if entry is not None and entry[0] == versions:
         FRAGMENT_CACHE.labels("hit").inc()
         return entry[1]
     value = build()
-    if _cache_healthy():
-        for tag in [t for t, v in versions.items() if v is None]:
-            # add, not set: a version another process created meanwhile stays.
-            version = uuid.uuid4().hex
-            if not cache.add(_tag_key(tag), version, timeout=None):
-                version = cache.get(_tag_key(tag))
-            versions[tag] = version
+    # None is never stored (a missing object is asked again; its page is what is cached).
+    if value is not None and _cache_healthy():
         cache.set(full_key, (versions, value), timeout=timeout)
-        FRAGMENT_CACHE.labels("miss").inc()
-    else:
-        FRAGMENT_CACHE.labels("bypass").inc()
-    return value
-    value = build()
-    if _cache_healthy():
-        cache.set(full_key, value, timeout=timeout)
         FRAGMENT_CACHE.labels("miss").inc()
     else:
         FRAGMENT_CACHE.labels("bypass").inc()

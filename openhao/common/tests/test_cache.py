@@ -1,6 +1,8 @@
 """Whole-page caching: identical bytes for every anonymous visitor, proxy-friendly headers,
 invalidation by tag, and care mode as the only per-visitor variation."""
 
+from unittest import mock
+
 import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
@@ -162,3 +164,27 @@ def test_cached_views_may_not_read_the_user():
     request.session = object()
     with pytest.raises(EdgeCachedUserAccess):
         leaky(request)
+
+
+def test_a_fragment_hit_is_one_read_and_none_is_never_stored():
+    from django.core.cache import cache as default_cache
+
+    from openhao.common.cache import bump_tags, fragment
+
+    calls = []
+
+    def build():
+        calls.append(1)
+        return len(calls) if len(calls) > 1 else None
+
+    assert fragment("t-none", ["t:1"], build) is None
+    assert fragment("t-none", ["t:1"], build) == 2  # None was not kept: built again
+    reads = []
+    real = default_cache.get_many
+    with mock.patch.object(
+        default_cache, "get_many", lambda keys: reads.append(keys) or real(keys)
+    ):
+        assert fragment("t-none", ["t:1"], build) == 2
+    assert len(reads) == 1 and len(calls) == 2  # the entry and its tag in one round trip
+    bump_tags("t:1")
+    assert fragment("t-none", ["t:1"], build) == 3
