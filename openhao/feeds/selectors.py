@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.db.models import CharField, Exists, Func, Max, OuterRef, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from openhao.articles.models import Article, Channel, Topic, public_q
@@ -70,15 +71,47 @@ def article_sitemap_pages() -> int:
     return _pages(Article.objects.public().aggregate(m=Max("id"))["m"])
 
 
-def article_sitemap_rows(page: int) -> list[tuple[int, datetime, datetime | None]]:
-    """(id, published_at, edited_at) of the public articles in page's id range: a primary-key
-    range scan of at most OPENHAO_SITEMAP_PAGE_SIZE rows, whatever the table's size."""
+class W3CDateTime(Func):
+    """A UTC timestamp as W3C datetime text (``2026-12-02T13:55:35+00:00``), made by the
+    database: at 5,000 rows psycopg's decoding of timestamps into aware datetimes took 18 ms
+    of a 30 ms page, text 4 ms. Elsewhere than PostgreSQL and SQLite the datetime itself."""
+
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="to_char(%(expressions)s AT TIME ZONE 'UTC', "
+            '\'YYYY-MM-DD"T"HH24:MI:SS"+00:00"\')',
+            **extra,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            # Doubled twice: once for this template, once for the driver's parameter style.
+            template="strftime('%%%%Y-%%%%m-%%%%dT%%%%H:%%%%M:%%%%S+00:00', %(expressions)s)",
+            **extra,
+        )
+
+    def as_sql(self, compiler, connection, template=None, **extra):
+        if template is None:  # another database: the plain value, formatted in Python
+            return compiler.compile(self.source_expressions[0])
+        return super().as_sql(compiler, connection, template=template, **extra)
+
+
+def article_sitemap_rows(page: int) -> list[tuple[int, str | datetime]]:
+    """(id, last change as W3C text) of the public articles in page's id range: a
+    primary-key range scan of at most OPENHAO_SITEMAP_PAGE_SIZE rows, whatever the table's
+    size."""
     lo, hi = _range(page)
     return list(
         Article.objects.public()
         .filter(id__gte=lo, id__lte=hi)
         .order_by("id")
-        .values_list("id", "published_at", "edited_at")
+        .values_list("id", W3CDateTime(Coalesce("edited_at", "published_at")))
     )
 
 

@@ -19,8 +19,21 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 
 
-def _w3c(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+def _w3c(moment: datetime | str) -> str:
+    if isinstance(moment, str):  # formatted by the database (selectors.W3CDateTime)
+        return moment
+    # Stored and read in UTC: isoformat gives "2026-12-02T13:55:35+00:00" (W3C datetime).
+    return moment.replace(microsecond=0).isoformat()
+
+
+_PLACEHOLDER = "918273645"
+
+
+def _pk_url_template(viewname: str) -> str:
+    """The absolute, escaped URL of an object by integer key as a format string: one
+    reverse() per page, not per URL (as openhao.common.urls)."""
+    path = reverse(viewname, args=[int(_PLACEHOLDER)])
+    return escape(settings.OPENHAO_BASE_URL + path.replace(_PLACEHOLDER, "{}"))
 
 
 def index_xml(locations: Iterable[str]) -> str:
@@ -41,13 +54,17 @@ def urlset_xml(entries: Iterable[tuple[str, datetime | None]]) -> str:
     return "".join(parts)
 
 
-def article_entries(rows) -> list[tuple[str, datetime]]:
-    base = settings.OPENHAO_BASE_URL
-    # One reverse() for the page, then a format per URL (openhao.common.urls).
-    return [
-        (base + url_for_pk("articles:detail", pk), edited or published)
-        for pk, published, edited in rows
-    ]
+def articles_xml(rows) -> str:
+    """The urlset of one article sitemap page; the hot loop of the 1M-article site, so it
+    formats strings directly (ids are digits and the base is escaped once)."""
+    url = _pk_url_template("articles:detail")
+    parts = [XML_HEAD, f'<urlset xmlns="{SITEMAP_NS}">\n']
+    parts.extend(
+        f"<url><loc>{url.format(pk)}</loc><lastmod>{_w3c(changed)}</lastmod></url>\n"
+        for pk, changed in rows
+    )
+    parts.append("</urlset>\n")
+    return "".join(parts)
 
 
 def creator_entries(ids) -> list[tuple[str, None]]:

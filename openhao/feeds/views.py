@@ -77,7 +77,7 @@ def sitemap_articles(request):
     page = _page_number(request)
     add_cache_tags(request, sitemap_articles_tag(page))
     rows = selectors.article_sitemap_rows(page)
-    return _xml(sitemaps.urlset_xml(sitemaps.article_entries(rows)))
+    return _xml(sitemaps.articles_xml(rows))
 
 
 @require_safe

@@ -3,6 +3,7 @@ Google News sitemap and robots.txt; bounded queries, cached and emptied like the
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
@@ -64,7 +65,8 @@ def test_article_pages_cover_fixed_id_ranges_of_public_articles(client):
     lastmod = xml(client, f"/sitemap-articles.xml?p={(first - 1) // 3 + 1}").find(
         ".//s:lastmod", NS
     )
-    assert lastmod.text.endswith("+00:00")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", lastmod.text)
+    assert lastmod.text[:16] == articles[0].published_at.strftime("%Y-%m-%dT%H:%M")
 
 
 @pytest.mark.parametrize("page", ["0", "abc", "-1", "1e5", "9" * 18])
