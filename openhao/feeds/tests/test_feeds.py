@@ -181,3 +181,24 @@ def test_a_published_or_edited_article_shows_at_once(client, article):
     draft.title = "改过的标题"
     draft.save()
     assert "改过的标题" in [e.title for e in parse(client.get("/feeds/atom.xml")).entries]
+
+
+def test_pages_point_feed_readers_at_their_feeds(client):
+    article = ArticleFactory(topics=[TopicFactory(name="发现")])
+    pages = {
+        "/": ("/feeds/rss.xml", "/feeds/atom.xml"),
+        article.channel.get_absolute_url(): (
+            f"/feeds/channel/{article.channel.slug}/rss.xml",
+            f"/feeds/channel/{article.channel.slug}/atom.xml",
+        ),
+        f"/creator/{article.creator_id}/": (
+            f"/feeds/creator/{article.creator_id}/rss.xml",
+            f"/feeds/creator/{article.creator_id}/atom.xml",
+        ),
+        "/topic/发现/": ("/feeds/topic/%E5%8F%91%E7%8E%B0/rss.xml",),
+    }
+    for url, feeds in pages.items():
+        html = client.get(url).content.decode()
+        for feed in feeds:
+            assert f'href="{feed}"' in html, (url, feed)
+            assert client.get(feed).status_code == 200
