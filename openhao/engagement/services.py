@@ -395,6 +395,17 @@ def notifications_mark_read(*, user, ids) -> int:
     )
 
 
+def creator_followers_erase(*, creator: Creator) -> int:
+    """The followers' side of a creator's 注销: their follow rows of the erased creator go
+    and its 关注度 drops to what is left (nothing); the followers' other follows stay. Runs
+    inside the caller's transaction (privacy.services.account_erase). Returns the follows
+    removed."""
+    deleted, _ = Follow.objects.filter(creator=creator).delete()
+    Creator.objects.filter(pk=creator.pk).update(follower_count=0)
+    _bump_on_commit(creator_tag(creator.pk))
+    return deleted
+
+
 def user_engagement_erase(*, user, remove_comments: bool) -> None:
     """The engagement part of 注销 (privacy.services.account_erase), through the same writes as
     the reader's own clicks so every counter drops as it would: follows (follower counts),

@@ -53,6 +53,7 @@ USER_RELATIONS = {
     ("creators.CreatorApplication", "user"): "personal fields erased; staff decision kept",
     ("creators.CreatorApplication", "decided_by"): "kept: the deciding staff member",
     ("moderation.ReviewRecord", "staff"): "kept: the deciding staff member (append-only)",
+    # (A deleted creator's followers lose their follows of it: creator_followers_erase.)
     ("engagement.Follow", "user"): "deleted, follower counts drop",
     ("engagement.Comment", "user"): "kept under 用户已注销, text kept or removed",
     ("engagement.CommentVote", "user"): "deleted, vote counts drop",
@@ -169,6 +170,7 @@ def account_erase(*, deletion_id: int) -> bool:
             ):
                 article_services.article_unpublish(article=article)
         creator_services.creator_anonymise(creator=creator)
+        engagement_services.creator_followers_erase(creator=creator)
     creator_services.applications_erase(user=user)
     engagement_services.user_engagement_erase(
         user=user, remove_comments=deletion.comments == AccountDeletion.Comments.REMOVE
