@@ -7,9 +7,11 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from . import services, throttle
+from .ipregion import writes_content
 from .forms import ProfileForm
 
 
+@writes_content
 @login_required
 def profile_edit(request):
     user = request.user
