@@ -7,8 +7,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from . import services, throttle
-from .ipregion import writes_content
 from .forms import ProfileForm
+from .ipregion import writes_content
 
 
 @writes_content
