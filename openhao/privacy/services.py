@@ -64,6 +64,7 @@ USER_RELATIONS = {
     ("ranking.FeedHidden", "user"): "deleted",
     ("ranking.FeedMuted", "user"): "deleted",
     ("ranking.ReadHistory", "user"): "deleted",
+    ("ranking.ReadHistoryRemoval", "user"): "deleted",
     ("privacy.AccountDeletion", "user"): "kept: the record of the request",
     ("privacy.DataExport", "user"): "files and rows deleted",
 }
