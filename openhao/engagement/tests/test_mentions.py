@@ -73,7 +73,7 @@ def test_a_mention_of_a_creator_links_to_the_creator_page(client):
     from openhao.creators.tests.factories import CreatorFactory
 
     creator = CreatorFactory(user__username="laowang")
-    reader = UserFactory(username="alice")
+    UserFactory(username="alice")  # a reader: no public page
     article = ArticleFactory()
     comment = services.comment_create(
         user=UserFactory(),
