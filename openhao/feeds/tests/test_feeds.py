@@ -139,21 +139,31 @@ def test_links_never_come_from_the_host_header(client, article, settings):
     assert b"evil.example" not in response.content
 
 
-@pytest.mark.parametrize("url", ["/feeds/rss.xml", "/feeds/channel/{slug}/atom.xml"])
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        ("/feeds/rss.xml", 2),  # the articles with creator and channel; their topics
+        ("/feeds/channel/{slug}/atom.xml", 3),  # the channel first
+        ("/feeds/creator/{creator}/rss.xml", 3),  # the creator first
+        ("/feeds/topic/{topic}/atom.xml", 3),  # the topic first
+    ],
+)
 def test_query_count_does_not_grow_with_the_articles(
-    client, django_assert_max_num_queries, url, settings
+    client, django_assert_num_queries, url, queries, settings
 ):
     settings.OPENHAO_PAGE_CACHE_ENABLED = False
-    channel = ChannelFactory()
-    url = url.format(slug=channel.slug)
-    for _ in range(3):
-        ArticleFactory(channel=channel, topics=[TopicFactory()])
-    # Channel (channel feeds), the articles with creator and channel, their topics.
-    with django_assert_max_num_queries(3):
+    channel, creator, topic = ChannelFactory(), CreatorFactory(), TopicFactory(name="计数")
+    url = url.format(slug=channel.slug, creator=creator.pk, topic=topic.name)
+
+    def add(n):
+        for _ in range(n):
+            ArticleFactory(channel=channel, creator=creator, topics=[topic, TopicFactory()])
+
+    add(3)
+    with django_assert_num_queries(queries):
         assert len(parse(client.get(url)).entries) == 3
-    for _ in range(12):
-        ArticleFactory(channel=channel, topics=[TopicFactory()])
-    with django_assert_max_num_queries(3):
+    add(12)
+    with django_assert_num_queries(queries):
         assert len(parse(client.get(url)).entries) == 15
 
 
