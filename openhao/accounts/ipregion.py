@@ -148,3 +148,12 @@ def region_of(ip: str) -> str:
 def request_region(request: HttpRequest) -> str:
     """The region of the request's writer ('' when unknown)."""
     return region_of(client_ip(request))
+
+
+def writes_content(view):
+    """Mark a view whose successful POST is a content write (a comment, an article, a profile
+    edit): ``IpRegionMiddleware`` then records the writer's region. Likes, votes, follows,
+    bookmarks, sign-in and sign-out are not writing and leave IP属地 as it was. The mark
+    survives decorators built with ``functools.wraps`` (it copies the function's ``__dict__``)."""
+    view.writes_content = True
+    return view

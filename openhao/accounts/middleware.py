@@ -1,13 +1,13 @@
-"""Keeps ``User.ip_region`` (IP属地) at the region of the address the user last wrote from."""
+"""Keeps ``User.ip_region`` (IP属地) at the region of the address the user last wrote from:
+after a successful POST to a view marked ``ipregion.writes_content`` (comments, the studio's
+article saves, profile edits). Other POSTs — likes, votes, follows, bookmarks, sign-in — are
+not writing."""
 
 from __future__ import annotations
 
 from django.conf import settings
 
 from . import ipregion, services
-
-# Beacons (read and share counting) and the per-visitor fragments are not writing.
-_NOT_WRITING = ("/_/",)
 
 
 class IpRegionMiddleware:
@@ -20,7 +20,7 @@ class IpRegionMiddleware:
             settings.OPENHAO_IP2REGION_DB
             and request.method == "POST"
             and response.status_code < 400
-            and not request.path.startswith(_NOT_WRITING)
+            and getattr(request, "_writes_content", False)
         ):
             user = getattr(request, "user", None)
             if user is not None and user.is_authenticated and user.deleted_at is None:
@@ -28,3 +28,6 @@ class IpRegionMiddleware:
                 if region and region != user.ip_region:
                     services.ip_region_record(user=user, region=region)
         return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        request._writes_content = getattr(view_func, "writes_content", False)  # noqa: SLF001

@@ -8,8 +8,10 @@ from django.utils.translation import gettext as _
 
 from . import services, throttle
 from .forms import ProfileForm
+from .ipregion import writes_content
 
 
+@writes_content
 @login_required
 def profile_edit(request):
     user = request.user

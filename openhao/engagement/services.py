@@ -16,6 +16,7 @@ from openhao.analytics.services import stats_record, stats_record_follow
 from openhao.articles.models import Article
 from openhao.common.cache import article_tag, bump_tags, creator_tag
 from openhao.common.db import insert_once
+from openhao.common.urls import url_for_pk
 from openhao.creators.models import Creator
 from openhao.ranking.services import article_engagement_changed
 
@@ -121,7 +122,7 @@ def comment_create(
         root=(parent.root or parent) if parent is not None else None,
         depth=parent.depth + 1 if parent is not None else 0,
         body=text,
-        body_html=render_comment(text),
+        body_html=render_comment(text, mention_urls(text)),
         ip_region=ip_region,
         moderation_state=Comment.State.HELD if held else Comment.State.VISIBLE,
     )
@@ -182,6 +183,19 @@ def comment_moderation_set(*, comment: Comment, state: str) -> bool:
 
 
 MENTIONS_PER_COMMENT = 5
+
+
+def mention_urls(text: str) -> dict[str, str]:
+    """``@name`` → the creator page, for the mentioned names that are creators of live accounts
+    (one query, only when the text mentions someone; at most MENTIONS_PER_COMMENT names, as for
+    notifications). Readers have no public page, so their mentions stay text."""
+    names = mentioned_names(text)[:MENTIONS_PER_COMMENT]
+    if not names:
+        return {}
+    rows = Creator.objects.filter(
+        user__username__in=names, user__is_active=True, user__deleted_at__isnull=True
+    ).values_list("user__username", "pk")
+    return {name: url_for_pk("articles:creator", pk) for name, pk in rows}
 
 
 def notifications_for_mentions(*, comment_id: int) -> int:
@@ -443,6 +457,17 @@ def notifications_mark_read(*, user, ids) -> int:
     return Notification.objects.filter(user=user, pk__in=list(ids), read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def creator_followers_erase(*, creator: Creator) -> int:
+    """The followers' side of a creator's 注销: their follow rows of the erased creator go
+    and its 关注度 drops to what is left (nothing); the followers' other follows stay. Runs
+    inside the caller's transaction (privacy.services.account_erase). Returns the follows
+    removed."""
+    deleted, _ = Follow.objects.filter(creator=creator).delete()
+    Creator.objects.filter(pk=creator.pk).update(follower_count=0)
+    _bump_on_commit(creator_tag(creator.pk))
+    return deleted
 
 
 def user_engagement_erase(*, user, remove_comments: bool) -> None:

@@ -2,7 +2,9 @@
 breaks into <br>, then passes the result through nh3 with only <a href> and <br> allowed
 (http/https links, rel=nofollow ugc noopener), so even a bug in the first step cannot let markup
 through. URLs are found by a pattern rather than by words (Django's urlize), because Chinese
-text puts no space before a link: a URL ends at whitespace or full-width punctuation."""
+text puts no space before a link: a URL ends at whitespace or full-width punctuation. An
+``@username`` of a creator links to the creator page (readers have no public page), resolved by
+the service when the comment is written."""
 
 from __future__ import annotations
 
@@ -37,17 +39,39 @@ def normalise_comment(text: str) -> str:
     return _BLANK_LINES.sub("\n\n", text).strip()
 
 
-def render_comment(text: str) -> str:
+def _render_text(text: str, mention_urls: dict[str, str]) -> str:
+    """Escaped text with each ``@name`` in ``mention_urls`` made a link to its URL."""
+    if not mention_urls:
+        return escape(text)
+    parts, pos = [], 0
+    for match in _MENTION.finditer(text):
+        name = match.group(1).rstrip(".+-")
+        url = mention_urls.get(name)
+        if url is None:
+            continue
+        end = match.start() + 1 + len(name)
+        parts.append(escape(text[pos : match.start()]))
+        parts.append(f'<a href="{escape(url)}">@{escape(name)}</a>')
+        pos = end
+    parts.append(escape(text[pos:]))
+    return "".join(parts)
+
+
+def render_comment(text: str, mention_urls: dict[str, str] | None = None) -> str:
+    """The comment's HTML: URLs as links, then, in the text between them (a URL's own "@" is
+    no mention), ``@name`` as a link for each name in ``mention_urls`` (name → a path on this
+    site, from the service)."""
+    mention_urls = mention_urls or {}
     parts, pos = [], 0
     for match in _URL.finditer(text):
         url = match.group(0).rstrip(_TRAILING)
         if len(url) <= len("https://"):
             continue
-        parts.append(escape(text[pos : match.start()]))
+        parts.append(_render_text(text[pos : match.start()], mention_urls))
         label = url if len(url) <= LINK_LABEL else url[: LINK_LABEL - 1] + "…"
         parts.append(f'<a href="{escape(url)}">{escape(label)}</a>')
         pos = match.start() + len(url)
-    parts.append(escape(text[pos:]))
+    parts.append(_render_text(text[pos:], mention_urls))
     html = "".join(parts).replace("\n", "<br>")
     return nh3.clean(
         html,

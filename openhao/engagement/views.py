@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from openhao.accounts.ipregion import request_region
+from openhao.accounts.ipregion import request_region, writes_content
 from openhao.articles import selectors as article_selectors
 from openhao.articles.models import Article
 from openhao.common import budget, ratelimit
@@ -227,6 +227,7 @@ def _anonymous_comments_block(request, article, page_number, sort):
     return private_response(HttpResponse(html))
 
 
+@writes_content
 @require_http_methods(["GET", "POST"])
 def comments(request, pk):
     """The comments block (htmx, loaded into the cached article page) or, without JavaScript,

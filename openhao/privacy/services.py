@@ -53,6 +53,7 @@ USER_RELATIONS = {
     ("creators.CreatorApplication", "user"): "personal fields erased; staff decision kept",
     ("creators.CreatorApplication", "decided_by"): "kept: the deciding staff member",
     ("moderation.ReviewRecord", "staff"): "kept: the deciding staff member (append-only)",
+    # (A deleted creator's followers lose their follows of it: creator_followers_erase.)
     ("engagement.Follow", "user"): "deleted, follower counts drop",
     ("engagement.Comment", "user"): "kept under 用户已注销, text kept or removed",
     ("engagement.CommentVote", "user"): "deleted, vote counts drop",
@@ -63,6 +64,7 @@ USER_RELATIONS = {
     ("ranking.FeedHidden", "user"): "deleted",
     ("ranking.FeedMuted", "user"): "deleted",
     ("ranking.ReadHistory", "user"): "deleted",
+    ("ranking.ReadHistoryRemoval", "user"): "deleted",
     ("privacy.AccountDeletion", "user"): "kept: the record of the request",
     ("privacy.DataExport", "user"): "files and rows deleted",
 }
@@ -169,6 +171,7 @@ def account_erase(*, deletion_id: int) -> bool:
             ):
                 article_services.article_unpublish(article=article)
         creator_services.creator_anonymise(creator=creator)
+        engagement_services.creator_followers_erase(creator=creator)
     creator_services.applications_erase(user=user)
     engagement_services.user_engagement_erase(
         user=user, remove_comments=deletion.comments == AccountDeletion.Comments.REMOVE
@@ -237,6 +240,47 @@ def _file_bytes(field) -> bytes | None:
         return None  # a file missing from storage is left out, not a failed export
 
 
+# The reader's own rows in a 个人信息副本: (file, model, order, fields), each filtered on
+# ``user``. A new kind of reader data is one more line here (and one in USER_RELATIONS).
+EXPORT_ROWS = (
+    (
+        "comments.json",
+        Comment,
+        ("created_at", "id"),
+        (
+            "id",
+            "article_id",
+            "article__title",
+            "parent_id",
+            "body",
+            "is_deleted",
+            "created_at",
+            "ip_region",
+        ),
+    ),
+    (
+        "likes.json",
+        ArticleLike,
+        ("created_at", "id"),
+        ("article_id", "article__title", "created_at"),
+    ),
+    ("comment_votes.json", CommentVote, ("created_at", "id"), ("comment_id", "created_at")),
+    (
+        "follows.json",
+        Follow,
+        ("created_at", "id"),
+        ("creator_id", "creator__display_name", "created_at"),
+    ),
+    (
+        "bookmarks.json",
+        Bookmark,
+        ("created_at", "id"),
+        ("article_id", "article__title", "created_at"),
+    ),
+    ("history.json", ReadHistory, ("-read_at", "-id"), ("article_id", "article__title", "read_at")),
+)
+
+
 def export_contents(user) -> dict[str, bytes]:
     """The files of a user's 个人信息副本, by name: their own data only."""
     files: dict[str, bytes] = {}
@@ -256,57 +300,9 @@ def export_contents(user) -> dict[str, bytes]:
     avatar = _file_bytes(user.avatar)
     if avatar is not None:
         files[f"avatar/{Path(user.avatar.name).name}"] = avatar
-    files["comments.json"] = _dump(
-        list(
-            Comment.objects.filter(user=user)
-            .order_by("created_at", "id")
-            .values(
-                "id",
-                "article_id",
-                "article__title",
-                "parent_id",
-                "body",
-                "is_deleted",
-                "created_at",
-                "ip_region",
-            )  # fmt: skip
-        )
-    )
-    files["likes.json"] = _dump(
-        list(
-            ArticleLike.objects.filter(user=user)
-            .order_by("created_at", "id")
-            .values("article_id", "article__title", "created_at")
-        )
-    )
-    files["comment_votes.json"] = _dump(
-        list(
-            CommentVote.objects.filter(user=user)
-            .order_by("created_at", "id")
-            .values("comment_id", "created_at")
-        )
-    )
-    files["follows.json"] = _dump(
-        list(
-            Follow.objects.filter(user=user)
-            .order_by("created_at", "id")
-            .values("creator_id", "creator__display_name", "created_at")
-        )
-    )
-    files["bookmarks.json"] = _dump(
-        list(
-            Bookmark.objects.filter(user=user)
-            .order_by("created_at", "id")
-            .values("article_id", "article__title", "created_at")
-        )
-    )
-    files["history.json"] = _dump(
-        list(
-            ReadHistory.objects.filter(user=user)
-            .order_by("-read_at", "-id")
-            .values("article_id", "article__title", "read_at")
-        )
-    )
+    for name, model, order, fields in EXPORT_ROWS:
+        rows = model.objects.filter(user=user).order_by(*order).values(*fields)
+        files[name] = _dump(list(rows))
     creator = getattr(user, "creator", None)
     if creator is not None:
         files["creator.json"] = _dump(

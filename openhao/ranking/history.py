@@ -10,7 +10,7 @@ cleared history does not fill up again with what was read just before."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -18,10 +18,13 @@ from django.utils import timezone as django_timezone
 
 from openhao.articles.models import Article
 
-from .models import FeedHidden, FeedMuted, ReadHistory
+from .models import FeedHidden, FeedMuted, ReadHistory, ReadHistoryRemoval
 
 HISTORY_PER_USER = 200  # newest reads kept per reader
 HISTORY_BATCH = 500
+# How long a "remove one" marker holds back buffered reads: far longer than a flush interval
+# (a minute), so even a flush delayed by an outage finds it.
+REMOVAL_KEEP = timedelta(days=1)
 # ranking_readhistory_user_idx: each reader's rows newest first; rows past the cap go.
 _TRIM_SQL = (
     "DELETE FROM ranking_readhistory WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() "
@@ -51,12 +54,24 @@ def read_history_record(*, entries: Iterable[tuple[int, int, float]]) -> int:
             .objects.filter(pk__in=users, history_paused=False, deleted_at__isnull=True)
             .values_list("pk", "history_cleared_at")
         )
+        # Entries the reader removed: reads from before the removal stay out.
+        removed = {
+            (u, a): at
+            for u, a, at in ReadHistoryRemoval.objects.filter(
+                user_id__in=cleared, article_id__in=articles
+            ).values_list("user_id", "article_id", "removed_at")
+        }
         articles = set(Article.objects.filter(pk__in=articles).values_list("pk", flat=True))
         rows = []
         for (u, a), ts in sorted(latest.items()):
             read_at = datetime.fromtimestamp(ts, tz=timezone.utc)
-            if u in cleared and a in articles and not (cleared[u] and read_at <= cleared[u]):
-                rows.append(ReadHistory(user_id=u, article_id=a, read_at=read_at))
+            if u not in cleared or a not in articles:
+                continue
+            if cleared[u] and read_at <= cleared[u]:
+                continue
+            if (u, a) in removed and read_at <= removed[(u, a)]:
+                continue
+            rows.append(ReadHistory(user_id=u, article_id=a, read_at=read_at))
         users = set(cleared)
         ReadHistory.objects.bulk_create(
             rows,
@@ -80,17 +95,29 @@ def read_history_clear(*, user) -> int:
     with transaction.atomic():
         get_user_model().objects.filter(pk=user.pk).update(history_cleared_at=now)
         deleted, _ = ReadHistory.objects.filter(user=user).delete()
+        # history_cleared_at now holds back every buffered read: the markers are moot.
+        ReadHistoryRemoval.objects.filter(user=user).delete()
     return deleted
 
 
 def read_history_remove(*, user, article_id: int) -> bool:
-    """Remove one article from the reader's history. True when it was there."""
-    deleted, _ = ReadHistory.objects.filter(user=user, article_id=article_id).delete()
+    """Remove one article from the reader's history. True when it was there. A marker keeps
+    the read still in the buffer, if any, from bringing it back at the next flush; the
+    reader's markers older than ``REMOVAL_KEEP`` are pruned here."""
+    now = django_timezone.now()
+    with transaction.atomic():
+        deleted, _ = ReadHistory.objects.filter(user=user, article_id=article_id).delete()
+        if deleted:
+            ReadHistoryRemoval.objects.update_or_create(
+                user=user, article_id=article_id, defaults={"removed_at": now}
+            )
+        ReadHistoryRemoval.objects.filter(user=user, removed_at__lt=now - REMOVAL_KEEP).delete()
     return bool(deleted)
 
 
 def reader_data_erase(*, user) -> None:
     """The ranking part of 注销: the reading history and the 推荐 feed preferences go."""
     ReadHistory.objects.filter(user=user).delete()
+    ReadHistoryRemoval.objects.filter(user=user).delete()
     FeedHidden.objects.filter(user=user).delete()
     FeedMuted.objects.filter(user=user).delete()

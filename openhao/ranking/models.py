@@ -190,3 +190,24 @@ class ReadHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.article_id}"
+
+
+class ReadHistoryRemoval(models.Model):
+    """A reader removed one entry of their 阅读历史 at ``removed_at``. The read that put it
+    there may still sit in the read buffer (up to a flush interval): the flush
+    (``history.read_history_record``) drops reads of that article from before this time, so
+    the entry does not come back. Kept a day (``history.REMOVAL_KEEP``), then pruned."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    removed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "article"], name="ranking_readhistoryremoval_uniq"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} removed {self.article_id}"

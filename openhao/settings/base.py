@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "openhao.demo",
     "openhao.ops",
     "openhao.privacy",
+    "openhao.feeds",
 ]
 
 MIDDLEWARE = [
@@ -420,6 +421,12 @@ OPENHAO_404_CACHE_SECONDS = env_int("OPENHAO_404_CACHE_SECONDS", 30)
 OPENHAO_PAGE_CACHE_ENABLED = env_bool("OPENHAO_PAGE_CACHE_ENABLED", True)
 OPENHAO_HOT_WINDOW_HOURS = env_int("OPENHAO_HOT_WINDOW_HOURS", 72)
 OPENHAO_PAGE_SIZE = env_int("OPENHAO_PAGE_SIZE", 20)
+# Feeds and sitemaps (docs/feeds.md): items per feed; the full text in feeds (else the
+# summary only); URLs per sitemap page (a fixed id range each); the news sitemap's window.
+OPENHAO_FEED_ITEMS = env_int("OPENHAO_FEED_ITEMS", 20)
+OPENHAO_FEED_FULL_TEXT = env_bool("OPENHAO_FEED_FULL_TEXT", True)
+OPENHAO_SITEMAP_PAGE_SIZE = env_int("OPENHAO_SITEMAP_PAGE_SIZE", 5000)
+OPENHAO_NEWS_SITEMAP_HOURS = env_int("OPENHAO_NEWS_SITEMAP_HOURS", 48)
 OPENHAO_SERVE_MEDIA = env_bool("OPENHAO_SERVE_MEDIA", False)
 # 先审后发: a new creator's first N articles wait for staff review.
 OPENHAO_PREREVIEW_ARTICLES = env_int("OPENHAO_PREREVIEW_ARTICLES", 3)

@@ -1,7 +1,7 @@
 """Local development: `make run`."""
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL, env_bool, env_int
+from .base import LOGGING, REDIS_URL, env_bool, env_int
 
 DEBUG = env_bool("DEBUG", True)
 
@@ -10,3 +10,7 @@ DEBUG = env_bool("DEBUG", True)
 # counted read at once, so read counts and 数据中心 move while you click around.
 if not REDIS_URL:
     OPENHAO_READS_FLUSH_EVENTS = env_int("OPENHAO_READS_FLUSH_EVENTS", 1)
+
+# The scheduler runs a task every few seconds and django-tasks logs two INFO lines for each
+# (enqueued, finished): keep its warnings and errors only, so the console shows the requests.
+LOGGING = {**LOGGING, "loggers": {**LOGGING["loggers"], "django_tasks": {"level": "WARNING"}}}

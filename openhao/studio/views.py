@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from openhao.accounts.ipregion import writes_content
 from openhao.articles import selectors as article_selectors
 from openhao.articles import services as article_services
 from openhao.articles.models import Article, ArticleRevision
@@ -56,6 +57,7 @@ def home(request):
     )
 
 
+@writes_content
 @never_cache
 @creator_required
 @require_http_methods(["GET", "POST"])
@@ -63,6 +65,7 @@ def article_new(request):
     return _editor(request, None)
 
 
+@writes_content
 @never_cache
 @creator_required
 @require_http_methods(["GET", "POST"])
@@ -281,6 +284,7 @@ def article_preview(request, pk):
     return response
 
 
+@writes_content
 @never_cache
 @creator_required
 @require_POST
@@ -317,6 +321,7 @@ def autosave(request, pk=None):
     )
 
 
+@writes_content
 @never_cache
 @creator_required
 @require_http_methods(["GET", "POST"])

@@ -156,7 +156,7 @@ def test_creator_page_and_author_card_follow_a_change(
     page = creator.get_absolute_url()
     assert "IP属地" not in client.get(page).content.decode()
     assert "IP属地" not in client.get(article.get_absolute_url()).content.decode()
-    # A write from Tokyo (any POST of the signed-in creator that succeeds).
+    # A write from Tokyo (a comment: a content write).
     client.force_login(creator.user)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
@@ -167,3 +167,50 @@ def test_creator_page_and_author_card_follow_a_change(
     client.logout()
     assert "IP属地：日本" in client.get(page).content.decode()
     assert "IP属地：日本" in client.get(article.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_only_content_writes_move_the_region(client, region_db, django_capture_on_commit_callbacks):
+    """IP属地 is where the user last *wrote* from: likes, votes, follows, bookmarks, sign-out
+    and other POSTs leave it; a comment, a profile edit and the studio's article saves set
+    it."""
+    from openhao.articles.tests.factories import ChannelFactory
+
+    creator = CreatorFactory()
+    article = ArticleFactory()
+    user = creator.user
+    client.force_login(user)
+    theirs = Comment.objects.create(article=article, user=UserFactory(), body="别人的跟贴")
+    for url in (
+        reverse("engagement:like", args=[article.pk]),
+        reverse("engagement:bookmark", args=[article.pk]),
+        reverse("engagement:follow", args=[article.creator_id]),
+        reverse("engagement:comment-vote", args=[theirs.pk]),
+    ):
+        response = client.post(url, {"liked": "1", "saved": "1", "follow": "1"}, REMOTE_ADDR=TOKYO)
+        assert response.status_code < 400, (url, response.status_code)
+    user.refresh_from_db()
+    assert user.ip_region == ""
+
+    def writes(url, data, addr):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, data, REMOTE_ADDR=addr)
+        assert response.status_code < 400, (url, response.status_code)
+        return User.objects.get(pk=user.pk).ip_region
+
+    assert writes(reverse("engagement:comments", args=[article.pk]), {"body": "跟贴"}, TOKYO) == (
+        "日本"
+    )
+    assert writes(reverse("accounts:profile"), {"nickname": "新昵称"}, BEIJING) == "北京"
+    channel = ChannelFactory()
+    assert (
+        writes(
+            reverse("studio:autosave_new"),
+            {"title": "草稿", "body_html": "<p>正文</p>", "channel": channel.pk},
+            GUANGDONG,
+        )
+        == "广东"
+    )
+    # Signing out is a POST too, and not a write.
+    client.post(reverse("accounts:logout"), REMOTE_ADDR=TOKYO)
+    assert User.objects.get(pk=user.pk).ip_region == "广东"

@@ -37,6 +37,8 @@ ALLOWED: dict[str, set[str]] = {
         "ranking",
         "engagement",
     },
+    # RSS/Atom feeds, sitemaps and robots.txt: reads of the public articles.
+    "feeds": {"common", "accounts", "creators", "articles"},
     # Every staff decision and its audit trail; decisions notify through engagement.
     "moderation": {"common", "accounts", "creators", "articles", "engagement"},
     # The creator's workspace: editor, uploads, preview, scheduling, the routes into 数据中心.

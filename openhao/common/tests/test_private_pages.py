@@ -31,6 +31,18 @@ PUBLIC = {
     "ranking:feed",
     "ranking:feed-more",
     "accessibility",
+    *(
+        f"feeds:{kind}-{fmt}"
+        for kind in ("site", "channel", "creator", "topic")
+        for fmt in ("rss", "atom")
+    ),
+    "robots",
+    "sitemap-index",
+    "sitemap-articles",
+    "sitemap-creators",
+    "sitemap-topics",
+    "sitemap-channels",
+    "sitemap-news",
 }
 
 
@@ -76,6 +88,8 @@ def world():
 def url_for(name: str, pattern, world) -> str:
     pk = {
         "articles:creator": world["creator"].pk,
+        "feeds:creator-rss": world["creator"].pk,
+        "feeds:creator-atom": world["creator"].pk,
         "engagement:follow": world["creator"].pk,
         "engagement:follow-state": world["creator"].pk,
         "engagement:comment-vote": world["comment"].pk,

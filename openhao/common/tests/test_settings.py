@@ -1,5 +1,6 @@
 """Production settings refuse to start unsafely; defaults give a working embedded site."""
 
+import logging
 import os
 import subprocess
 import sys
@@ -95,3 +96,18 @@ def test_hsts_subdomains_and_preload_come_from_the_environment():
     )
     on = subprocess.run(run, cwd=ROOT, env=environ, capture_output=True, text=True)  # noqa: S603
     assert on.stdout.split() == ["31536000", "True", "True"], on.stderr
+
+
+def test_development_logs_task_runs_only_from_warning_up():
+    """The scheduler's jobs run every few seconds: django-tasks' two INFO lines per job would
+    bury the requests in `make run`'s console. Other INFO logs stay."""
+    script = (
+        "import logging; "
+        "print(logging.getLogger('django_tasks').getEffectiveLevel(), "
+        "logging.getLogger('openhao').getEffectiveLevel())"
+    )
+    environ = {k: v for k, v in os.environ.items() if k != "LOG_LEVEL"}
+    environ.update(DJANGO_SETTINGS_MODULE="openhao.settings.dev")
+    run = [sys.executable, "-c", f"import django; django.setup(); {script}"]
+    result = subprocess.run(run, cwd=ROOT, env=environ, capture_output=True, text=True)  # noqa: S603
+    assert result.stdout.split() == [str(logging.WARNING), str(logging.INFO)], result.stderr

@@ -143,3 +143,28 @@ def test_bookmarks_page_query_count_is_flat(client, django_assert_max_num_querie
         response = client.get(reverse("engagement:bookmarks"))
     assert len(many) == len(few)
     assert "更早的收藏" in response.content.decode()
+
+
+def test_bookmarks_and_history_rows_share_one_include(client):
+    """One row markup for 我的收藏 and 阅读历史 (templates/includes/reader_entry.html)."""
+
+    from openhao.ranking import services as ranking
+
+    user = UserFactory()
+    article = ArticleFactory()
+    services.bookmark_set(user=user, article=article, saved=True)
+    ranking.read_history_record(entries=[(user.pk, article.pk, timezone.now().timestamp())])
+    client.force_login(user)
+    rows = []
+    for url in (reverse("engagement:bookmarks"), reverse("history:list")):
+        response = client.get(url)
+        assert "includes/reader_entry.html" in [t.name for t in response.templates]
+        html = response.content.decode()
+        row = html[
+            html.index('<li class="entry') : html.index("</li>", html.index('<li class="entry'))
+        ]
+        assert article.title in row and article.creator.display_name in row
+        assert '<input type="hidden" name="next"' in row
+        rows.append(row)
+    assert 'name="action" value="remove"' in rows[0] and 'name="action"' not in rows[1]
+    assert "收藏于" in rows[0] and "取消收藏" in rows[0] and "删除" in rows[1]

@@ -67,3 +67,37 @@ def test_mentions_are_rate_limited(client, settings):
     assert _post(client, article, "@alice 三").status_code == 429
     # A comment without a mention is not held back by it.
     assert _post(client, article, "没有提到谁").status_code == 302
+
+
+def test_a_mention_of_a_creator_links_to_the_creator_page(client):
+    from openhao.creators.tests.factories import CreatorFactory
+
+    creator = CreatorFactory(user__username="laowang")
+    UserFactory(username="alice")  # a reader: no public page
+    article = ArticleFactory()
+    comment = services.comment_create(
+        user=UserFactory(),
+        article=article,
+        body="@laowang 说得对，@alice 也来看看，@nobody 不存在。见 https://example.com/@laowang",
+    )
+    html = comment.body_html
+    creator_url = reverse("articles:creator", args=[creator.pk])
+    assert f'<a href="{creator_url}" rel="nofollow ugc noopener noreferrer">@laowang</a>' in html
+    # A reader has no public page: the mention stays text; so does a name nobody has.
+    assert "@alice" in html and "@nobody" in html
+    assert html.count("<a ") == 2  # the creator and the URL, whose "@laowang" is not a mention
+    assert 'href="https://example.com/@laowang"' in html
+    # Shown in the comment block as written.
+    block = client.get(reverse("engagement:comments", args=[article.pk])).content.decode()
+    assert f'href="{creator_url}"' in block
+
+
+def test_a_mention_cannot_inject_markup():
+    from openhao.creators.tests.factories import CreatorFactory
+
+    CreatorFactory(user__username="x.y")
+    comment = services.comment_create(
+        user=UserFactory(), article=ArticleFactory(), body='@x.y"><script>alert(1)</script>'
+    )
+    assert "<script" not in comment.body_html and "&lt;script&gt;" in comment.body_html
+    assert comment.body_html.startswith('<a href="/creator/')

@@ -190,3 +190,27 @@ def test_the_periodic_scheduler_runs_the_deletions():
         started = periodic.run_due(later)
     assert "account_deletions" in started
     assert User.objects.get(pk=user.pk).deleted_at is not None
+
+
+@pytest.mark.parametrize("articles", ["unpublish", "keep"])
+def test_a_deleted_creator_loses_its_followers_and_the_counts_follow(articles):
+    creator = CreatorFactory(follower_count=0)
+    fans = UserFactory.create_batch(3)
+    for fan in fans:
+        engagement.follow_create(user=fan, creator=creator)
+    other = CreatorFactory(follower_count=0)
+    engagement.follow_create(user=fans[0], creator=other)
+    # The creator follows someone too: that follow goes as for any reader.
+    engagement.follow_create(user=creator.user, creator=other)
+    assert Creator.objects.get(pk=creator.pk).follower_count == 3
+    deletion = _request(creator.user, articles=articles)
+    services.account_erase(deletion_id=deletion.pk)
+    assert not Follow.objects.filter(creator=creator).exists()
+    assert Creator.objects.get(pk=creator.pk).follower_count == 0
+    # The followers' other follows stay, and every count is what a recount gives.
+    assert list(Follow.objects.filter(user=fans[0]).values_list("creator_id", flat=True)) == [
+        other.pk
+    ]
+    for c in Creator.objects.filter(pk__in=[creator.pk, other.pk]):
+        assert c.follower_count == Follow.objects.filter(creator=c).count()
+    assert Creator.objects.get(pk=other.pk).follower_count == 1

@@ -90,6 +90,34 @@ def test_clear_all_and_remove_one_and_buffered_reads_before_a_clear(client):
     assert ReadHistory.objects.filter(user=user).count() == 1
 
 
+def test_a_removed_entry_stays_removed_when_its_read_is_still_buffered(client):
+    """The read that put the entry there can still sit in the read buffer (up to a minute)
+    when the reader removes it: the flush must not bring it back. A later read does."""
+    user = UserFactory()
+    article, other = ArticleFactory(), ArticleFactory()
+    client.force_login(user)
+    _beacon(client, article)
+    counters.flush_reads()
+    _beacon(client, other)  # counted once: a second beacon of `article` would be deduplicated
+    services.read_history_record(
+        entries=[(user.pk, article.pk, (timezone.now() - timedelta(seconds=5)).timestamp())]
+    )
+    assert client.post(reverse("history:remove", args=[article.pk])).status_code == 302
+    # What was still buffered from before the removal is flushed now.
+    counters.flush_reads()
+    services.read_history_record(
+        entries=[(user.pk, article.pk, (timezone.now() - timedelta(seconds=2)).timestamp())]
+    )
+    ids = set(ReadHistory.objects.filter(user=user).values_list("article_id", flat=True))
+    assert ids == {other.pk}
+    # Reading it again after the removal puts it back.
+    services.read_history_record(
+        entries=[(user.pk, article.pk, (timezone.now() + timedelta(seconds=1)).timestamp())]
+    )
+    ids = set(ReadHistory.objects.filter(user=user).values_list("article_id", flat=True))
+    assert ids == {article.pk, other.pk}
+
+
 def test_pause_keeps_reads_out_and_resume_lets_them_in(client):
     user = UserFactory()
     article, later = ArticleFactory(), ArticleFactory()
