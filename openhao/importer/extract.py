@@ -16,9 +16,9 @@ still sanitised by ``articles.services.article_create``, like the editor's HTML.
 from __future__ import annotations
 
 import re
-from html import escape
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html import escape
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -148,7 +148,10 @@ def extract(
         "favor_precision": True,
     }
     metadata = trafilatura.extract_metadata(html, default_url=url or None)
-    body = trafilatura.extract(cleaned, output_format="html", **options)
+    # A pasted fragment (no <body>) is the article itself: trafilatura would judge its short
+    # headings to be boilerplate. A whole page goes through the extraction.
+    whole_page = bool(re.search(r"<body[\s>]", html, re.IGNORECASE))
+    body = trafilatura.extract(cleaned, output_format="html", **options) if whole_page else None
     if not body:
         # Short pasted fragments are below trafilatura's minimum: keep them whole (cleaned).
         doc = lxml.html.document_fromstring(cleaned)

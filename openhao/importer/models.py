@@ -49,7 +49,9 @@ class FeedItem(models.Model):
     """One entry of a feed, keyed by its GUID (or link): a re-fetch finds it and never makes a
     second draft. ``content_hash`` tells an edited entry from one seen before."""
 
-    subscription = models.ForeignKey(FeedSubscription, on_delete=models.CASCADE, related_name="items")
+    subscription = models.ForeignKey(
+        FeedSubscription, on_delete=models.CASCADE, related_name="items"
+    )
     key = models.CharField(max_length=64)  # sha256 of the GUID, or of the link without one
     guid = models.TextField()
     link = models.URLField(max_length=1000, blank=True)
@@ -65,6 +67,9 @@ class FeedItem(models.Model):
             models.UniqueConstraint(fields=["subscription", "key"], name="feeditem_key_uniq")
         ]
 
+    def __str__(self) -> str:
+        return self.link or self.guid
+
 
 class FeedRun(models.Model):
     """One poll of a feed: when, how long, what it found and what went wrong."""
@@ -74,7 +79,9 @@ class FeedRun(models.Model):
         NOT_MODIFIED = "304", _("无更新")
         ERROR = "error", _("失败")
 
-    subscription = models.ForeignKey(FeedSubscription, on_delete=models.CASCADE, related_name="runs")
+    subscription = models.ForeignKey(
+        FeedSubscription, on_delete=models.CASCADE, related_name="runs"
+    )
     started_at = models.DateTimeField(default=timezone.now)
     duration_ms = models.PositiveIntegerField(default=0)
     outcome = models.CharField(max_length=5, choices=Outcome.choices, default=Outcome.OK)
@@ -89,3 +96,6 @@ class FeedRun(models.Model):
             # The studio page: a feed's last runs.
             models.Index(fields=["subscription", "-started_at"], name="feedrun_sub_idx"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id} {self.started_at:%Y-%m-%d %H:%M:%S} {self.outcome}"

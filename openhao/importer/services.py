@@ -76,7 +76,9 @@ class _Rehoster:
             result = fetch.fetch_image(url)
             cleaned = validate_image_upload(ContentFile(result.content, name="import"))
         except fetch.FetchError as exc:
-            self.warnings.append(_("图片 %(url)s 未导入：%(why)s") % {"url": url, "why": exc.message})
+            self.warnings.append(
+                _("图片 %(url)s 未导入：%(why)s") % {"url": url, "why": exc.message}
+            )
             return None
         except ValidationError as exc:
             self.warnings.append(
@@ -109,7 +111,9 @@ def _references(
     for text, href in links:
         if len(href) <= 200 and href != source_url:
             refs.append(
-                ReferenceData(title=text[:200], source=(urlsplit(href).hostname or "")[:100], url=href)
+                ReferenceData(
+                    title=text[:200], source=(urlsplit(href).hostname or "")[:100], url=href
+                )
             )
     return refs
 
@@ -186,7 +190,10 @@ def backoff(failures: int) -> timedelta:
     interval = timedelta(minutes=settings.OPENHAO_FEED_POLL_MINUTES)
     if failures <= 0:
         return interval
-    return min(interval * (2 ** min(failures, 16)), timedelta(hours=settings.OPENHAO_FEED_BACKOFF_MAX_HOURS))
+    return min(
+        interval * (2 ** min(failures, 16)),
+        timedelta(hours=settings.OPENHAO_FEED_BACKOFF_MAX_HOURS),
+    )
 
 
 # While a poll runs, its feed is not due again for this long (a second scheduler leaves it).
@@ -245,12 +252,18 @@ def _item_upsert(subscription: FeedSubscription, entry, counts: _Counts) -> None
     raw_body = _entry_body(entry)
     content_hash = _hash(title, raw_body)
     key = _hash(guid)
-    item = FeedItem.objects.filter(subscription=subscription, key=key).select_related("article").first()
+    item = (
+        FeedItem.objects.filter(subscription=subscription, key=key)
+        .select_related("article")
+        .first()
+    )
     if item is not None and item.content_hash == content_hash:
         return
     creator = subscription.creator
     rehost = _Rehoster(creator)
-    body_html, _dropped = extract.rehost_images(raw_body, base_url=link or subscription.url, rehost=rehost)
+    body_html, _dropped = extract.rehost_images(
+        raw_body, base_url=link or subscription.url, rehost=rehost
+    )
     counts.errors.extend(rehost.warnings)
     if article_services.body_text_length(body_html) == 0:
         raise ImportFailed(_("条目没有正文。"))
@@ -311,7 +324,10 @@ def _poll(subscription: FeedSubscription, counts: _Counts) -> tuple[str, dict]:
         return FeedRun.Outcome.NOT_MODIFIED, {}
     parsed = feedparser.parse(
         result.content,
-        response_headers={"content-location": result.url, "content-type": result.headers.get("content-type", "")},
+        response_headers={
+            "content-location": result.url,
+            "content-type": result.headers.get("content-type", ""),
+        },
     )
     if not parsed.entries and not parsed.feed.get("title"):
         raise ImportFailed(_("这个地址不是有效的 RSS 或 Atom 订阅源。"))
@@ -421,7 +437,8 @@ def creator_imports_export(*, creator: Creator) -> list[dict]:
             "last_success_at": sub.last_success_at,
             "last_error": sub.last_error,
             "items": [
-                {"guid": i.guid, "link": i.link, "article_id": i.article_id} for i in sub.items.all()
+                {"guid": i.guid, "link": i.link, "article_id": i.article_id}
+                for i in sub.items.all()
             ],
         }
         for sub in FeedSubscription.objects.filter(creator=creator)
