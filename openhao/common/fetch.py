@@ -57,13 +57,18 @@ FEED_TYPES = frozenset(
         "text/html",  # and some as text/html: feedparser refuses what is not a feed
     }
 )
-IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
+# What the bytes are is Pillow's decision (common.images); these only refuse what is no image.
+IMAGE_TYPES = frozenset(
+    {"image/jpeg", "image/jpg", "image/pjpeg", "image/png", "image/webp", "image/gif"}
+)
 
 _CGNAT = ipaddress.ip_network("100.64.0.0/10")
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
 _IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 
+# Certificate authorities for https: None is the system's. Tests point it at their own CA.
+TLS_CA_FILE: str | None = None
 # Networks opened by ``allow_for_tests``; empty outside such a block.
 _test_allowed: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
 
@@ -211,6 +216,14 @@ def _split(url: str):
     return parts, port or (443 if parts.scheme == "https" else 80)
 
 
+def _ascii_host(host: str) -> str:
+    """The host as it goes on the wire (IDNA for a Chinese domain name)."""
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise FetchError(_("网址中的域名无效。")) from None
+
+
 def _human_mb(size: int) -> str:
     return f"{size / (1024 * 1024):.0f} MB"
 
@@ -229,7 +242,7 @@ def fetch(
     redirects: list[str] = []
     current = url
     for _hop in range(MAX_REDIRECTS + 1):
-        response = _request(current, headers or {})
+        response, pool = _request(current, headers or {})
         try:
             if response.status in (301, 302, 303, 307, 308):
                 location = response.headers.get("Location")
@@ -241,12 +254,14 @@ def fetch(
             return _result(current, response, accept, max_bytes, redirects)
         finally:
             response.release_conn()
+            pool.close()
     raise FetchError(_("跳转次数过多（超过 %(n)d 次）。") % {"n": MAX_REDIRECTS})
 
 
-def _request(url: str, headers: dict[str, str]) -> urllib3.BaseHTTPResponse:
+def _request(url: str, headers: dict[str, str]):
+    """(response, pool) of one GET to the checked address of ``url``'s host."""
     parts, port = _split(url)
-    host = parts.hostname
+    host = _ascii_host(parts.hostname)
     addresses = _checked_addresses(host, port)
     default_port = 443 if parts.scheme == "https" else 80
     host_header = host if ":" not in host else f"[{host}]"
@@ -274,6 +289,7 @@ def _request(url: str, headers: dict[str, str]) -> urllib3.BaseHTTPResponse:
                 retries=False,
                 maxsize=1,
                 cert_reqs="CERT_REQUIRED",
+                ca_certs=TLS_CA_FILE,
                 server_hostname=host,
                 assert_hostname=host,
             )
@@ -282,7 +298,7 @@ def _request(url: str, headers: dict[str, str]) -> urllib3.BaseHTTPResponse:
                 address, port, timeout=timeout, retries=False, maxsize=1
             )
         try:
-            return pool.urlopen(
+            response = pool.urlopen(
                 "GET",
                 path,
                 headers=request_headers,
@@ -291,14 +307,17 @@ def _request(url: str, headers: dict[str, str]) -> urllib3.BaseHTTPResponse:
                 decode_content=True,
                 assert_same_host=False,
             )
+            return response, pool
         except (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError) as e:
             # (NewConnectionError is a ConnectTimeoutError in urllib3: refused is told apart.)
+            pool.close()
             last_error = e
-        except urllib3.exceptions.SSLError:
-            raise FetchError(_("对方网站的 HTTPS 证书无效。")) from None
-        except urllib3.exceptions.ReadTimeoutError:
-            raise FetchError(_("对方网站响应超时。")) from None
-        except urllib3.exceptions.HTTPError:
+        except urllib3.exceptions.HTTPError as exc:
+            pool.close()
+            if isinstance(exc, urllib3.exceptions.SSLError):
+                raise FetchError(_("对方网站的 HTTPS 证书无效。")) from None
+            if isinstance(exc, urllib3.exceptions.ReadTimeoutError):
+                raise FetchError(_("对方网站响应超时。")) from None
             raise FetchError(_("连接对方网站失败。")) from None
     if not isinstance(last_error, urllib3.exceptions.NewConnectionError):
         raise FetchError(_("连接对方网站超时。"))

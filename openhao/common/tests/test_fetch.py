@@ -261,3 +261,84 @@ def test_the_test_switch_is_closed_outside_its_block():
     with fetch.allow_for_tests("127.0.0.1/32"):
         assert fetch.refusal("127.0.0.1") is None
     assert fetch.refusal("127.0.0.1") == "本机回环地址"
+
+
+@pytest.fixture
+def tls_files(tmp_path):
+    """A CA and a certificate for secure.example signed by it (files: ca.pem, cert.pem, key.pem)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    def name(cn):
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(name("Test CA"))
+        .issuer_name(name("Test CA"))
+        .public_key(ca_key.public_key())
+        .serial_number(1)
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name("secure.example"))
+        .issuer_name(ca.subject)
+        .public_key(key.public_key())
+        .serial_number(2)
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("secure.example")]), False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    pem = serialization.Encoding.PEM
+    (tmp_path / "ca.pem").write_bytes(ca.public_bytes(pem))
+    (tmp_path / "cert.pem").write_bytes(cert.public_bytes(pem))
+    (tmp_path / "key.pem").write_bytes(
+        key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return tmp_path
+
+
+def test_https_to_the_checked_address_keeps_sni_and_the_certificate_check(tls_files, monkeypatch):
+    import ssl
+
+    names = []
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tls_files / "cert.pem", tls_files / "key.pem")
+    context.sni_callback = lambda sock, server_name, ctx: names.append(server_name)
+    monkeypatch.setattr(fetch, "TLS_CA_FILE", str(tls_files / "ca.pem"))
+    calls = _resolver(
+        monkeypatch, {"secure.example": [SERVER_HOST], "other.example": [SERVER_HOST]}
+    )
+    with (
+        LocalWebServer(SERVER_HOST, ssl_context=context) as srv,
+        fetch.allow_for_tests(f"{SERVER_HOST}/32"),
+    ):
+        srv.routes["/a"] = (200, HTML, PAGE)
+        result = fetch.fetch_html(f"https://secure.example:{srv.port}/a")
+        assert "你好" in result.text()
+        assert names == ["secure.example"]  # SNI carries the name, not the address
+        assert srv.requests[-1][1]["Host"] == f"secure.example:{srv.port}"
+        assert calls == ["secure.example"]
+        # The same address under a name the certificate does not cover is refused.
+        with pytest.raises(fetch.FetchError, match="HTTPS 证书无效"):
+            fetch.fetch_html(f"https://other.example:{srv.port}/a")
+
+
+def test_a_chinese_domain_name_is_sent_as_idna(server, monkeypatch):
+    server.routes["/a"] = (200, HTML, PAGE)
+    calls = _resolver(monkeypatch, {"xn--fiqs8s.example": [SERVER_HOST]})
+    fetch.fetch_html(f"http://中国.example:{server.port}/a")
+    assert calls == ["xn--fiqs8s.example"]
+    assert server.requests[-1][1]["Host"] == f"xn--fiqs8s.example:{server.port}"

@@ -13,8 +13,9 @@ Route = tuple[int, dict[str, str], bytes] | Callable[["BaseHTTPRequestHandler"],
 
 
 class LocalWebServer:
-    def __init__(self, host: str = "127.0.0.1"):
+    def __init__(self, host: str = "127.0.0.1", ssl_context=None):
         self.host = host
+        self.scheme = "https" if ssl_context else "http"
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
         server = self
@@ -42,11 +43,13 @@ class LocalWebServer:
 
         self.httpd = ThreadingHTTPServer((host, 0), Handler)
         self.httpd.daemon_threads = True
+        if ssl_context is not None:
+            self.httpd.socket = ssl_context.wrap_socket(self.httpd.socket, server_side=True)
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def url(self, path: str, host: str = "") -> str:
-        return f"http://{host or self.host}:{self.port}{path}"
+        return f"{self.scheme}://{host or self.host}:{self.port}{path}"
 
     def __enter__(self) -> LocalWebServer:
         self.thread.start()
