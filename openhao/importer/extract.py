@@ -45,7 +45,7 @@ _FINE_PRINT = re.compile(
     r"^\s*[（(【\[]?\s*("
     r"特别声明|免责声明|版权声明|声明[：:]|本文为.{0,20}原创|未经(?:授权|许可).{0,6}(?:转载|使用)|"
     r"责任编辑|责编|编辑[：:]|校对[：:]|本文来源|来源[：:].{0,30}$|原标题[：:]|"
-    r"copyright|©"
+    r"copyright|©|分享到|扫码|打开.{0,6}客户端"
     r")",
     re.IGNORECASE,
 )
@@ -80,6 +80,14 @@ def strip_boilerplate(html: str) -> str:
     for element in list((body if body is not None else doc).iter()):
         if element.getparent() is not None and _is_boilerplate(element):
             element.drop_tree()
+    # trafilatura keeps images but not their <figcaption>: an image without alternative text
+    # takes its caption as one, so the creator does not lose it.
+    for figure in doc.iter("figure"):
+        caption = figure.find(".//figcaption")
+        if caption is not None:
+            for image in figure.iter("img"):
+                if not (image.get("alt") or "").strip():
+                    image.set("alt", _text(caption)[:120])
     return lxml.html.tostring(doc, encoding="unicode")
 
 
@@ -132,6 +140,36 @@ def _clean_fragment(
     return html, links, dropped
 
 
+def _container_of(cleaned_html: str, extracted):
+    """The element of the page that holds the paragraphs trafilatura chose, when it holds little
+    else. trafilatura finds the text well, but on a page without telling class names it may
+    keep paragraphs only, losing sub-headings, figures and captions; the page's own container
+    of those paragraphs has them. None when the paragraphs are spread so widely that their
+    common container is much more than the article (then trafilatura's result stands)."""
+    wanted = {
+        text
+        for text in (_text(p) for p in extracted.iter("p"))
+        if len(text) >= 10 and not _FINE_PRINT.search(text)
+    }
+    if len(wanted) < 2:
+        return None
+    doc = lxml.html.document_fromstring(cleaned_html)
+    matched = [p for p in doc.iter("p") if _text(p) in wanted]
+    if len(matched) < 0.8 * len(wanted):
+        return None
+    ancestors = list(matched[0].iterancestors())
+    for other in matched[1:]:
+        mine = set(other.iterancestors())
+        ancestors = [a for a in ancestors if a in mine]
+    if not ancestors or ancestors[0].tag in ("html", "body"):
+        return None
+    container = ancestors[0]
+    extracted_length = sum(len(t) for t in wanted)
+    if len(_text(container)) > 1.3 * extracted_length + 200:
+        return None
+    return container
+
+
 def extract(
     html: str, *, url: str = "", rehost: Callable[[str], str | None] | None = None
 ) -> Extracted:
@@ -158,8 +196,10 @@ def extract(
         inner = doc.find("body")
         body = lxml.html.tostring(inner if inner is not None else doc, encoding="unicode")
     fragment = lxml.html.document_fromstring(body).find("body")
+    container = _container_of(cleaned, fragment) if whole_page else None
+    source = container if container is not None else fragment
     inner_html = "".join(
-        lxml.html.tostring(child, encoding="unicode") for child in fragment.iterchildren()
+        lxml.html.tostring(child, encoding="unicode") for child in source.iterchildren()
     )
     title = (metadata.title if metadata and metadata.title else "").strip()
     if not title:

@@ -7,7 +7,7 @@ import pytest
 from openhao.articles.models import Article, ArticleImage
 from openhao.importer import extract, services
 
-from .conftest import news_page
+from .conftest import FIXTURES, news_page
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +38,11 @@ BOILERPLATE = [
 ]
 
 
-def test_extract_keeps_the_article_and_nothing_around_it():
-    found = extract.extract(news_page().decode(), url="http://news.example/a.html")
+@pytest.mark.parametrize("fixture", ["news_page.html", "news_page_plain.html"])
+def test_extract_keeps_the_article_and_nothing_around_it(fixture):
+    # The plain page is the same page from a template without class or id names.
+    html = (FIXTURES / fixture).read_text(encoding="utf-8")
+    found = extract.extract(html, url="http://news.example/a.html", rehost=lambda url: "/m/1.png")
     assert found.title == "长江流域今年首批生态补偿资金下达 沿线十九省份受益"
     assert found.sitename == "滨江晨报"
     body = found.body_html
@@ -47,6 +50,8 @@ def test_extract_keeps_the_article_and_nothing_around_it():
     assert "<h2>中下游：岸线修复与污水治理并重</h2>" in body
     assert "本报讯" in body and "绩效评估" in body
     assert "<h1" not in body  # the title is not repeated in the body
+    assert '<img src="/m/1.png" alt="修复后的长江岸线湿地">' in body
+    assert "<figcaption>修复后的长江岸线湿地，白鹭在浅滩觅食。</figcaption>" in body
     for text in BOILERPLATE:
         assert text not in body, text
     assert found.links == [
@@ -134,3 +139,10 @@ def test_empty_paste_is_refused(creator):
         services.article_import(creator=creator, html="  ")
     with pytest.raises(services.ImportFailed, match="没有在这个页面上找到正文"):
         services.article_import(creator=creator, html="<nav><a href='/'>首页</a></nav>")
+
+
+def test_an_image_without_alt_takes_its_caption(web, creator):
+    page = news_page().replace('alt="修复后的长江岸线湿地"'.encode(), b"")
+    web.routes["/p.html"] = (200, {"Content-Type": "text/html; charset=utf-8"}, page)
+    article = services.article_import(creator=creator, url=web.url("/p.html")).article
+    assert 'alt="修复后的长江岸线湿地，白鹭在浅滩觅食。"' in article.body_html
