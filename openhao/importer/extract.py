@@ -124,6 +124,13 @@ def _clean_fragment(
         else:
             dropped += 1
             image.drop_tree()
+    for element in list(wrapper.iter("p", "figure", "div")):
+        if (
+            element.getparent() is not None
+            and not _text(element)
+            and element.find(".//img") is None
+        ):
+            element.drop_tree()  # what held a dropped image, or nothing
     links, seen = [], set()
     for anchor in wrapper.iter("a"):
         href = urljoin(base_url, (anchor.get("href") or "").strip())
@@ -186,9 +193,9 @@ def extract(
         "favor_precision": True,
     }
     metadata = trafilatura.extract_metadata(html, default_url=url or None)
-    # A pasted fragment (no <body>) is the article itself: trafilatura would judge its short
+    # A pasted fragment (no <body>, no URL) is the article itself: trafilatura would judge its short
     # headings to be boilerplate. A whole page goes through the extraction.
-    whole_page = bool(re.search(r"<body[\s>]", html, re.IGNORECASE))
+    whole_page = bool(url) or bool(re.search(r"<body[\s>]", html, re.IGNORECASE))
     body = trafilatura.extract(cleaned, output_format="html", **options) if whole_page else None
     if not body:
         # Short pasted fragments are below trafilatura's minimum: keep them whole (cleaned).

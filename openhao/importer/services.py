@@ -64,12 +64,20 @@ class _Rehoster:
         self.creator = creator
         self.count = 0
         self.warnings: list[str] = []
+        self.done: dict[str, str | None] = {}  # the same image twice is fetched once
 
     def __call__(self, url: str) -> str | None:
+        if url not in self.done:
+            self.done[url] = self._rehost(url)
+        return self.done[url]
+
+    def _rehost(self, url: str) -> str | None:
         if self.count >= settings.OPENHAO_IMPORT_MAX_IMAGES:
-            self.warnings.append(
-                _("图片超过 %(n)d 张，其余未导入。") % {"n": settings.OPENHAO_IMPORT_MAX_IMAGES}
-            )
+            if self.count == settings.OPENHAO_IMPORT_MAX_IMAGES:
+                self.count += 1  # say it once
+                self.warnings.append(
+                    _("图片超过 %(n)d 张，其余未导入。") % {"n": settings.OPENHAO_IMPORT_MAX_IMAGES}
+                )
             return None
         self.count += 1
         try:
@@ -272,7 +280,11 @@ def _item_upsert(subscription: FeedSubscription, entry, counts: _Counts) -> None
         article = item.article
         with transaction.atomic():
             # Only drafts follow the feed's edits: what the creator published is theirs now.
-            if article is not None and article.status == Article.Status.DRAFT:
+            if (
+                article is not None
+                and article.status == Article.Status.DRAFT
+                and article.deleted_at is None  # nor what they put in the 回收站
+            ):
                 article_services.article_update(
                     article=article,
                     channel=article.channel,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from openhao.articles.models import Article, ArticleImage
@@ -146,3 +148,25 @@ def test_an_image_without_alt_takes_its_caption(web, creator):
     web.routes["/p.html"] = (200, {"Content-Type": "text/html; charset=utf-8"}, page)
     article = services.article_import(creator=creator, url=web.url("/p.html")).article
     assert 'alt="修复后的长江岸线湿地，白鹭在浅滩觅食。"' in article.body_html
+
+
+def test_images_past_the_cap_are_left_out_with_one_warning(web, creator, settings):
+    settings.OPENHAO_IMPORT_MAX_IMAGES = 2
+    images = "".join(f'<p><img src="/images/{n}.png" alt="图{n}"></p>' for n in range(4))
+    for n in range(4):
+        web.routes[f"/images/{n}.png"] = web.routes["/images/river-2026.png"]
+    html = f"<p>一段足够长的正文内容，用来导入。</p>{images}"
+    web.routes["/p.html"] = (200, {"Content-Type": "text/html"}, html.encode())
+    result = services.article_import(creator=creator, url=web.url("/p.html"))
+    assert ArticleImage.objects.count() == 2
+    assert result.article.body_html.count("<img") == 2
+    assert not re.search(r"<p>\s*</p>", result.article.body_html)  # no husk of a dropped image
+    assert result.warnings == ["图片超过 2 张，其余未导入。"]
+
+
+def test_the_same_image_twice_is_fetched_and_stored_once(web, creator):
+    rehost = services._Rehoster(creator)
+    url = web.url("/images/river-2026.png")
+    assert rehost(url) == rehost(url)
+    assert [path for path, _headers in web.requests] == ["/images/river-2026.png"]
+    assert ArticleImage.objects.count() == 1
