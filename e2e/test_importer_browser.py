@@ -11,6 +11,7 @@ from openhao.importer.tests.conftest import news_page, png_bytes
 
 from .conftest import skip_module_without_browser
 from .test_creator_browser import sign_in
+from .test_pages_browser import axe_violations
 
 skip_module_without_browser()
 
@@ -88,5 +89,7 @@ def test_import_a_news_page_into_a_clean_draft(
     assert "滨江晨报·生态" in row.inner_text()
     assert "成功" in row.locator("tbody").inner_text()
     page.screenshot(path=str(screenshot_dir / "studio-import.png"), full_page=True)
+    violations = axe_violations(page)
+    assert violations == [], violations
     assert Article.objects.filter(creator=writer, title="湿地公园迎来越冬候鸟").exists()
     assert js_errors == []

@@ -95,6 +95,33 @@ def test_conditional_get_with_etag(web, creator):
     assert web.requests[-1][1]["If-None-Match"] == '"v1"'
 
 
+def test_conditional_get_with_last_modified(web, creator):
+    stamp = "Wed, 02 Dec 2026 08:00:00 GMT"
+
+    def route(handler):
+        if handler.headers.get("If-Modified-Since") == stamp:
+            return 304, {}, b""
+        return 200, {"Content-Type": "application/atom+xml", "Last-Modified": stamp}, ATOM
+
+    web.routes["/feed.xml"] = route
+    sub = subscribe(creator, web)
+    first = poll(sub)
+    assert (first.outcome, first.items_new) == ("ok", 1)
+    assert Article.objects.get(creator=creator).title == "Atom 的一篇文章"
+    assert sub.last_modified == stamp
+    assert poll(sub).outcome == FeedRun.Outcome.NOT_MODIFIED
+
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Atom 博客</title><id>urn:atom:blog</id>
+<updated>2026-12-02T08:00:00Z</updated>
+<entry><title>Atom 的一篇文章</title><id>urn:atom:1</id><link href="https://atom.example/1"/>
+<updated>2026-12-02T08:00:00Z</updated>
+<content type="html">&lt;p&gt;Atom 条目的正文，足够长的一段文字。&lt;/p&gt;
+&lt;h2&gt;小标题&lt;/h2&gt;</content>
+</entry></feed>""".encode()
+
+
 def test_errors_back_off_notify_once_and_recover(web, creator, settings):
     settings.OPENHAO_FEED_POLL_MINUTES = 30
     settings.OPENHAO_FEED_NOTIFY_AFTER_FAILURES = 3
