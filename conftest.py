@@ -25,6 +25,18 @@ def _article_clock():
     ArticleFactory.reset_sequence()
 
 
+@pytest.fixture(autouse=True)
+def _no_dns(monkeypatch):
+    """No test asks the real DNS (the fuzz test posts URLs to 导入): the fetcher's one lookup
+    answers "no such name" unless a test puts its own resolver in (openhao/common/fetch.py)."""
+    from openhao.common import fetch
+
+    def resolve(host, port):
+        raise OSError(f"tests do not resolve {host}")
+
+    monkeypatch.setattr(fetch, "resolve", resolve)
+
+
 @pytest.fixture
 def fresh_read_buffer():
     """No pending reads before or after the test (a private key prefix under Redis)."""

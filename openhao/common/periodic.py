@@ -87,6 +87,12 @@ def jobs() -> list[Job]:
             "openhao.privacy.tasks.account_deletions_run",
             every=settings.OPENHAO_PERIODIC_ACCOUNT_DELETIONS_SECONDS,
         ),
+        # RSS subscriptions that are due (importer; each feed's own back-off decides when).
+        Job(
+            "poll_feeds",
+            "openhao.importer.tasks.feeds_poll_due",
+            every=settings.OPENHAO_PERIODIC_POLL_FEEDS_SECONDS,
+        ),
         # Recounts the IDF table and relearns the term embeddings over the whole corpus: heavy,
         # so once a day at a quiet hour (docs/ranking.md).
         Job(

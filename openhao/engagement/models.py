@@ -181,7 +181,8 @@ class ShareCount(models.Model):
 
 class Notification(models.Model):
     """通知 to a reader: a followed creator published, someone replied to their comment, or
-    their comment got up-votes (one unread notification per comment, counting the votes)."""
+    their comment got up-votes (one unread notification per comment, counting the votes); to a
+    creator: an RSS subscription keeps failing (importer; ``count`` is the failures in a row)."""
 
     class Kind(models.TextChoices):
         ARTICLE = "article", _("关注的号发布了新文章")
@@ -189,6 +190,7 @@ class Notification(models.Model):
         VOTE = "vote", _("你的跟贴被顶")
         APPLICATION = "apply", _("入驻申请有了结果")
         MENTION = "mention", _("在跟贴中提到了你")
+        FEED = "feed", _("RSS 订阅抓取失败")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

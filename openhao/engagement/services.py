@@ -427,6 +427,12 @@ def notification_for_application(*, application) -> Notification:
     )
 
 
+def notification_for_feed_failure(*, user_id: int, failures: int) -> Notification:
+    """A creator hears that one of their RSS subscriptions keeps failing (openhao.importer):
+    a feed that stops working is never silent."""
+    return Notification.objects.create(user_id=user_id, kind=Notification.Kind.FEED, count=failures)
+
+
 @transaction.atomic
 def notification_for_vote(*, comment_id: int) -> bool:
     """Batched: add one to the comment's unread vote notification, or start one."""

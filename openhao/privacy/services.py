@@ -38,6 +38,7 @@ from openhao.articles.models import Article, ArticleImage
 from openhao.creators import services as creator_services
 from openhao.engagement import services as engagement_services
 from openhao.engagement.models import ArticleLike, Bookmark, Comment, CommentVote, Follow
+from openhao.importer import services as importer_services
 from openhao.ranking import services as ranking_services
 from openhao.ranking.models import ReadHistory
 
@@ -70,10 +71,30 @@ USER_RELATIONS = {
 }
 
 
-def user_relations() -> set[tuple[str, str]]:
-    """Every (model label, field) that points at the user model: foreign keys, one-to-ones and
-    many-to-many fields of every installed model."""
-    user_model = get_user_model()
+# The same for relations to a creator profile, which erasure keeps (as 已注销作者): what
+# happens to what hangs off it.
+CREATOR_RELATIONS = {
+    ("articles.Article", "creator"): "unpublished or kept, by the creator's choice",
+    ("articles.ArticleImage", "creator"): "kept with the articles that show them",
+    ("ranking.ArticleScore", "creator"): "follows the articles",
+    ("ranking.ArticleTerms", "creator"): "follows the articles",
+    ("ranking.FeedMuted", "creator"): "kept: other readers' choice",
+    ("analytics.ArticleDailyStats", "creator"): "kept: aggregate counts, nothing personal",
+    ("analytics.CreatorDailyStats", "creator"): "kept: aggregate counts, nothing personal",
+    ("engagement.Follow", "creator"): "kept: other readers follow the tombstone profile",
+    ("importer.FeedSubscription", "creator"): "deleted with its items and runs; exported",
+}
+
+
+def creator_relations() -> set[tuple[str, str]]:
+    """Every (model label, field) that points at the creator model."""
+    return user_relations(model=apps.get_model("creators", "Creator"))
+
+
+def user_relations(model=None) -> set[tuple[str, str]]:
+    """Every (model label, field) that points at the user model (or ``model``): foreign keys,
+    one-to-ones and many-to-many fields of every installed model."""
+    user_model = model or get_user_model()
     found = set()
     for model in apps.get_models():
         for field in model._meta.get_fields():
@@ -170,6 +191,8 @@ def account_erase(*, deletion_id: int) -> bool:
                 status__in=[Article.Status.DRAFT, Article.Status.REMOVED]
             ):
                 article_services.article_unpublish(article=article)
+        # Its RSS subscriptions stop (they would import into an erased account).
+        importer_services.creator_imports_erase(creator=creator)
         creator_services.creator_anonymise(creator=creator)
         engagement_services.creator_followers_erase(creator=creator)
     creator_services.applications_erase(user=user)
@@ -312,6 +335,9 @@ def export_contents(user) -> dict[str, bytes]:
                 "bio": creator.bio,
                 "created_at": creator.created_at,
             }
+        )
+        files["feed_subscriptions.json"] = _dump(
+            importer_services.creator_imports_export(creator=creator)
         )
         articles = Article.objects.filter(creator=creator).prefetch_related("topics")
         for article in articles.select_related("channel").order_by("id"):

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "openhao.ops",
     "openhao.privacy",
     "openhao.feeds",
+    "openhao.importer",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +210,8 @@ ACCOUNT_RATE_LIMITS = {
     "share": os.environ.get("RATE_LIMIT_SHARE", "30/m/ip"),
     "autosave": os.environ.get("RATE_LIMIT_AUTOSAVE", "20/m/user"),
     "image_upload": os.environ.get("RATE_LIMIT_IMAGE_UPLOAD", "120/h/user"),
+    # Imports from a URL or pasted HTML, and feed subscriptions (docs/importer.md).
+    "import": os.environ.get("RATE_LIMIT_IMPORT", "30/h/user"),
     "bookmark": os.environ.get("RATE_LIMIT_BOOKMARK", "60/m/user,200/m/ip"),
     # Comments that @mention someone (each notifies up to MENTIONS_PER_COMMENT readers).
     "mention": os.environ.get("RATE_LIMIT_MENTION", "10/h/user"),
@@ -484,6 +487,23 @@ OPENHAO_EDGE_PURGE_TIMEOUT = env_float("OPENHAO_EDGE_PURGE_TIMEOUT", 5.0)
 OPENHAO_PERIODIC_ACCOUNT_DELETIONS_SECONDS = env_int(
     "OPENHAO_PERIODIC_ACCOUNT_DELETIONS_SECONDS", 3600
 )
+# Downloads by the server (openhao/common/fetch.py, docs/importer.md): timeouts (seconds) and
+# size caps. No setting opens private addresses: only tests can (fetch.allow_for_tests).
+OPENHAO_FETCH_CONNECT_TIMEOUT = env_float("OPENHAO_FETCH_CONNECT_TIMEOUT", 5.0)
+OPENHAO_FETCH_READ_TIMEOUT = env_float("OPENHAO_FETCH_READ_TIMEOUT", 10.0)
+OPENHAO_FETCH_TOTAL_SECONDS = env_float("OPENHAO_FETCH_TOTAL_SECONDS", 30.0)
+OPENHAO_FETCH_HTML_MAX_BYTES = env_int("OPENHAO_FETCH_HTML_MAX_MB", 5) * 1024 * 1024
+OPENHAO_FETCH_FEED_MAX_BYTES = env_int("OPENHAO_FETCH_FEED_MAX_MB", 5) * 1024 * 1024
+OPENHAO_FETCH_IMAGE_MAX_BYTES = env_int("OPENHAO_FETCH_IMAGE_MAX_MB", 10) * 1024 * 1024
+# Imports: at most this many images of one article are downloaded and re-hosted.
+OPENHAO_IMPORT_MAX_IMAGES = env_int("OPENHAO_IMPORT_MAX_IMAGES", 20)
+# Feed subscriptions: how often a feed is polled, the longest back-off after errors, and after
+# how many failures in a row its creator is notified; the scheduler looks for due feeds this often.
+OPENHAO_FEED_POLL_MINUTES = env_int("OPENHAO_FEED_POLL_MINUTES", 30)
+OPENHAO_FEED_BACKOFF_MAX_HOURS = env_int("OPENHAO_FEED_BACKOFF_MAX_HOURS", 24)
+OPENHAO_FEED_NOTIFY_AFTER_FAILURES = env_int("OPENHAO_FEED_NOTIFY_AFTER_FAILURES", 3)
+OPENHAO_FEED_MAX_ITEMS = env_int("OPENHAO_FEED_MAX_ITEMS", 30)
+OPENHAO_PERIODIC_POLL_FEEDS_SECONDS = env_int("OPENHAO_PERIODIC_POLL_FEEDS_SECONDS", 300)
 OPENHAO_ACCOUNT_DELETION_DAYS = env_int("OPENHAO_ACCOUNT_DELETION_DAYS", 15)
 OPENHAO_DATA_EXPORT_DAYS = env_int("OPENHAO_DATA_EXPORT_DAYS", 7)
 # Where export ZIPs are kept: outside MEDIA_ROOT, served only to their owner.

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from openhao.analytics import views as analytics_views
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path("articles/autosave/", views.autosave, name="autosave_new"),
     path("articles/<int:pk>/autosave/", views.autosave, name="autosave"),
     path("images/", views.image_upload, name="upload"),
+    path("import/", include("openhao.importer.urls")),
     path("analytics/", analytics_views.dashboard, name="analytics"),
     path("analytics/articles/<int:pk>/", analytics_views.article, name="analytics_article"),
 ]

@@ -7,28 +7,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('creators', '0001_initial'),
+        ("creators", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Follow',
+            name="Follow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('creator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='followers', to='creators.creator')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follows', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "creator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="followers",
+                        to="creators.creator",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follows",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '关注',
-                'verbose_name_plural': '关注',
-                'indexes': [models.Index(fields=['user', '-created_at'], name='follow_user_new_idx')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'creator'), name='follow_once')],
+                "verbose_name": "关注",
+                "verbose_name_plural": "关注",
+                "indexes": [
+                    models.Index(fields=["user", "-created_at"], name="follow_user_new_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "creator"), name="follow_once")
+                ],
             },
         ),
     ]

@@ -7,58 +7,117 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0001_initial'),
-        ('engagement', '0001_initial'),
+        ("articles", "0001_initial"),
+        ("engagement", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('depth', models.PositiveSmallIntegerField(default=0)),
-                ('body', models.CharField(max_length=1000, verbose_name='内容')),
-                ('body_html', models.TextField(blank=True)),
-                ('is_deleted', models.BooleanField(default=False, verbose_name='已删除')),
-                ('vote_count', models.PositiveIntegerField(default=0, verbose_name='顶')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='articles.article')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='engagement.comment')),
-                ('root', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='thread', to='engagement.comment')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("depth", models.PositiveSmallIntegerField(default=0)),
+                ("body", models.CharField(max_length=1000, verbose_name="内容")),
+                ("body_html", models.TextField(blank=True)),
+                ("is_deleted", models.BooleanField(default=False, verbose_name="已删除")),
+                ("vote_count", models.PositiveIntegerField(default=0, verbose_name="顶")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="replies",
+                        to="engagement.comment",
+                    ),
+                ),
+                (
+                    "root",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="thread",
+                        to="engagement.comment",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '跟贴',
-                'verbose_name_plural': '跟贴',
+                "verbose_name": "跟贴",
+                "verbose_name_plural": "跟贴",
             },
         ),
         migrations.CreateModel(
-            name='CommentVote',
+            name="CommentVote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('comment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='engagement.comment')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comment_votes', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "comment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to="engagement.comment",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comment_votes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '顶',
-                'verbose_name_plural': '顶',
+                "verbose_name": "顶",
+                "verbose_name_plural": "顶",
             },
         ),
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(fields=['article', 'root', '-created_at'], name='comment_thread_idx'),
+            model_name="comment",
+            index=models.Index(
+                fields=["article", "root", "-created_at"], name="comment_thread_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(fields=['article', '-vote_count'], name='comment_hot_idx'),
+            model_name="comment",
+            index=models.Index(fields=["article", "-vote_count"], name="comment_hot_idx"),
         ),
         migrations.AddConstraint(
-            model_name='commentvote',
-            constraint=models.UniqueConstraint(fields=('user', 'comment'), name='comment_vote_once'),
+            model_name="commentvote",
+            constraint=models.UniqueConstraint(
+                fields=("user", "comment"), name="comment_vote_once"
+            ),
         ),
     ]

@@ -7,40 +7,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0001_initial'),
-        ('engagement', '0002_comment_commentvote_comment_comment_thread_idx_and_more'),
+        ("articles", "0001_initial"),
+        ("engagement", "0002_comment_commentvote_comment_comment_thread_idx_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ArticleLike',
+            name="ArticleLike",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='likes', to='articles.article')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='article_likes', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="likes",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="article_likes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '点赞',
-                'verbose_name_plural': '点赞',
-                'constraints': [models.UniqueConstraint(fields=('user', 'article'), name='article_like_once')],
+                "verbose_name": "点赞",
+                "verbose_name_plural": "点赞",
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "article"), name="article_like_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ShareCount',
+            name="ShareCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('wechat', '微信'), ('weibo', '新浪微博'), ('qq', 'QQ'), ('copy', '复制链接')], max_length=10)),
-                ('count', models.PositiveIntegerField(default=0)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='share_counts', to='articles.article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("wechat", "微信"),
+                            ("weibo", "新浪微博"),
+                            ("qq", "QQ"),
+                            ("copy", "复制链接"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("count", models.PositiveIntegerField(default=0)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="share_counts",
+                        to="articles.article",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '分享数',
-                'verbose_name_plural': '分享数',
-                'constraints': [models.UniqueConstraint(fields=('article', 'channel'), name='share_count_channel')],
+                "verbose_name": "分享数",
+                "verbose_name_plural": "分享数",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("article", "channel"), name="share_count_channel"
+                    )
+                ],
             },
         ),
     ]

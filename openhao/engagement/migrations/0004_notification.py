@@ -7,33 +7,99 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0001_initial'),
-        ('engagement', '0003_articlelike_sharecount'),
+        ("articles", "0001_initial"),
+        ("engagement", "0003_articlelike_sharecount"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('article', '关注的号发布了新文章'), ('reply', '回复了你的跟贴'), ('vote', '你的跟贴被顶')], max_length=10)),
-                ('count', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('article', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='articles.article')),
-                ('comment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='engagement.comment')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("article", "关注的号发布了新文章"),
+                            ("reply", "回复了你的跟贴"),
+                            ("vote", "你的跟贴被顶"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("count", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "comment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="engagement.comment",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '通知',
-                'verbose_name_plural': '通知',
-                'indexes': [models.Index(fields=['user', '-updated_at'], name='notif_user_idx'), models.Index(condition=models.Q(('read_at__isnull', True)), fields=['user'], name='notif_unread_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('kind', 'vote'), ('read_at__isnull', True)), fields=('user', 'comment'), name='notif_vote_batch'), models.UniqueConstraint(condition=models.Q(('kind', 'article')), fields=('user', 'article'), name='notif_article_once')],
+                "verbose_name": "通知",
+                "verbose_name_plural": "通知",
+                "indexes": [
+                    models.Index(fields=["user", "-updated_at"], name="notif_user_idx"),
+                    models.Index(
+                        condition=models.Q(("read_at__isnull", True)),
+                        fields=["user"],
+                        name="notif_unread_idx",
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("kind", "vote"), ("read_at__isnull", True)),
+                        fields=("user", "comment"),
+                        name="notif_vote_batch",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("kind", "article")),
+                        fields=("user", "article"),
+                        name="notif_article_once",
+                    ),
+                ],
             },
         ),
     ]

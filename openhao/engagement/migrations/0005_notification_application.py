@@ -5,21 +5,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('creators', '0003_existing_creators_are_reviewed'),
-        ('engagement', '0004_notification'),
+        ("creators", "0003_existing_creators_are_reviewed"),
+        ("engagement", "0004_notification"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='notification',
-            name='application',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='creators.creatorapplication'),
+            model_name="notification",
+            name="application",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="creators.creatorapplication",
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('article', '关注的号发布了新文章'), ('reply', '回复了你的跟贴'), ('vote', '你的跟贴被顶'), ('apply', '入驻申请有了结果')], max_length=10),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("article", "关注的号发布了新文章"),
+                    ("reply", "回复了你的跟贴"),
+                    ("vote", "你的跟贴被顶"),
+                    ("apply", "入驻申请有了结果"),
+                ],
+                max_length=10,
+            ),
         ),
     ]

@@ -5,25 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0004_trash'),
-        ('engagement', '0005_notification_application'),
+        ("articles", "0004_trash"),
+        ("engagement", "0005_notification_application"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='comment',
-            name='pinned_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='精选时间'),
+            model_name="comment",
+            name="pinned_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="精选时间"),
         ),
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(condition=models.Q(('root__isnull', True)), fields=['article', '-vote_count', '-created_at'], name='comment_top_hot_idx'),
+            model_name="comment",
+            index=models.Index(
+                condition=models.Q(("root__isnull", True)),
+                fields=["article", "-vote_count", "-created_at"],
+                name="comment_top_hot_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(condition=models.Q(('pinned_at__isnull', False)), fields=['article', 'pinned_at'], name='comment_pinned_idx'),
+            model_name="comment",
+            index=models.Index(
+                condition=models.Q(("pinned_at__isnull", False)),
+                fields=["article", "pinned_at"],
+                name="comment_pinned_idx",
+            ),
         ),
     ]

@@ -5,17 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('engagement', '0006_comment_pins'),
+        ("engagement", "0006_comment_pins"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReadFlush',
+            name="ReadFlush",
             fields=[
-                ('batch', models.CharField(max_length=32, primary_key=True, serialize=False)),
-                ('applied_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("batch", models.CharField(max_length=32, primary_key=True, serialize=False)),
+                ("applied_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),
     ]

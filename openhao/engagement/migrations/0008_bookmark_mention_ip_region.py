@@ -7,37 +7,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0005_topic_name_validator'),
-        ('engagement', '0007_read_flush'),
+        ("articles", "0005_topic_name_validator"),
+        ("engagement", "0007_read_flush"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='comment',
-            name='ip_region',
-            field=models.CharField(blank=True, max_length=20, verbose_name='IP属地'),
+            model_name="comment",
+            name="ip_region",
+            field=models.CharField(blank=True, max_length=20, verbose_name="IP属地"),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('article', '关注的号发布了新文章'), ('reply', '回复了你的跟贴'), ('vote', '你的跟贴被顶'), ('apply', '入驻申请有了结果'), ('mention', '在跟贴中提到了你')], max_length=10),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("article", "关注的号发布了新文章"),
+                    ("reply", "回复了你的跟贴"),
+                    ("vote", "你的跟贴被顶"),
+                    ("apply", "入驻申请有了结果"),
+                    ("mention", "在跟贴中提到了你"),
+                ],
+                max_length=10,
+            ),
         ),
         migrations.CreateModel(
-            name='Bookmark',
+            name="Bookmark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bookmarks', to='articles.article')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bookmarks', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bookmarks",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bookmarks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '收藏',
-                'verbose_name_plural': '收藏',
-                'indexes': [models.Index(fields=['user', '-created_at', '-id'], name='bookmark_user_new_idx')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'article'), name='bookmark_once')],
+                "verbose_name": "收藏",
+                "verbose_name_plural": "收藏",
+                "indexes": [
+                    models.Index(
+                        fields=["user", "-created_at", "-id"], name="bookmark_user_new_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "article"), name="bookmark_once")
+                ],
             },
         ),
     ]

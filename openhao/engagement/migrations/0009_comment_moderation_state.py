@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('engagement', '0008_bookmark_mention_ip_region'),
+        ("engagement", "0008_bookmark_mention_ip_region"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='comment',
-            name='moderation_state',
-            field=models.CharField(choices=[('visible', '显示'), ('held', '审核中'), ('removed', '已移除')], default='visible', max_length=8, verbose_name='审核状态'),
+            model_name="comment",
+            name="moderation_state",
+            field=models.CharField(
+                choices=[("visible", "显示"), ("held", "审核中"), ("removed", "已移除")],
+                default="visible",
+                max_length=8,
+                verbose_name="审核状态",
+            ),
         ),
     ]

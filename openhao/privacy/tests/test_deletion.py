@@ -44,6 +44,13 @@ def test_every_relation_to_the_user_model_is_handled():
     assert not stale, f"no longer relations to the user model: {stale}"
 
 
+def test_every_relation_to_the_creator_model_is_handled():
+    found = services.creator_relations()
+    missing = sorted(found - set(services.CREATOR_RELATIONS))
+    assert not missing, f"say in privacy.services.CREATOR_RELATIONS what 注销 does with {missing}"
+    assert not sorted(set(services.CREATOR_RELATIONS) - found)
+
+
 def _request(user, **choices):
     return services.deletion_request(
         user=user,
