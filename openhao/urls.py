@@ -19,6 +19,7 @@ urlpatterns = [
     path("feed/", include("openhao.ranking.urls")),
     path("me/history/", include("openhao.ranking.history_urls")),
     path("me/account/", include("openhao.privacy.urls")),
+    path("api/", include("openhao.api.urls")),
     re_path(r"^care/(?P<state>on|off)/$", common_views.care_mode, name="care-mode"),
     path("accessibility/", common_views.accessibility, name="accessibility"),
     path("_/me", common_views.personal, name="personal"),

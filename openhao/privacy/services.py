@@ -33,6 +33,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from openhao.accounts import services as account_services
+from openhao.accounts.models import AccessToken
 from openhao.articles import services as article_services
 from openhao.articles.models import Article, ArticleImage
 from openhao.creators import services as creator_services
@@ -65,6 +66,7 @@ USER_RELATIONS = {
     ("ranking.ReadHistory", "user"): "deleted",
     ("privacy.AccountDeletion", "user"): "kept: the record of the request",
     ("privacy.DataExport", "user"): "files and rows deleted",
+    ("accounts.AccessToken", "user"): "deleted (accounts.services.account_anonymise)",
 }
 
 
@@ -284,6 +286,14 @@ def export_contents(user) -> dict[str, bytes]:
             CommentVote.objects.filter(user=user)
             .order_by("created_at", "id")
             .values("comment_id", "created_at")
+        )
+    )
+    # The API tokens' names and use, never their hashes (docs/api.md).
+    files["api_tokens.json"] = _dump(
+        list(
+            AccessToken.objects.filter(user=user)
+            .order_by("created_at", "id")
+            .values("name", "prefix", "scopes", "created_at", "last_used_at", "revoked_at")
         )
     )
     files["follows.json"] = _dump(
