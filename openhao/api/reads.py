@@ -89,7 +89,10 @@ def article_detail(request, pk: int):
 def _public_article(pk: int):
     if pk > BIGINT:
         raise Http404
-    return article_selectors.article_get_public(pk)
+    article = article_selectors.published().only("id", "channel_id").filter(pk=pk).first()
+    if article is None:
+        raise Http404
+    return article
 
 
 @router.get("/articles/{pk}/related", response={200: schemas.ArticleList, **ERRORS}, auth=PUBLIC)
