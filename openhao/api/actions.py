@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Status
 
 from openhao.accounts.ipregion import request_region
 from openhao.articles.models import Article
@@ -21,11 +21,14 @@ from openhao.engagement import services as engagement_services
 from openhao.engagement.models import Comment
 from openhao.engagement.text import mentioned_names
 
-from . import schemas
+from . import reads, schemas
 from .access import WRITE, action_allowed
 from .problems import ApiError
 
-router = Router(tags=["互动"])
+# The read router: a path has one URL pattern, so the POST of /articles/{pk}/comments must sit
+# in the router that has its GET.
+router = reads.router
+TAGS = ["互动"]
 
 BIGINT = 2**63 - 1
 ERRORS = {frozenset({401, 403, 404, 422, 429}): schemas.Problem}
@@ -37,7 +40,9 @@ def _article(pk: int) -> Article:
     return engagement_selectors.article_for_comments(pk)
 
 
-@router.post("/articles/{pk}/comments", response={201: schemas.CommentOut, **ERRORS}, auth=WRITE)
+@router.post(
+    "/articles/{pk}/comments", response={201: schemas.CommentOut, **ERRORS}, auth=WRITE, tags=TAGS
+)
 def comment_create(request, pk: int, payload: schemas.CommentIn):
     """发跟贴，或带 parent_id 回复一条跟贴。"""
     article = _article(pk)
@@ -57,10 +62,10 @@ def comment_create(request, pk: int, payload: schemas.CommentIn):
         ip_region=request_region(request),
     )
     comment.user = request.user
-    return 201, comment
+    return Status(201, comment)
 
 
-@router.post("/comments/{pk}/vote", response={200: schemas.State, **ERRORS}, auth=WRITE)
+@router.post("/comments/{pk}/vote", response={200: schemas.State, **ERRORS}, auth=WRITE, tags=TAGS)
 def comment_vote(request, pk: int):
     """顶一条跟贴（不能顶自己的）。"""
     comment = Comment.objects.select_related("user").filter(pk=pk if pk <= BIGINT else 0).first()
@@ -80,13 +85,15 @@ def _like(request, pk: int, liked: bool):
     return {"active": liked, "changed": bool(changed), "count": article.like_count}
 
 
-@router.put("/articles/{pk}/like", response={200: schemas.State, **ERRORS}, auth=WRITE)
+@router.put("/articles/{pk}/like", response={200: schemas.State, **ERRORS}, auth=WRITE, tags=TAGS)
 def like_put(request, pk: int):
     """点赞。"""
     return _like(request, pk, True)
 
 
-@router.delete("/articles/{pk}/like", response={200: schemas.State, **ERRORS}, auth=WRITE)
+@router.delete(
+    "/articles/{pk}/like", response={200: schemas.State, **ERRORS}, auth=WRITE, tags=TAGS
+)
 def like_delete(request, pk: int):
     """取消点赞。"""
     return _like(request, pk, False)
@@ -105,13 +112,17 @@ def _follow(request, creator_id: int, follow: bool):
     return {"active": follow, "changed": bool(changed), "count": creator.follower_count}
 
 
-@router.put("/creators/{creator_id}/follow", response={200: schemas.State, **ERRORS}, auth=WRITE)
+@router.put(
+    "/creators/{creator_id}/follow", response={200: schemas.State, **ERRORS}, auth=WRITE, tags=TAGS
+)
 def follow_put(request, creator_id: int):
     """关注一位创作者。"""
     return _follow(request, creator_id, True)
 
 
-@router.delete("/creators/{creator_id}/follow", response={200: schemas.State, **ERRORS}, auth=WRITE)
+@router.delete(
+    "/creators/{creator_id}/follow", response={200: schemas.State, **ERRORS}, auth=WRITE, tags=TAGS
+)
 def follow_delete(request, creator_id: int):
     """取消关注。"""
     return _follow(request, creator_id, False)

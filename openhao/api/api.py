@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from . import actions, reads, studio
+from . import actions, reads, studio  # noqa: F401 (actions registers on reads.router)
 from .problems import ApiError, problem
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ api = OpenHaoAPI(
     openapi_url="/openapi.json",
 )
 api.add_router("/v1/", reads.router)
-api.add_router("/v1/", actions.router)
+# actions.py adds its operations to reads.router (shared paths).
 api.add_router("/v1/studio/", studio.router)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router
+from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from openhao.articles import selectors as article_selectors
@@ -126,7 +126,7 @@ def draft_create(request, payload: schemas.DraftIn):
     creator = creator_of(request)
     fields, cover = _cleaned(creator, payload)
     article = article_services.article_create(creator=creator, cover=cover or "", **fields)
-    return 201, _out(article)
+    return Status(201, _out(article))
 
 
 @router.get("/articles/{pk}", response={200: schemas.StudioArticle, **ERRORS}, auth=STUDIO)
@@ -150,7 +150,7 @@ def draft_update(request, pk: int, payload: schemas.DraftIn):
 def draft_delete(request, pk: int):
     """移到回收站（可在创作者中心恢复）。"""
     article_services.article_soft_delete(article=_own(request, pk))
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/articles/{pk}/submit", response={200: schemas.StudioArticle, **ERRORS}, auth=STUDIO)
@@ -183,4 +183,4 @@ def image_upload(request, file: File[UploadedFile]):
     creator = creator_of(request)
     action_allowed(request, "image_upload")
     image = article_services.image_upload(creator=creator, upload=file)
-    return 201, {"id": image.pk, "url": image.file.url}
+    return Status(201, {"id": image.pk, "url": image.file.url})
