@@ -10,6 +10,7 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -96,6 +97,11 @@ def _unauthenticated(request, exc):
 def _http_error(request, exc: HttpError):
     # ninja's own (a body it cannot parse, …): its English message stays out of `detail`.
     return problem(request, exc.status_code)
+
+
+@api.exception_handler(MultiPartParserError)
+def _bad_body(request, exc):
+    return problem(request, 400)
 
 
 @api.exception_handler(Exception)

@@ -241,5 +241,5 @@ def test_list_query_counts_are_flat(client, url):
         )
         assert article
     large = _count(client, url.format(pk=first.pk))
-    assert large == small, url
+    assert large <= small, url  # never more with more rows (a Redis hot list may cost less)
     assert large <= 4, url
