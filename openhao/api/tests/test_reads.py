@@ -243,3 +243,13 @@ def test_list_query_counts_are_flat(client, url):
     large = _count(client, url.format(pk=first.pk))
     assert large <= small, url  # never more with more rows (a Redis hot list may cost less)
     assert large <= 4, url
+
+
+def test_schema_and_docs_pages(client):
+    schema = client.get("/api/openapi.json").json()
+    assert schema["openapi"].startswith("3.1")
+    assert "/api/v1/articles" in schema["paths"] and "/api/v1/studio/articles" in schema["paths"]
+    docs = client.get("/api/docs")
+    assert docs.status_code == 200 and b"/api/openapi.json" in docs.content
+    # Swagger UI comes from our static files, not a CDN (the CSP allows 'self' only).
+    assert b"cdn." not in docs.content
