@@ -253,3 +253,10 @@ def test_schema_and_docs_pages(client):
     assert docs.status_code == 200 and b"/api/openapi.json" in docs.content
     # Swagger UI comes from our static files, not a CDN (the CSP allows 'self' only).
     assert b"cdn." not in docs.content
+
+
+def test_a_method_without_an_operation_is_a_405_problem(client):
+    response = client.delete("/api/v1/articles")
+    assert response.status_code == 405 and response["Allow"] == "GET"
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert response.json()["detail"] == "该地址不支持这种请求方法。"
