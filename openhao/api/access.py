@@ -8,8 +8,9 @@ these as its ninja ``auth`` (so a refusal is a problem response from the API's h
   writes need the CSRF token, as every form of the site does.
 - Anonymous callers may use the public reads.
 
-Every request counts against its client address (``OPENHAO_API_RATE_IP``) and a token's
-requests against the token too (``OPENHAO_API_RATE_TOKEN``), in the fixed windows of
+A request with a valid token counts against the token (``OPENHAO_API_RATE_TOKEN``), every
+other request (anonymous, session, a wrong token) against its client address
+(``OPENHAO_API_RATE_IP``), in the fixed windows of
 common.budget; over a limit the answer is 429 with Retry-After. The writes also pass the
 site's own action limits (comment, vote, …: common.ratelimit), which count per user."""
 
@@ -48,12 +49,13 @@ def _limit(source: str, action: str, spec: str) -> None:
 
 def identify(request: HttpRequest, scope: str, *, required: bool):
     """The token, the session user or ANONYMOUS; ApiError (401/403/429) otherwise."""
-    _limit(client_address(request), "api-ip", settings.OPENHAO_API_RATE_IP)
     header = request.headers.get("Authorization", "")
     if header:
         kind, _sep, raw = header.partition(" ")
         token = account_services.token_resolve(raw.strip()) if kind.lower() == "bearer" else None
         if token is None:
+            # A wrong token counts against the address: guessing costs like any request.
+            _limit(client_address(request), "api-ip", settings.OPENHAO_API_RATE_IP)
             raise ApiError(401, _("访问令牌无效或已撤销。"), headers={"WWW-Authenticate": "Bearer"})
         _limit(f"t{token.pk}", "api-token", settings.OPENHAO_API_RATE_TOKEN)
         if scope not in token.scope_set:
@@ -61,6 +63,7 @@ def identify(request: HttpRequest, scope: str, *, required: bool):
         request.user = token.user
         request.api_token = token
         return token
+    _limit(client_address(request), "api-ip", settings.OPENHAO_API_RATE_IP)
     user = request.user
     if user.is_authenticated:
         if request.method not in SAFE_METHODS and check_csrf(request):

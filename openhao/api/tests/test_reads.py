@@ -260,3 +260,10 @@ def test_a_method_without_an_operation_is_a_405_problem(client):
     assert response.status_code == 405 and response["Allow"] == "GET"
     assert response["Content-Type"].startswith("application/problem+json")
     assert response.json()["detail"] == "该地址不支持这种请求方法。"
+
+
+def test_wrong_tokens_count_against_the_address(client, settings):
+    settings.OPENHAO_API_RATE_IP = "2/m"
+    for _ in range(2):
+        assert client.get("/api/v1/channels", HTTP_AUTHORIZATION="Bearer oh_x").status_code == 401
+    assert client.get("/api/v1/channels", HTTP_AUTHORIZATION="Bearer oh_x").status_code == 429
