@@ -451,8 +451,9 @@ OPENHAO_READ_BUDGET = os.environ.get("OPENHAO_READ_BUDGET", "30/30m/article,600/
 OPENHAO_READ_BUDGET_UNKNOWN = os.environ.get("OPENHAO_READ_BUDGET_UNKNOWN", "10/30m/ip")
 OPENHAO_SHARE_BUDGET = os.environ.get("OPENHAO_SHARE_BUDGET", "10/30m/article,60/h/ip")
 OPENHAO_SHARE_BUDGET_UNKNOWN = os.environ.get("OPENHAO_SHARE_BUDGET_UNKNOWN", "3/30m/ip")
-# The JSON API's request limits (docs/api.md): per client address (every request) and per
-# access token, on top of the action limits above (comment, vote, ...), which apply as on the site.
+# The JSON API's request limits (docs/api.md): per valid access token, and per client address for
+# every other request (anonymous, session, a wrong token); on top of the action limits above
+# (comment, vote, ...), which apply as on the site.
 OPENHAO_API_RATE_IP = os.environ.get("OPENHAO_API_RATE_IP", "300/m,5000/h")
 OPENHAO_API_RATE_TOKEN = os.environ.get("OPENHAO_API_RATE_TOKEN", "600/m,10000/h")
 # `manage.py periodic` (openhao/common/periodic.py): how often it flushes the read buffer and
