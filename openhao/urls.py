@@ -21,6 +21,7 @@ urlpatterns = [
     path("me/account/", include("openhao.privacy.urls")),
     path("feeds/", include("openhao.feeds.urls")),
     path("", include("openhao.feeds.sitemap_urls")),
+    path("api/", include("openhao.api.urls")),
     re_path(r"^care/(?P<state>on|off)/$", common_views.care_mode, name="care-mode"),
     path("accessibility/", common_views.accessibility, name="accessibility"),
     path("_/me", common_views.personal, name="personal"),

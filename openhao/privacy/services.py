@@ -33,6 +33,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from openhao.accounts import services as account_services
+from openhao.accounts.models import AccessToken
 from openhao.articles import services as article_services
 from openhao.articles.models import Article, ArticleImage
 from openhao.creators import services as creator_services
@@ -68,6 +69,7 @@ USER_RELATIONS = {
     ("ranking.ReadHistoryRemoval", "user"): "deleted",
     ("privacy.AccountDeletion", "user"): "kept: the record of the request",
     ("privacy.DataExport", "user"): "files and rows deleted",
+    ("accounts.AccessToken", "user"): "deleted (accounts.services.account_anonymise)",
 }
 
 
@@ -301,6 +303,13 @@ EXPORT_ROWS = (
         ("article_id", "article__title", "created_at"),
     ),
     ("history.json", ReadHistory, ("-read_at", "-id"), ("article_id", "article__title", "read_at")),
+    # The API tokens' names and use, never their hashes (docs/api.md).
+    (
+        "api_tokens.json",
+        AccessToken,
+        ("created_at", "id"),
+        ("name", "prefix", "scopes", "created_at", "last_used_at", "revoked_at"),
+    ),
 )
 
 

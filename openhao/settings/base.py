@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "openhao.privacy",
     "openhao.feeds",
     "openhao.importer",
+    # The JSON API (docs/api.md); "ninja" for its Swagger UI files, served as static files.
+    "ninja",
+    "openhao.api",
 ]
 
 MIDDLEWARE = [
@@ -458,6 +461,11 @@ OPENHAO_READ_BUDGET = os.environ.get("OPENHAO_READ_BUDGET", "30/30m/article,600/
 OPENHAO_READ_BUDGET_UNKNOWN = os.environ.get("OPENHAO_READ_BUDGET_UNKNOWN", "10/30m/ip")
 OPENHAO_SHARE_BUDGET = os.environ.get("OPENHAO_SHARE_BUDGET", "10/30m/article,60/h/ip")
 OPENHAO_SHARE_BUDGET_UNKNOWN = os.environ.get("OPENHAO_SHARE_BUDGET_UNKNOWN", "3/30m/ip")
+# The JSON API's request limits (docs/api.md): per valid access token, and per client address for
+# every other request (anonymous, session, a wrong token); on top of the action limits above
+# (comment, vote, ...), which apply as on the site.
+OPENHAO_API_RATE_IP = os.environ.get("OPENHAO_API_RATE_IP", "300/m,5000/h")
+OPENHAO_API_RATE_TOKEN = os.environ.get("OPENHAO_API_RATE_TOKEN", "600/m,10000/h")
 # `manage.py periodic` (openhao/common/periodic.py): how often it flushes the read buffer and
 # publishes scheduled articles, the hour (site time) of the nightly IDF/embedding refresh, and
 # how often it purges the 回收站 of what is past OPENHAO_TRASH_DAYS.

@@ -57,6 +57,21 @@ ALLOWED: dict[str, set[str]] = {
         "moderation",
         "importer",
     },
+    # The JSON API (docs/api.md): the reads and writes of every app, through their selectors
+    # and services; no app imports it.
+    "api": {
+        "common",
+        "accounts",
+        "creators",
+        "articles",
+        "analytics",
+        "ranking",
+        "search",
+        "engagement",
+        "moderation",
+        "privacy",
+        "studio",
+    },
 }
 # Health, metrics, backups: reads every layer's state, and no app imports it.
 ALLOWED["ops"] = set(ALLOWED) - {"demo"}
