@@ -22,7 +22,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openhao.articles.models import Article
+from openhao.articles.models import PUBLIC_FIELDS, Article
 from openhao.common import text as textlib
 from openhao.common.cache import article_tag, bump_tags
 from openhao.common.content import Verdict
@@ -30,8 +30,16 @@ from openhao.engagement import services as engagement_services
 from openhao.engagement.models import ArticleLike, Comment
 from openhao.ranking.services import article_engagement_changed
 
-from . import spam, wordfilter
-from .models import RingMember, SensitiveWord, SpamFlag, WordList
+from . import originality, spam, wordfilter
+from .models import (
+    ArticleHold,
+    Fingerprint,
+    FingerprintBand,
+    RingMember,
+    SensitiveWord,
+    SpamFlag,
+    WordList,
+)
 from .permissions import (
     is_content_operator,
     require_content_operator,
@@ -255,8 +263,8 @@ def comment_spam_findings(*, user, text: str, now=None) -> list[spam.Finding]:
 
 def content_saved_listener(*, kind, obj, user, verdict, **_):
     """common.hooks.content_saved: one SpamFlag per finding against the saved object."""
-    object_kind = kind if kind in SpamFlag.Kind.values else SpamFlag.Kind.USER
-    object_id = obj.pk if object_kind != SpamFlag.Kind.USER else getattr(user, "pk", None)
+    object_kind = {"profile": SpamFlag.Kind.USER}.get(kind, kind)
+    object_id = obj.pk
     SpamFlag.objects.bulk_create(
         SpamFlag(
             rule=rule,
@@ -269,11 +277,21 @@ def content_saved_listener(*, kind, obj, user, verdict, **_):
     )
 
 
-def signup_flag(*, evidence: str) -> None:
-    """The honeypot tripped on sign-up: recorded, the account is not created."""
+def signup_check_listener(*, data, **_) -> bool:
+    """accounts.hooks.signup_check: the honeypot rule. A hit is recorded (no account is
+    created) and refuses the sign-up."""
+    rule = spam.configured()["honeypot"]
+    if not rule.get("enabled", True):
+        return False
+    finding = spam.honeypot(data=data, **rule)
+    if finding is None:
+        return False
     SpamFlag.objects.create(
-        rule="honeypot", object_kind=SpamFlag.Kind.SIGNUP, evidence=evidence[:500]
+        rule=finding.rule,
+        object_kind=SpamFlag.Kind.SIGNUP,
+        evidence=f"{finding.detail}: {str(data.get(rule['field'], ''))[:200]}",
     )
+    return True
 
 
 # --- reaction rings ----------------------------------------------------------------------------
@@ -345,7 +363,7 @@ def comment_approve(*, user, comment: Comment) -> bool:
     """Show a held comment (先审后显 or held by a rule)."""
     _require_comment_moderator(user, comment)
     return engagement_services.comment_moderation_set(
-        comment=comment, state=Comment.ModerationState.VISIBLE, actor=user
+        comment=comment, state=Comment.State.VISIBLE
     )
 
 
@@ -354,7 +372,7 @@ def comment_remove(*, user, comment: Comment, reason: str = "") -> bool:
     operator); the row stays, as every moderation removal does."""
     _require_comment_moderator(user, comment)
     return engagement_services.comment_moderation_set(
-        comment=comment, state=Comment.ModerationState.REMOVED, actor=user, reason=reason
+        comment=comment, state=Comment.State.REMOVED
     )
 
 
@@ -383,3 +401,108 @@ def article_comment_mode_set(*, user, article: Article, mode: str) -> Article:
     transaction.on_commit(lambda: bump_tags(article_tag(article.pk)))
     return article
 
+
+
+# --- before an article goes public: review-words and the 原创 check ----------------------------
+
+
+def _article_texts(article: Article) -> dict[str, str]:
+    return {"title": article.title, "summary": article.summary, "body_html": article.body_html}
+
+
+def originality_match(article: Article) -> tuple[Article, float] | None:
+    """The earlier public article of another creator that ``article``'s text is at least
+    OPENHAO_ORIGINALITY_THRESHOLD similar to (the most similar one), or None. One query for
+    the candidates (one index scan per band key), then the slot-by-slot comparison."""
+    fp = originality.fingerprint(article.title + "\n" + textlib.html_to_text(article.body_html))
+    if fp is None:
+        return None
+    candidates = list(
+        Fingerprint.objects.filter(bands__key__in=fp.keys)
+        .exclude(creator_id=article.creator_id)
+        .exclude(article_id=article.pk)
+        .distinct()
+        .values_list("article_id", "signature")
+    )
+    best = originality.best_match(fp, [(pk, bytes(sig)) for pk, sig in candidates])
+    if best is None:
+        return None
+    matched = Article.objects.public().filter(pk=best[0]).only("id", "title").first()
+    return (matched, best[1]) if matched is not None else None
+
+
+def article_publish_check_listener(*, article: Article, **_):
+    """articles.hooks.article_publish_check: a review-word in the texts, or a near-copy of
+    another creator's article (its 原创声明 comes off), sends the article to review. Returns
+    the note the creator sees in the studio, or None."""
+    notes = []
+    wf = word_filter()
+    if wf.size:
+        texts = _article_texts(article)
+        texts["body_html"] = textlib.html_to_text(texts["body_html"])
+        if any(wf.check(t).held for t in texts.values() if t):
+            notes.append(_("内容含需要审核的词语"))
+            ArticleHold.objects.create(article_id=article.pk, reason=ArticleHold.Reason.WORD)
+    match = originality_match(article)
+    if match is not None:
+        matched, score = match
+        article.is_original = False
+        notes.append(
+            _("与《%(title)s》（%(url)s）相似度 %(score)d%%，不能声明原创")
+            % {"title": matched.title, "url": matched.get_absolute_url(), "score": score * 100}
+        )
+        ArticleHold.objects.create(
+            article_id=article.pk,
+            reason=ArticleHold.Reason.ORIGINALITY,
+            matched=matched,
+            similarity=score,
+        )
+    return "；".join(notes) or None
+
+
+def article_holds_close(*, article_id: int) -> int:
+    """Staff decided the article (approve or reject): its open holds are closed."""
+    return ArticleHold.objects.filter(article_id=article_id, resolved_at__isnull=True).update(
+        resolved_at=timezone.now()
+    )
+
+
+# --- fingerprints, kept by a task -------------------------------------------------------------
+
+
+def article_changed_listener(*, article_id: int, **_) -> None:
+    """articles.hooks.article_changed: store (or drop) the article's fingerprint after the
+    commit, in a task (jieba and MinHash cost a few milliseconds per article)."""
+    from . import tasks
+
+    transaction.on_commit(lambda: tasks.fingerprint_store_task.enqueue(article_id))
+
+
+@transaction.atomic
+def fingerprint_store(*, article_id: int) -> bool:
+    """The fingerprint of a public article, replaced; a non-public article (or one too short
+    to judge) has none. True when one is stored."""
+    article = (
+        Article.objects.public()
+        .filter(pk=article_id)
+        .only("id", "creator_id", "title", "body_html", "published_at", *PUBLIC_FIELDS)
+        .first()
+    )
+    fp = None
+    if article is not None:
+        fp = originality.fingerprint(article.title + "\n" + textlib.html_to_text(article.body_html))
+    if fp is None:
+        Fingerprint.objects.filter(article_id=article_id).delete()
+        return False
+    row, _created = Fingerprint.objects.update_or_create(
+        article_id=article_id,
+        defaults={
+            "creator_id": article.creator_id,
+            "signature": fp.signature,
+            "size": fp.size,
+            "published_at": article.published_at,
+        },
+    )
+    FingerprintBand.objects.filter(fingerprint=row).delete()
+    FingerprintBand.objects.bulk_create(FingerprintBand(key=k, fingerprint=row) for k in fp.keys)
+    return True

@@ -93,6 +93,7 @@ class WordList(models.Model):
         verbose_name = _("敏感词表")
         verbose_name_plural = _("敏感词表")
         ordering = ["name"]
+        permissions = [("manage_wordlists", _("可以编辑敏感词表"))]
 
     def __str__(self) -> str:
         return self.name
@@ -140,7 +141,8 @@ class SpamFlag(models.Model):
     class Kind(models.TextChoices):
         COMMENT = "comment", _("跟贴")
         ARTICLE = "article", _("文章")
-        USER = "user", _("账号")
+        USER = "user", _("账号资料")
+        APPLICATION = "application", _("入驻申请")
         SIGNUP = "signup", _("注册")
 
     rule = models.CharField(_("规则"), max_length=30)
@@ -152,7 +154,7 @@ class SpamFlag(models.Model):
         related_name="spam_flags",
         verbose_name=_("账号"),
     )
-    object_kind = models.CharField(_("对象类型"), max_length=10, choices=Kind.choices)
+    object_kind = models.CharField(_("对象类型"), max_length=12, choices=Kind.choices)
     object_id = models.PositiveBigIntegerField(_("对象"), null=True, blank=True)
     evidence = models.CharField(_("依据"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
