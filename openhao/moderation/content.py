@@ -200,7 +200,7 @@ def _plain(html: str) -> str:
     return textlib.html_to_text(html)
 
 
-def content_check_listener(*, texts, html_fields, kind, user, **_):
+def content_check_listener(*, texts, html_fields, kind, user, **kwargs):
     """common.hooks.content_check: the word lists over every text (block raises, review holds,
     replace masks), then for comments the spam rules (they hold)."""
     wf = word_filter()
@@ -261,7 +261,7 @@ def comment_spam_findings(*, user, text: str, now=None) -> list[spam.Finding]:
     )
 
 
-def content_saved_listener(*, kind, obj, user, verdict, **_):
+def content_saved_listener(*, kind, obj, user, verdict, **kwargs):
     """common.hooks.content_saved: one SpamFlag per finding against the saved object."""
     object_kind = {"profile": SpamFlag.Kind.USER}.get(kind, kind)
     object_id = obj.pk
@@ -277,7 +277,7 @@ def content_saved_listener(*, kind, obj, user, verdict, **_):
     )
 
 
-def signup_check_listener(*, data, **_) -> bool:
+def signup_check_listener(*, data, **kwargs) -> bool:
     """accounts.hooks.signup_check: the honeypot rule. A hit is recorded (no account is
     created) and refuses the sign-up."""
     rule = spam.configured()["honeypot"]
@@ -431,7 +431,7 @@ def originality_match(article: Article) -> tuple[Article, float] | None:
     return (matched, best[1]) if matched is not None else None
 
 
-def article_publish_check_listener(*, article: Article, **_):
+def article_publish_check_listener(*, article: Article, **kwargs):
     """articles.hooks.article_publish_check: a review-word in the texts, or a near-copy of
     another creator's article (its 原创声明 comes off), sends the article to review. Returns
     the note the creator sees in the studio, or None."""
@@ -470,7 +470,7 @@ def article_holds_close(*, article_id: int) -> int:
 # --- fingerprints, kept by a task -------------------------------------------------------------
 
 
-def article_changed_listener(*, article_id: int, **_) -> None:
+def article_changed_listener(*, article_id: int, **kwargs) -> None:
     """articles.hooks.article_changed: store (or drop) the article's fingerprint after the
     commit, in a task (jieba and MinHash cost a few milliseconds per article)."""
     from . import tasks

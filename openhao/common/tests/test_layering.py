@@ -38,7 +38,8 @@ ALLOWED: dict[str, set[str]] = {
         "engagement",
     },
     # Every staff decision and its audit trail; decisions notify through engagement.
-    "moderation": {"common", "accounts", "creators", "articles", "engagement"},
+    # Its content checks discount ring members' likes in the hot score (ranking).
+    "moderation": {"common", "accounts", "creators", "articles", "ranking", "engagement"},
     # The creator's workspace: editor, uploads, preview, scheduling, the routes into 数据中心.
     "studio": {
         "common",
@@ -67,6 +68,7 @@ EXCEPTIONS = {
     ("common.periodic", "articles"): "the scheduler's job table names tasks by dotted path",
     ("common.periodic", "ranking"): "the scheduler's job table names tasks by dotted path",
     ("common.periodic", "privacy"): "the scheduler's job table names tasks by dotted path",
+    ("common.periodic", "moderation"): "the scheduler's job table names tasks by dotted path",
     ("common.management.commands.rundev", "settings"): "names the dev settings for its children",
 }
 

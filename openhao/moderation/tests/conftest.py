@@ -7,3 +7,20 @@ from openhao.creators.tests.conftest import (  # noqa: F401
     staff,
     trusted_creator,
 )
+
+
+import pytest  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+
+from openhao.moderation import content, wordfilter  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _fresh_word_filter():
+    """Each test starts (and leaves) without a cached list version or automaton: the database
+    is rolled back between tests, so a version string could come back with other words."""
+    cache.delete(content.VERSION_KEY)
+    wordfilter.reset_shared_filter()
+    yield
+    cache.delete(content.VERSION_KEY)
+    wordfilter.reset_shared_filter()
