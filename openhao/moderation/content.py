@@ -73,8 +73,8 @@ def lists_version() -> str:
         version = _version_from_db()
         try:
             cache.set(VERSION_KEY, version, VERSION_TIMEOUT)
-        except Exception:
-            pass
+        except Exception:  # served from the database until the cache is back
+            logger.warning("could not cache the word-list version")
     return version
 
 
@@ -334,8 +334,10 @@ def reaction_rings_refresh(*, now=None) -> int:
     )
     for article_id in sorted(touched):
         n = counts.get(article_id, 0)
-        if Article.objects.filter(pk=article_id).exclude(ring_like_count=n).update(
-            ring_like_count=n
+        if (
+            Article.objects.filter(pk=article_id)
+            .exclude(ring_like_count=n)
+            .update(ring_like_count=n)
         ):
             article_engagement_changed(article_id=article_id)
     return len(members)
@@ -362,18 +364,14 @@ def _require_comment_moderator(user, comment: Comment) -> None:
 def comment_approve(*, user, comment: Comment) -> bool:
     """Show a held comment (先审后显 or held by a rule)."""
     _require_comment_moderator(user, comment)
-    return engagement_services.comment_moderation_set(
-        comment=comment, state=Comment.State.VISIBLE
-    )
+    return engagement_services.comment_moderation_set(comment=comment, state=Comment.State.VISIBLE)
 
 
 def comment_remove(*, user, comment: Comment, reason: str = "") -> bool:
     """Take a comment down (by the article's creator under their own article, or an
     operator); the row stays, as every moderation removal does."""
     _require_comment_moderator(user, comment)
-    return engagement_services.comment_moderation_set(
-        comment=comment, state=Comment.State.REMOVED
-    )
+    return engagement_services.comment_moderation_set(comment=comment, state=Comment.State.REMOVED)
 
 
 def comments_bulk(*, user, ids: Iterable[int], decision: str) -> int:
@@ -402,7 +400,6 @@ def article_comment_mode_set(*, user, article: Article, mode: str) -> Article:
     return article
 
 
-
 # --- before an article goes public: review-words and the 原创 check ----------------------------
 
 
@@ -410,21 +407,36 @@ def _article_texts(article: Article) -> dict[str, str]:
     return {"title": article.title, "summary": article.summary, "body_html": article.body_html}
 
 
+def article_text(article: Article) -> str:
+    """The text a fingerprint is made of: the title and the body's text."""
+    return article.title + "\n" + textlib.html_to_text(article.body_html)
+
+
+def originality_lookup(
+    fp: originality.Fingerprint, *, creator_id: int, article_id: int | None = None
+) -> tuple[int, float] | None:
+    """The stored article of another creator most similar to ``fp`` at or above the threshold:
+    (article id, similarity), or None. One query: the band keys' index scans, the candidates'
+    signatures; then the comparison in numpy (bench/moderation.py times exactly this)."""
+    candidates = (
+        Fingerprint.objects.filter(bands__key__in=fp.keys)
+        .exclude(creator_id=creator_id)
+        .distinct()
+        .values_list("article_id", "signature")
+    )
+    if article_id is not None:
+        candidates = candidates.exclude(article_id=article_id)
+    return originality.best_match(fp, [(pk, bytes(sig)) for pk, sig in candidates])
+
+
 def originality_match(article: Article) -> tuple[Article, float] | None:
     """The earlier public article of another creator that ``article``'s text is at least
     OPENHAO_ORIGINALITY_THRESHOLD similar to (the most similar one), or None. One query for
     the candidates (one index scan per band key), then the slot-by-slot comparison."""
-    fp = originality.fingerprint(article.title + "\n" + textlib.html_to_text(article.body_html))
+    fp = originality.fingerprint(article_text(article))
     if fp is None:
         return None
-    candidates = list(
-        Fingerprint.objects.filter(bands__key__in=fp.keys)
-        .exclude(creator_id=article.creator_id)
-        .exclude(article_id=article.pk)
-        .distinct()
-        .values_list("article_id", "signature")
-    )
-    best = originality.best_match(fp, [(pk, bytes(sig)) for pk, sig in candidates])
+    best = originality_lookup(fp, creator_id=article.creator_id, article_id=article.pk)
     if best is None:
         return None
     matched = Article.objects.public().filter(pk=best[0]).only("id", "title").first()
@@ -490,7 +502,7 @@ def fingerprint_store(*, article_id: int) -> bool:
     )
     fp = None
     if article is not None:
-        fp = originality.fingerprint(article.title + "\n" + textlib.html_to_text(article.body_html))
+        fp = originality.fingerprint(article_text(article))
     if fp is None:
         Fingerprint.objects.filter(article_id=article_id).delete()
         return False

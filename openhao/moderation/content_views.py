@@ -194,4 +194,3 @@ def studio_comments(request):
             "held_only": held_only,
         },
     )
-

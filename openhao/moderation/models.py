@@ -187,6 +187,9 @@ class RingMember(models.Model):
         verbose_name = _("互赞圈成员")
         verbose_name_plural = _("互赞圈成员")
 
+    def __str__(self) -> str:
+        return f"{self.user_id} (ring {self.ring})"
+
 
 # --- 原创 check ----------------------------------------------------------------------------------
 
@@ -209,6 +212,9 @@ class Fingerprint(models.Model):
         verbose_name = _("原创指纹")
         verbose_name_plural = _("原创指纹")
 
+    def __str__(self) -> str:
+        return f"fingerprint of article {self.article_id}"
+
 
 class FingerprintBand(models.Model):
     """One LSH band key of a fingerprint (originality.BANDS per fingerprint); a lookup is an
@@ -220,6 +226,9 @@ class FingerprintBand(models.Model):
     class Meta:
         verbose_name = _("指纹分段")
         verbose_name_plural = _("指纹分段")
+
+    def __str__(self) -> str:
+        return str(self.key)
 
 
 class ArticleHold(models.Model):
@@ -258,3 +267,6 @@ class ArticleHold(models.Model):
                 name="articlehold_open_idx",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} {self.article_id}"

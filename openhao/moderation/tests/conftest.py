@@ -1,3 +1,6 @@
+import pytest
+from django.core.cache import cache
+
 # The people and the channel of the creators' tests: the decisions are about their
 # applications and articles.
 from openhao.creators.tests.conftest import (  # noqa: F401
@@ -7,12 +10,7 @@ from openhao.creators.tests.conftest import (  # noqa: F401
     staff,
     trusted_creator,
 )
-
-
-import pytest  # noqa: E402
-from django.core.cache import cache  # noqa: E402
-
-from openhao.moderation import content, wordfilter  # noqa: E402
+from openhao.moderation import content, wordfilter
 
 
 @pytest.fixture(autouse=True)

@@ -129,10 +129,11 @@ def test_young_account_posting_a_link_is_held_and_flagged(rules_on, db):
 def test_the_same_text_many_times_is_held(rules_on, db):
     article = ArticleFactory(comment_count=0)
     user = _old_user()
-    states = [
-        engagement_services.comment_create(user=user, article=article, body="沙发！").moderation_state
+    comments = [
+        engagement_services.comment_create(user=user, article=article, body="沙发！")
         for _ in range(5)
     ]
+    states = [c.moderation_state for c in comments]
     assert states == ["visible"] * 3 + ["held"] * 2
     assert SpamFlag.objects.filter(rule="repeated_text", user=user).count() == 2
 
