@@ -301,3 +301,38 @@ def test_near_duplicates_of_own_articles_and_unrelated_texts_are_allowed(db, on_
 def test_spam_rules_config_is_strict():
     with pytest.raises(ValueError):
         spam.config({"nope": {}})
+
+
+# --- list pages: queries bounded whatever the number of rows ---------------------------------
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+def test_list_pages_cost_the_same_queries_for_few_or_many_rows(client, db):
+    creator = CreatorFactory()
+    article = ArticleFactory(creator=creator, comment_mode=Article.CommentMode.REVIEWED)
+    staff = UserFactory(is_staff=True)
+
+    def add(n):
+        for i in range(n):
+            engagement_services.comment_create(user=UserFactory(), article=article, body=f"{i}")
+
+    add(2)
+    client.force_login(staff)
+    _queries(client, reverse("modcontent:comments"))  # warm the per-process caches
+    few = [_queries(client, reverse(n)) for n in ("modcontent:comments", "modcontent:flags")]
+    client.force_login(creator.user)
+    few.append(_queries(client, reverse("studio:comments")))
+    add(8)
+    client.force_login(staff)
+    many = [_queries(client, reverse(n)) for n in ("modcontent:comments", "modcontent:flags")]
+    client.force_login(creator.user)
+    many.append(_queries(client, reverse("studio:comments")))
+    assert few == many
