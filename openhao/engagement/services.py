@@ -173,7 +173,9 @@ def comment_moderation_set(*, comment: Comment, state: str) -> bool:
     if state not in Comment.State.values:
         raise ValueError(f"unknown comment state {state!r}")
     comment = (
-        Comment.objects.select_for_update().select_related("parent", "article").get(pk=comment.pk)
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("parent", "article")
+        .get(pk=comment.pk)
     )
     before = comment.moderation_state
     if before == state:
