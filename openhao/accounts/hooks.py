@@ -5,3 +5,8 @@ from openhao.common.hooks import Hook
 # AccountAdapter.post_login, after every sign-in (password or e-mail code). Listeners get
 # ``request`` and ``user`` (privacy: a pending 注销 is withdrawn).
 user_signed_in = Hook("accounts.user_signed_in")
+
+# The sign-up form's clean (forms.SignupExtraForm), before an account is created. Listeners get
+# ``data`` (the submitted fields) and return a truthy value to refuse the sign-up quietly (a
+# generic message, nothing said about why). moderation: the honeypot rule.
+signup_check = Hook("accounts.signup_check")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from PIL import Image
 
 from openhao.common.cache import bump_tags, creator_tag
+from openhao.common.content import content_check
 from openhao.common.images import ImageRejected, decode_upload
 
 from .models import AccessToken, User
@@ -74,8 +75,13 @@ def profile_update(
     """Save the editable profile. ``avatar`` is the output of ``avatar_normalise`` or None
     (unchanged)."""
     user = User.objects.select_for_update().get(pk=user.pk)
-    user.nickname = nickname.strip()
-    user.motto = motto.strip()
+    # The word lists (common.content): a block-word refuses, replace-words are masked; a
+    # review-word is recorded for the operators (a name cannot wait hidden).
+    verdict = content_check(
+        texts={"nickname": nickname.strip(), "motto": motto.strip()}, kind="profile", user=user
+    )
+    user.nickname = verdict.texts["nickname"]
+    user.motto = verdict.texts["motto"]
     fields = ["nickname", "motto"]
     if avatar is not None:
         user.avatar.save(avatar.name, avatar, save=False)
@@ -84,6 +90,7 @@ def profile_update(
         user.avatar = ""
         fields.append("avatar")
     user.save(update_fields=fields)
+    verdict.saved(user)
     return user
 
 

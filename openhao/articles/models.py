@@ -116,6 +116,20 @@ class Article(models.Model):
     comment_count = models.PositiveIntegerField(_("跟贴数"), default=0)
     like_count = models.PositiveIntegerField(_("点赞数"), default=0)
     share_count = models.PositiveIntegerField(_("分享数"), default=0)
+    # Likes given by accounts in a reaction ring (moderation's periodic job): counted in
+    # like_count as the reader sees it, left out of the hot score (ranking.scores).
+    ring_like_count = models.PositiveIntegerField(_("互赞圈点赞数"), default=0)
+
+    class CommentMode(models.TextChoices):
+        OPEN = "open", _("开放跟贴")
+        REVIEWED = "reviewed", _("先审后显")
+        CLOSED = "closed", _("关闭跟贴")
+
+    # The creator's choice for new comments (studio): shown at once, held until the creator or
+    # an operator approves them, or none at all.
+    comment_mode = models.CharField(
+        _("跟贴设置"), max_length=10, choices=CommentMode.choices, default=CommentMode.OPEN
+    )
 
     objects = ArticleQuerySet.as_manager()
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from django.db.models import PROTECT, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openhao.common.content import content_check
 from openhao.common.images import validate_image_upload
 from openhao.creators.models import Creator
 
@@ -83,6 +85,7 @@ def article_create(
 ) -> Article:
     """Create a draft. Publishing is a separate step (``article_publish``)."""
     body_html = sanitize_body(body_html)
+    title, summary, body_html = _texts_checked(creator, title, summary, body_html)
     article = Article(
         creator=creator,
         channel=channel,
@@ -279,9 +282,25 @@ def article_update(
     review, keeping its time."""
     article = Article.objects.select_for_update().select_related("creator").get(pk=article.pk)
     body_html = sanitize_body(body_html)
+    title, summary, body_html = _texts_checked(article.creator, title, summary, body_html)
     summary = summary or summary_from_html(body_html)
-    if article_edit_needs_review(article):
-        _revision_save(
+    note = ""
+    if article.status == Article.Status.PUBLISHED and not article_edit_needs_review(article):
+        candidate = copy.copy(article)
+        _edit_fields_set(
+            candidate,
+            channel=channel,
+            title=title,
+            body_html=body_html,
+            summary=summary,
+            is_original=is_original,
+            cover=cover,
+            cover_alt=cover_alt,
+        )
+        note = _publish_check(candidate)
+        is_original = candidate.is_original
+    if note or article_edit_needs_review(article):
+        revision = _revision_save(
             article,
             channel=channel,
             title=title,
@@ -293,6 +312,9 @@ def article_update(
             cover=cover,
             cover_alt=cover_alt,
         )
+        if note:
+            revision.review_note = note
+            revision.save(update_fields=["review_note"])
         ArticleAutosave.objects.filter(article=article).delete()
         return article
     _edit_fields_set(
@@ -317,6 +339,25 @@ def article_update(
     ArticleAutosave.objects.filter(article=article).delete()
     _article_discovery_changed(article)
     return article
+
+
+def _texts_checked(creator: Creator, title: str, summary: str, body_html: str):
+    """The word lists over an article's texts (common.content): a block-word refuses the
+    save (ValidationError), replace-words come back masked. Review-words are looked at again
+    when it goes public (``_publish_check``)."""
+    verdict = content_check(
+        texts={"title": title, "summary": summary, "body_html": body_html},
+        kind="article",
+        user=creator.user,
+        html_fields=("body_html",),
+    )
+    return verdict.texts["title"], verdict.texts["summary"], verdict.texts["body_html"]
+
+
+def _publish_check(article: Article) -> str:
+    """The notes of the listeners that send this article to review (joined), or ""."""
+    notes = [note for note in hooks.article_publish_check.run(article=article) if note]
+    return "；".join(notes)[:500]
 
 
 def _edit_fields_set(
@@ -450,11 +491,13 @@ def article_submit(*, article: Article, at: datetime | None = None) -> Article:
     now = timezone.now()
     if at is not None and at <= now:
         at = None
-    article.review_note = ""
-    if creator_needs_review(article.creator):
+    article.review_note = _publish_check(article)
+    if article.review_note or creator_needs_review(article.creator):
         article.status = Article.Status.PENDING
         article.scheduled_at = at
-        article.save(update_fields=["status", "scheduled_at", "review_note", "updated_at"])
+        article.save(
+            update_fields=["status", "scheduled_at", "review_note", "is_original", "updated_at"]
+        )
         return article
     if at is not None:
         _schedule(article, at)

@@ -41,3 +41,15 @@ class Hook:
 # common.views.personal: the per-visitor header data. Listeners get ``user`` (signed in) and
 # return a dict merged into the answer (engagement: the unread notification count).
 personal_context = Hook("common.personal_context")
+
+# Before a write saves text that people wrote (comments, article titles/summaries/bodies,
+# nicknames, mottos, creator names, application fields): common.content.content_check. Listeners
+# get ``texts`` (field → text), ``html_fields`` (the fields holding HTML), ``kind`` ("comment",
+# "article", "profile", "creator", "application"), ``user`` (the writer, may be None) and return
+# a common.content.Verdict or None; they raise ValidationError to refuse the write.
+# moderation: the sensitive-word lists and, for comments, the spam rules.
+content_check = Hook("common.content_check")
+
+# After such a write saved a held object: Verdict.saved(obj). Listeners get ``kind``, ``obj``,
+# ``user`` and ``verdict``. moderation: one SpamFlag row per finding.
+content_saved = Hook("common.content_saved")

@@ -75,6 +75,12 @@ def jobs() -> list[Job]:
             "openhao.articles.tasks.purge_trash",
             every=settings.OPENHAO_PERIODIC_PURGE_TRASH_SECONDS,
         ),
+        # Reaction rings (moderation, spam rule reaction_ring): their likes leave the hot score.
+        Job(
+            "reaction_rings",
+            "openhao.moderation.tasks.reaction_rings_task",
+            daily_hour=settings.OPENHAO_PERIODIC_REACTION_RINGS_HOUR,
+        ),
         # Tasks whose worker died while running them go back in the queue (common/worker.py).
         Job(
             "requeue_abandoned_tasks",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from openhao.analytics.services import stats_record, stats_record_follow
 from openhao.articles.models import Article
 from openhao.common.cache import article_tag, bump_tags, creator_tag
+from openhao.common.content import content_check
 from openhao.common.db import insert_once
 from openhao.common.urls import url_for_pk
 from openhao.creators.models import Creator
@@ -110,6 +111,14 @@ def comment_create(
         )
     if not article.is_public:
         raise ValidationError(_("这篇文章不能跟贴。"), code="closed")
+    if article.comment_mode == Article.CommentMode.CLOSED:
+        raise ValidationError(_("作者已关闭这篇文章的跟贴。"), code="closed")
+    # 先审后显: the creator (or an operator) shows each new comment; the word lists and the
+    # spam rules (common.content, moderation) may refuse the text, mask words in it or hold it.
+    held = held or article.comment_mode == Article.CommentMode.REVIEWED
+    verdict = content_check(texts={"body": text}, kind="comment", user=user)
+    text = verdict.texts["body"]
+    held = held or verdict.held
     if parent is not None:
         if parent.article_id != article.pk:
             raise ValidationError(_("回复的跟贴不存在。"), code="parent")
@@ -128,6 +137,9 @@ def comment_create(
     )
     if not held:
         _comment_shown(comment, notify_mentions=notify_mentions)
+    else:
+        _bump_on_commit(comments_tag(article.pk))
+    verdict.saved(comment)
     return comment
 
 
@@ -162,7 +174,9 @@ def comment_moderation_set(*, comment: Comment, state: str) -> bool:
     if state not in Comment.State.values:
         raise ValueError(f"unknown comment state {state!r}")
     comment = (
-        Comment.objects.select_for_update().select_related("parent", "article").get(pk=comment.pk)
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("parent", "article")
+        .get(pk=comment.pk)
     )
     before = comment.moderation_state
     if before == state:

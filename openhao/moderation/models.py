@@ -65,3 +65,208 @@ class ReviewRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("review records are append-only")
+
+
+# --- 敏感词 ---------------------------------------------------------------------------------------
+
+
+class WordList(models.Model):
+    """A list of sensitive words (敏感词) that operators edit. ``version`` goes up on every
+    change to the list or its words; the process's automaton is rebuilt when the combined
+    version of all lists changes (services.word_filter)."""
+
+    name = models.CharField(_("名称"), max_length=60, unique=True)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("最后修改人"),
+    )
+
+    class Meta:
+        verbose_name = _("敏感词表")
+        verbose_name_plural = _("敏感词表")
+        ordering = ["name"]
+        permissions = [("manage_wordlists", _("可以编辑敏感词表"))]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SensitiveWord(models.Model):
+    class Action(models.TextChoices):
+        BLOCK = "block", _("禁止发布")
+        REVIEW = "review", _("先审后显")
+        REPLACE = "replace", _("替换为＊＊")
+
+    word_list = models.ForeignKey(WordList, on_delete=models.CASCADE, related_name="words")
+    word = models.CharField(_("词语"), max_length=50)
+    action = models.CharField(_("处理"), max_length=10, choices=Action.choices)
+    created_at = models.DateTimeField(_("添加时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("添加人"),
+    )
+
+    class Meta:
+        verbose_name = _("敏感词")
+        verbose_name_plural = _("敏感词")
+        ordering = ["word"]
+        constraints = [
+            models.UniqueConstraint(fields=["word_list", "word"], name="sensitive_word_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+# --- 反垃圾 ---------------------------------------------------------------------------------------
+
+
+class SpamFlag(models.Model):
+    """One hit of a spam rule or a review-word (rule ``sensitive_word``) on a piece of content,
+    for the operators: which rule, whose content, which object, what was seen. The content is
+    held, never deleted, by the rule."""
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("跟贴")
+        ARTICLE = "article", _("文章")
+        USER = "user", _("账号资料")
+        APPLICATION = "application", _("入驻申请")
+        SIGNUP = "signup", _("注册")
+
+    rule = models.CharField(_("规则"), max_length=30)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="spam_flags",
+        verbose_name=_("账号"),
+    )
+    object_kind = models.CharField(_("对象类型"), max_length=12, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField(_("对象"), null=True, blank=True)
+    evidence = models.CharField(_("依据"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("反垃圾记录")
+        verbose_name_plural = _("反垃圾记录")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["object_kind", "object_id"], name="spamflag_object_idx"),
+            models.Index(fields=["-created_at"], name="spamflag_recent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.object_kind}:{self.object_id}"
+
+
+class RingMember(models.Model):
+    """An account the reaction-ring job (services.reaction_rings_refresh) found in a ring: its
+    likes stop counting toward ranking. The job replaces the whole set each run."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ring_membership"
+    )
+    ring = models.PositiveIntegerField(_("圈子编号"))
+    ring_size = models.PositiveIntegerField(_("圈子人数"))
+    detected_at = models.DateTimeField(_("发现时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("互赞圈成员")
+        verbose_name_plural = _("互赞圈成员")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} (ring {self.ring})"
+
+
+# --- 原创 check ----------------------------------------------------------------------------------
+
+
+class Fingerprint(models.Model):
+    """The MinHash signature of an article's public text (originality.py), written by a task
+    after publish and edit. ``creator_id`` is copied so a lookup can tell another creator's
+    article from the same creator's without a join."""
+
+    article = models.OneToOneField(
+        "articles.Article", on_delete=models.CASCADE, related_name="fingerprint"
+    )
+    creator_id = models.IntegerField()
+    signature = models.BinaryField()
+    size = models.PositiveIntegerField()
+    published_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("原创指纹")
+        verbose_name_plural = _("原创指纹")
+
+    def __str__(self) -> str:
+        return f"fingerprint of article {self.article_id}"
+
+
+class FingerprintBand(models.Model):
+    """One LSH band key of a fingerprint (originality.BANDS per fingerprint); a lookup is an
+    index scan per key of the new text."""
+
+    key = models.BigIntegerField(db_index=True)
+    fingerprint = models.ForeignKey(Fingerprint, on_delete=models.CASCADE, related_name="bands")
+
+    class Meta:
+        verbose_name = _("指纹分段")
+        verbose_name_plural = _("指纹分段")
+
+    def __str__(self) -> str:
+        return str(self.key)
+
+
+class ArticleHold(models.Model):
+    """Why an article went to review instead of publishing: a review-word, or the 原创 check
+    (``matched`` is the earlier article of another creator it is ≥ threshold similar to; its
+    原创声明 was taken off). Closed (``resolved_at``) when staff decide the article."""
+
+    class Reason(models.TextChoices):
+        WORD = "word", _("含需审核词语")
+        ORIGINALITY = "originality", _("与他人文章高度相似")
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="moderation_holds"
+    )
+    reason = models.CharField(_("原因"), max_length=15, choices=Reason.choices)
+    matched = models.ForeignKey(
+        "articles.Article",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("相似文章"),
+    )
+    similarity = models.FloatField(_("相似度"), null=True, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("文章暂缓发布")
+        verbose_name_plural = _("文章暂缓发布")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["article"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="articlehold_open_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} {self.article_id}"

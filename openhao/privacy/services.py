@@ -56,6 +56,10 @@ USER_RELATIONS = {
     ("creators.CreatorApplication", "decided_by"): "kept: the deciding staff member",
     ("moderation.ReviewRecord", "staff"): "kept: the deciding staff member (append-only)",
     # (A deleted creator's followers lose their follows of it: creator_followers_erase.)
+    ("moderation.WordList", "updated_by"): "kept: the operator who last changed the list",
+    ("moderation.SensitiveWord", "created_by"): "kept: the operator who listed the word",
+    ("moderation.SpamFlag", "user"): "kept: the operators' record (rule, object, numbers only)",
+    ("moderation.RingMember", "user"): "kept until the next ring job (likes are deleted)",
     ("engagement.Follow", "user"): "deleted, follower counts drop",
     ("engagement.Comment", "user"): "kept under 用户已注销, text kept or removed",
     ("engagement.CommentVote", "user"): "deleted, vote counts drop",

@@ -181,6 +181,8 @@ AUTHENTICATION_BACKENDS = [
 # --- Accounts (django-allauth; see docs/engagement.md) -----------------------------------
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+# Adds the honeypot field (spam rule honeypot, docs/moderation.md).
+ACCOUNT_SIGNUP_FORM_CLASS = "openhao.accounts.forms.SignupExtraForm"
 ACCOUNT_UNIQUE_EMAIL = True
 # "optional": a confirmation mail is sent, but reading and taking part need no click.
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
@@ -481,6 +483,8 @@ OPENHAO_ANN_PATH = os.environ.get("OPENHAO_ANN_PATH", str(VAR_DIR / "ann"))
 OPENHAO_PERIODIC_FLUSH_READS_SECONDS = env_int("OPENHAO_PERIODIC_FLUSH_READS_SECONDS", 60)
 OPENHAO_PERIODIC_PUBLISH_DUE_SECONDS = env_int("OPENHAO_PERIODIC_PUBLISH_DUE_SECONDS", 60)
 OPENHAO_PERIODIC_IDF_REFRESH_HOUR = env_int("OPENHAO_PERIODIC_IDF_REFRESH_HOUR", 4)
+# The reaction-ring job (moderation.tasks.reaction_rings_task), daily after this local hour.
+OPENHAO_PERIODIC_REACTION_RINGS_HOUR = env_int("OPENHAO_PERIODIC_REACTION_RINGS_HOUR", 3)
 OPENHAO_PERIODIC_PURGE_TRASH_SECONDS = env_int("OPENHAO_PERIODIC_PURGE_TRASH_SECONDS", 3600)
 # Worker backend (django-tasks-db): a task still running this long after it started is presumed
 # abandoned by a dead worker and queued again (openhao/common/worker.py); checked this often.

@@ -43,7 +43,8 @@ ALLOWED: dict[str, set[str]] = {
     # RSS/Atom feeds, sitemaps and robots.txt: reads of the public articles.
     "feeds": {"common", "accounts", "creators", "articles"},
     # Every staff decision and its audit trail; decisions notify through engagement.
-    "moderation": {"common", "accounts", "creators", "articles", "engagement"},
+    # Its content checks discount ring members' likes in the hot score (ranking).
+    "moderation": {"common", "accounts", "creators", "articles", "ranking", "engagement"},
     # The creator's workspace: editor, uploads, preview, scheduling, the routes into 数据中心.
     "studio": {
         "common",
@@ -89,6 +90,7 @@ EXCEPTIONS = {
     ("common.periodic", "ranking"): "the scheduler's job table names tasks by dotted path",
     ("common.periodic", "privacy"): "the scheduler's job table names tasks by dotted path",
     ("common.periodic", "importer"): "the scheduler's job table names tasks by dotted path",
+    ("common.periodic", "moderation"): "the scheduler's job table names tasks by dotted path",
     ("common.management.commands.rundev", "settings"): "names the dev settings for its children",
 }
 
