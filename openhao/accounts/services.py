@@ -17,6 +17,7 @@ from PIL import Image
 from openhao.common.cache import bump_tags, creator_tag
 from openhao.common.images import ImageRejected, decode_upload
 
+from . import hooks
 from .models import User
 
 AVATAR_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
@@ -70,6 +71,7 @@ def profile_update(
 ) -> User:
     """Save the editable profile. ``avatar`` is the output of ``avatar_normalise`` or None
     (unchanged)."""
+    hooks.write_check.run(user=user, what="profile")
     user = User.objects.select_for_update().get(pk=user.pk)
     user.nickname = nickname.strip()
     user.motto = motto.strip()

@@ -16,6 +16,7 @@ from django.db.models import PROTECT, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openhao.accounts import hooks as account_hooks
 from openhao.common.images import validate_image_upload
 from openhao.creators.models import Creator
 
@@ -67,6 +68,13 @@ def topic_names_clean(names: Iterable[str]) -> list[str]:
     return cleaned
 
 
+def _write_check(creator: Creator, is_original: bool) -> None:
+    """accounts.hooks.write_check for a draft saved by ``creator`` (ValidationError refuses)."""
+    account_hooks.write_check.run(user=creator.user, what="article")
+    if is_original:
+        account_hooks.write_check.run(user=creator.user, what="original")
+
+
 @transaction.atomic
 def article_create(
     *,
@@ -82,6 +90,7 @@ def article_create(
     cover_alt: str = "",
 ) -> Article:
     """Create a draft. Publishing is a separate step (``article_publish``)."""
+    _write_check(creator, is_original)
     body_html = sanitize_body(body_html)
     article = Article(
         creator=creator,
@@ -278,6 +287,7 @@ def article_update(
     page is unchanged until staff approve it), and an approved, scheduled article goes back to
     review, keeping its time."""
     article = Article.objects.select_for_update().select_related("creator").get(pk=article.pk)
+    _write_check(article.creator, is_original)
     body_html = sanitize_body(body_html)
     summary = summary or summary_from_html(body_html)
     if article_edit_needs_review(article):
@@ -445,6 +455,10 @@ def article_submit(*, article: Article, at: datetime | None = None) -> Article:
     if article.status in (Article.Status.PUBLISHED, Article.Status.REMOVED):
         return article
     problems = article_publish_problems(article)
+    try:
+        account_hooks.write_check.run(user=article.creator.user, what="publish")
+    except ValidationError as exc:
+        problems += exc.messages
     if problems:
         raise ArticleNotReady(problems)
     now = timezone.now()

@@ -169,6 +169,9 @@ class Notification(models.Model):
         VOTE = "vote", _("你的跟贴被顶")
         APPLICATION = "apply", _("入驻申请有了结果")
         MENTION = "mention", _("在跟贴中提到了你")
+        REPORT = "report", _("举报有了处理结果")
+        MODERATION = "moderation", _("你的内容被处置")
+        APPEAL = "appeal", _("申诉有了结果")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -190,6 +193,10 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
+    # The text of a moderation notice (REPORT, MODERATION, APPEAL): written by moderation,
+    # which engagement does not import.
+    message = models.CharField(max_length=300, blank=True)
+    link = models.CharField(max_length=300, blank=True)
     count = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

@@ -491,3 +491,8 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 # 原创 check's similarity at or above which an article counts as a copy.
 OPENHAO_MODERATION_SPAM_RULES = os.environ.get("OPENHAO_MODERATION_SPAM_RULES", "{}")
 OPENHAO_ORIGINALITY_THRESHOLD = float(os.environ.get("OPENHAO_ORIGINALITY_THRESHOLD", "0.9"))
+
+# 信用分 (docs/moderation.md, "Credit"): points a violation deducts, by severity, and the score
+# below which a right is withdrawn (原创声明 at < 100, campaigns < 80, publishing < 60).
+OPENHAO_CREDIT_SEVERITY_POINTS = {"light": 5, "medium": 10, "heavy": 20, "severe": 40}
+OPENHAO_CREDIT_THRESHOLDS = {"original": 100, "campaigns": 80, "publish": 60}
