@@ -41,6 +41,14 @@ class Comment(models.Model):
 
     MAX_LENGTH = 1000
 
+    class State(models.TextChoices):
+        # Moderation's view of the comment, apart from its author's own deletion
+        # (``is_deleted``): held comments wait for review and are not listed; removed ones keep
+        # their place in the thread as a placeholder, and their text, so an appeal can restore them.
+        VISIBLE = "visible", _("显示")
+        HELD = "held", _("审核中")
+        REMOVED = "removed", _("已移除")
+
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
@@ -57,6 +65,9 @@ class Comment(models.Model):
     # Escaped text with links made clickable, rendered once at write time (services).
     body_html = models.TextField(blank=True)
     is_deleted = models.BooleanField(_("已删除"), default=False)
+    moderation_state = models.CharField(
+        _("审核状态"), max_length=8, choices=State.choices, default=State.VISIBLE
+    )
     vote_count = models.PositiveIntegerField(_("顶"), default=0)
     created_at = models.DateTimeField(default=timezone.now)
     deleted_at = models.DateTimeField(null=True, blank=True)
@@ -91,6 +102,15 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.body[:30]
+
+    @property
+    def is_shown(self) -> bool:
+        """Counted and shown with its text: neither deleted by its author nor held or removed."""
+        return not self.is_deleted and self.moderation_state == self.State.VISIBLE
+
+    @classmethod
+    def shown_q(cls) -> models.Q:
+        return models.Q(is_deleted=False, moderation_state=cls.State.VISIBLE)
 
 
 class CommentVote(models.Model):

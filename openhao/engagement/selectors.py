@@ -73,8 +73,8 @@ class Thread:
 def _with_author(qs: QuerySet[Comment]) -> QuerySet[Comment]:
     return qs.select_related("user").only(
         "id", "article_id", "parent_id", "root_id", "depth", "body_html", "is_deleted",
-        "vote_count", "created_at", "pinned_at", "ip_region", "user__id", "user__username",
-        "user__nickname", "user__avatar", "user__deleted_at",
+        "moderation_state", "vote_count", "created_at", "pinned_at", "ip_region", "user__id",
+        "user__username", "user__nickname", "user__avatar", "user__deleted_at",
     )  # fmt: skip
 
 
@@ -96,15 +96,15 @@ def comment_threads(
     their replies: three queries (count, page, replies) whatever the number of replies. Direct
     replies are shown; deeper ones are grouped under the direct reply they descend from
     (collapsed)."""
-    top = _with_author(Comment.objects.filter(article_id=article_id, root__isnull=True)).order_by(
+    # Held comments wait for review and are not listed; removed ones keep their place.
+    listed = Comment.objects.exclude(moderation_state=Comment.State.HELD)
+    top = _with_author(listed.filter(article_id=article_id, root__isnull=True)).order_by(
         *COMMENT_SORTS[comment_sort(sort)]
     )
     page = Paginator(top, COMMENTS_PER_PAGE).get_page(page_number)
     roots = list(page.object_list)
     replies = list(
-        _with_author(Comment.objects.filter(root__in=[c.pk for c in roots])).order_by(
-            "created_at", "id"
-        )
+        _with_author(listed.filter(root__in=[c.pk for c in roots])).order_by("created_at", "id")
     )
     by_id = {c.pk: c for c in roots}
     by_id.update({c.pk: c for c in replies})
@@ -129,7 +129,7 @@ def hot_comments(article_id: int, *, limit: int = HOT_COMMENTS) -> list[Comment]
     """热门跟贴: the most up-voted visible comments (comment_hot_idx)."""
     return list(
         _with_author(
-            Comment.objects.filter(article_id=article_id, is_deleted=False, vote_count__gt=0)
+            Comment.objects.filter(Comment.shown_q(), article_id=article_id, vote_count__gt=0)
         ).order_by("-vote_count", "-created_at")[:limit]
     )
 
@@ -139,7 +139,9 @@ def pinned_comments(article_id: int) -> list[Comment]:
     (comment_pinned_idx)."""
     return list(
         _with_author(
-            Comment.objects.filter(article_id=article_id, pinned_at__isnull=False, is_deleted=False)
+            Comment.objects.filter(
+                Comment.shown_q(), article_id=article_id, pinned_at__isnull=False
+            )
         ).order_by("pinned_at", "id")[: Comment.MAX_PINS]
     )
 
@@ -156,7 +158,7 @@ def voted_comment_ids(*, user, comment_ids) -> set[int]:
 
 
 def visible_comment_count(article_id: int) -> int:
-    return Comment.objects.filter(article_id=article_id, is_deleted=False).count()
+    return Comment.objects.filter(Comment.shown_q(), article_id=article_id).count()
 
 
 def article_for_comments(pk: int) -> Article:
@@ -260,6 +262,7 @@ def notifications_page(*, user, page_number) -> Page:
             "comment__id",
             "comment__body",
             "comment__is_deleted",
+            "comment__moderation_state",
             "comment__article_id",
             "application__id",
             "application__status",

@@ -91,12 +91,14 @@ def comment_create(
     parent: Comment | None = None,
     ip_region: str = "",
     notify_mentions: bool = True,
+    held: bool = False,
 ) -> Comment:
     """Post a 跟贴 (or a reply to ``parent``). Raises ValidationError for an empty or too long
     text, or a parent that is not on this article or was deleted; nothing is written then.
     ``ip_region`` is the writer's IP属地 (accounts.ipregion). Readers named as ``@username``
     hear of it (at most MENTIONS_PER_COMMENT, in a task) unless ``notify_mentions`` is False
-    (the view's rate limit said no)."""
+    (the view's rate limit said no). A ``held`` comment waits for review: it is stored but not
+    listed, counted or notified until ``comment_moderation_set`` shows it."""
     account_hooks.write_check.run(user=user, what="comment")
     text = normalise_comment(body)
     if not text:
@@ -112,7 +114,7 @@ def comment_create(
     if parent is not None:
         if parent.article_id != article.pk:
             raise ValidationError(_("回复的跟贴不存在。"), code="parent")
-        if parent.is_deleted:
+        if not parent.is_shown:
             raise ValidationError(_("该跟贴已删除，无法回复。"), code="parent_deleted")
     comment = Comment.objects.create(
         article=article,
@@ -123,16 +125,62 @@ def comment_create(
         body=text,
         body_html=render_comment(text),
         ip_region=ip_region,
+        moderation_state=Comment.State.HELD if held else Comment.State.VISIBLE,
     )
-    Article.objects.filter(pk=article.pk).update(comment_count=F("comment_count") + 1)
-    stats_record(article=article, metric="comments")
-    article_engagement_changed(article_id=article.pk)
-    _bump_on_commit(article_tag(article.pk))
-    if parent is not None and parent.user_id != user.pk:
-        _enqueue_on_commit("notify_reply_task", comment.pk)
-    if notify_mentions and mentioned_names(text):
-        _enqueue_on_commit("notify_mentions_task", comment.pk)
+    if not held:
+        _comment_shown(comment, notify_mentions=notify_mentions)
     return comment
+
+
+def _comment_shown(comment: Comment, *, notify_mentions: bool = True) -> None:
+    """What a comment's appearance does: counts, stats, ranking, caches, notifications."""
+    Article.objects.filter(pk=comment.article_id).update(comment_count=F("comment_count") + 1)
+    stats_record(article=comment.article, metric="comments")
+    article_engagement_changed(article_id=comment.article_id)
+    _bump_on_commit(article_tag(comment.article_id))
+    if comment.parent is not None and comment.parent.user_id != comment.user_id:
+        _enqueue_on_commit("notify_reply_task", comment.pk)
+    if notify_mentions and mentioned_names(comment.body):
+        _enqueue_on_commit("notify_mentions_task", comment.pk)
+
+
+def _comment_hidden(comment: Comment) -> None:
+    """A shown comment leaves the count (author's deletion or moderation)."""
+    Article.objects.filter(pk=comment.article_id, comment_count__gt=0).update(
+        comment_count=F("comment_count") - 1
+    )
+    article_engagement_changed(article_id=comment.article_id)
+    _bump_on_commit(article_tag(comment.article_id))
+
+
+@transaction.atomic
+def comment_moderation_set(*, comment: Comment, state: str) -> bool:
+    """Moderation's decision on a comment (``Comment.State``): hold it for review, remove it
+    (it stays as a placeholder, text kept so an appeal can restore it) or show it. Counts,
+    caches and ranking follow; a held comment shown for the first time notifies like a new one
+    (the reply's parent, mentions). Who may decide is the caller's business (moderation,
+    the article's author). True when the state changed."""
+    if state not in Comment.State.values:
+        raise ValueError(f"unknown comment state {state!r}")
+    comment = (
+        Comment.objects.select_for_update().select_related("parent", "article").get(pk=comment.pk)
+    )
+    before = comment.moderation_state
+    if before == state:
+        return False
+    was_shown = comment.is_shown
+    comment.moderation_state = state
+    fields = ["moderation_state"]
+    if state != Comment.State.VISIBLE and comment.pinned_at is not None:
+        comment.pinned_at = None  # frees its 精选 place
+        fields.append("pinned_at")
+    comment.save(update_fields=fields)
+    if was_shown and not comment.is_shown:
+        _comment_hidden(comment)
+    elif comment.is_shown and not was_shown:
+        _comment_shown(comment, notify_mentions=before == Comment.State.HELD)
+    _bump_on_commit(comments_tag(comment.article_id))
+    return True
 
 
 MENTIONS_PER_COMMENT = 5
@@ -143,7 +191,7 @@ def notifications_for_mentions(*, comment_id: int) -> int:
     not the parent's author (who gets the reply notification), not erased accounts; at most
     MENTIONS_PER_COMMENT. Returns the notifications written."""
     comment = (
-        Comment.objects.select_related("parent").filter(pk=comment_id, is_deleted=False).first()
+        Comment.objects.select_related("parent").filter(Comment.shown_q(), pk=comment_id).first()
     )
     if comment is None:
         return 0
@@ -196,16 +244,16 @@ def comment_delete(*, user, comment: Comment) -> bool:
         raise PermissionDenied(_("只能删除自己的跟贴。"))
     if comment.is_deleted:
         return False
+    was_shown = comment.is_shown
     comment.is_deleted = True
     comment.deleted_at = timezone.now()
     comment.body_html = ""
     comment.pinned_at = None  # frees its 精选 place
     comment.save(update_fields=["is_deleted", "deleted_at", "body_html", "pinned_at"])
-    Article.objects.filter(pk=comment.article_id, comment_count__gt=0).update(
-        comment_count=F("comment_count") - 1
-    )
-    article_engagement_changed(article_id=comment.article_id)
-    _bump_on_commit(article_tag(comment.article_id))
+    if was_shown:
+        _comment_hidden(comment)
+    else:
+        _bump_on_commit(comments_tag(comment.article_id))
     return True
 
 
@@ -229,12 +277,12 @@ def comment_pin(*, user, comment: Comment) -> bool:
     per article. True when it was pinned now, False when it already was."""
     _lock_article_for_pins(user=user, comment=comment)
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    if comment.is_deleted:
+    if not comment.is_shown:
         raise ValidationError(_("该跟贴已删除，不能精选。"), code="deleted")
     if comment.pinned_at is not None:
         return False
     pinned = Comment.objects.filter(
-        article_id=comment.article_id, pinned_at__isnull=False, is_deleted=False
+        Comment.shown_q(), article_id=comment.article_id, pinned_at__isnull=False
     ).count()
     if pinned >= Comment.MAX_PINS:
         raise ValidationError(
@@ -262,7 +310,7 @@ def comment_vote(*, user, comment: Comment) -> bool:
     """顶 a comment, once per user. True when the vote was added."""
     if comment.user_id == user.pk:
         raise PermissionDenied(_("不能顶自己的跟贴。"))
-    if comment.is_deleted:
+    if not comment.is_shown:
         raise PermissionDenied(_("该跟贴已删除。"))
     if not insert_once(CommentVote, user=user, comment=comment):
         return False
@@ -345,7 +393,9 @@ def notifications_for_article(*, article_id: int) -> int:
 
 
 def notification_for_reply(*, comment_id: int) -> bool:
-    reply = Comment.objects.select_related("parent").filter(pk=comment_id).first()
+    reply = (
+        Comment.objects.select_related("parent").filter(Comment.shown_q(), pk=comment_id).first()
+    )
     if reply is None or reply.parent is None or reply.parent.user_id == reply.user_id:
         return False
     Notification.objects.create(
