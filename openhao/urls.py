@@ -12,6 +12,7 @@ urlpatterns = [
     path("creator/", include("openhao.creators.urls")),
     path("studio/", include("openhao.studio.urls")),
     path("review/", include("openhao.moderation.urls")),
+    path("", include("openhao.moderation.manage_urls")),
     path("accounts/", include("openhao.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("openhao.engagement.urls")),

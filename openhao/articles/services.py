@@ -27,6 +27,7 @@ from .models import (
     ArticleImage,
     ArticleRevision,
     Channel,
+    ModerationLabel,
     Reference,
     Topic,
 )
@@ -144,6 +145,35 @@ def article_remove(*, article: Article) -> Article:
     article.save(update_fields=["status", "updated_at"])
     if was_public:
         _article_count_add(article.creator_id, -1)
+    _article_discovery_changed(article)
+    return article
+
+
+@transaction.atomic
+def article_reinstate(*, article: Article, status: str) -> Article:
+    """Undo a takedown (``article_remove``): the article gets back the status it had (a
+    published one is public again at its URL and time, counted again). An article that is no
+    longer removed is left as it is."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.status != Article.Status.REMOVED or status == Article.Status.REMOVED:
+        return article
+    if status == Article.Status.PUBLISHED and article.published_at is not None:
+        return article_publish(article=article, at=article.published_at)
+    article.status = status if status in Article.Status.values else Article.Status.DRAFT
+    article.save(update_fields=["status", "updated_at"])
+    return article
+
+
+@transaction.atomic
+def article_label_set(*, article: Article, label: str, url: str = "") -> Article:
+    """The operators' 谣言 / 存在争议 label (``ModerationLabel``, "" to clear) with a link to the
+    correction or 辟谣 article; shown on the article page (the save bumps its cache tag)."""
+    if label and label not in ModerationLabel.values:
+        raise ValidationError(_("未知的标注。"))
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    article.moderation_label = label
+    article.moderation_label_url = url if label else ""
+    article.save(update_fields=["moderation_label", "moderation_label_url", "updated_at"])
     _article_discovery_changed(article)
     return article
 
