@@ -13,6 +13,7 @@ DECIDE_APPEAL = "moderation.decide_appeal"
 MANAGE_WORDLISTS = "moderation.manage_wordlists"
 
 # Keep in step with migrations/0004_roles.py (a migration does not import app code).
+# Before the roles, is_staff was the check: migration 0004 puts those accounts in 审核.
 ROLES = {
     REVIEWER: ["review_content", "view_moderationaction", "view_report"],
     OPERATOR: [

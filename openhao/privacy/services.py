@@ -53,6 +53,14 @@ USER_RELATIONS = {
     ("creators.CreatorApplication", "user"): "personal fields erased; staff decision kept",
     ("creators.CreatorApplication", "decided_by"): "kept: the deciding staff member",
     ("moderation.ReviewRecord", "staff"): "kept: the deciding staff member (append-only)",
+    # The moderation audit is append-only (docs/moderation.md, "Audit and account deletion"):
+    # the rows stay and point at the tombstone user row, which keeps no personal data.
+    ("moderation.ModerationAction", "actor"): "kept: the acting operator (append-only audit)",
+    ("moderation.ModerationAction", "subject_user"): "kept: whose content it was (audit)",
+    ("moderation.Report", "reporter"): "kept under the tombstone: the item's report history",
+    ("moderation.Appeal", "user"): "kept under the tombstone: the decision it led to",
+    ("moderation.CreditEvent", "user"): "kept: the append-only 信用分 ledger",
+    ("moderation.Suspension", "user"): "kept: the record of the suspension",
     ("engagement.Follow", "user"): "deleted, follower counts drop",
     ("engagement.Comment", "user"): "kept under 用户已注销, text kept or removed",
     ("engagement.CommentVote", "user"): "deleted, vote counts drop",

@@ -37,6 +37,11 @@ def create_roles(apps, schema_editor):
                 content_type__app_label="moderation", codename__in=codenames
             )
         )
+    # Staff reviewed applications and first articles before the roles existed (is_staff was
+    # the check): they keep doing so as 审核, and an administrator moves them on from there.
+    User = apps.get_model("accounts", "User")
+    reviewer = Group.objects.get(name="审核")
+    reviewer.user_set.add(*User.objects.filter(is_staff=True, is_active=True))
 
 
 def remove_roles(apps, schema_editor):
@@ -47,6 +52,7 @@ def remove_roles(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("moderation", "0003_reports_actions_credit"),
+        ("accounts", "0002_user_avatar_user_motto"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
