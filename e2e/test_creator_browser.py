@@ -44,8 +44,8 @@ def test_apply_approve_write_publish(
 ):
     from openhao.articles.models import Article
     from openhao.creators.tests.factories import UserFactory
-    from openhao.moderation.roles import REVIEWER, role_group
     from openhao.demo.structure import ensure_channels
+    from openhao.moderation.roles import REVIEWER, role_group
 
     channels = ensure_channels()
     sports = channels["sports"]

@@ -103,6 +103,10 @@ def test_report_remove_appeal_restore(browser, page, live_server, screenshot_dir
         op2.fill("#id_reason", "复核后认为属于正常提醒")
         op2.get_by_role("button", name="提交裁决").click()
         assert "已裁决" in op2.locator(".messages").inner_text()
+        op2.goto(f"{base}/manage/log/")
+        op2.get_by_role("link", name="#1", exact=True).click()
+        assert "处置前" in op2.locator("main").inner_text()
+        op2.screenshot(path=screenshot_dir / "moderation-action-log.png", full_page=True)
 
         # 5. The comment is back, and the credit is whole again.
         page.goto(comments_url)

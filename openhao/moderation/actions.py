@@ -112,10 +112,16 @@ def report_create(*, reporter, target_type: str, target_id: int, reason: str, te
     try:
         with transaction.atomic():
             report = Report.objects.create(
-                reporter=reporter, target_type=target_type, target_id=item.id, reason=reason, text=text
+                reporter=reporter,
+                target_type=target_type,
+                target_id=item.id,
+                reason=reason,
+                text=text,
             )
     except IntegrityError:  # the same reader, a concurrent request
-        return Report.objects.get(reporter=reporter, target_type=target_type, target_id=item.id), False
+        return Report.objects.get(
+            reporter=reporter, target_type=target_type, target_id=item.id
+        ), False
     return report, True
 
 
@@ -138,8 +144,19 @@ def _notify(user_id, kind: str, message: str, link: str = "") -> None:
         )
 
 
-def _record(*, actor, kind, item: Item, rule="", reason="", evidence="", before=None, after=None,
-            reverts=None, deduct=True) -> ModerationAction:
+def _record(
+    *,
+    actor,
+    kind,
+    item: Item,
+    rule="",
+    reason="",
+    evidence="",
+    before=None,
+    after=None,
+    reverts=None,
+    deduct=True,
+) -> ModerationAction:
     if rule and rule not in credit.RULES:
         raise ValidationError(_("请选择依据的规则。"), code="rule")
     points = credit.rule_points(rule) if (rule and deduct) else 0
@@ -159,7 +176,10 @@ def _record(*, actor, kind, item: Item, rule="", reason="", evidence="", before=
     )
     if points and item.author_id is not None:
         CreditEvent.objects.create(
-            user_id=item.author_id, points=points, rule=rule, action=action,
+            user_id=item.author_id,
+            points=points,
+            rule=rule,
+            action=action,
             created_at=action.created_at,
         )
     return action
@@ -218,7 +238,9 @@ def _comment_state_set(comment_id: int, state: str) -> bool:
 
 
 @transaction.atomic
-def action_dismiss(*, actor, target_type: str, target_id: int, reason: str = "") -> ModerationAction:
+def action_dismiss(
+    *, actor, target_type: str, target_id: int, reason: str = ""
+) -> ModerationAction:
     """No violation found: the item's open reports close, reporters are told."""
     require(actor, REVIEW)
     item = item_get(target_type, target_id)
@@ -255,8 +277,14 @@ def action_remove(
             _("创作者不能下架：请警告或封禁其账号，或下架具体内容。"), code="target"
         )
     action = _record(
-        actor=actor, kind=Kind.REMOVE, item=item, rule=rule, reason=reason, evidence=evidence,
-        before=before, after=after,
+        actor=actor,
+        kind=Kind.REMOVE,
+        item=item,
+        rule=rule,
+        reason=reason,
+        evidence=evidence,
+        before=before,
+        after=after,
     )
     _close_reports(item, action, Report.Status.ACTIONED)
     _notify_author(action)
@@ -283,8 +311,14 @@ def action_label(
     article_services.article_label_set(article=item.obj, label=label, url=url)
     after = {"moderation_label": label, "moderation_label_url": url}
     action = _record(
-        actor=actor, kind=Kind.LABEL, item=item, rule=rule, reason=reason, evidence=evidence,
-        before=before, after=after,
+        actor=actor,
+        kind=Kind.LABEL,
+        item=item,
+        rule=rule,
+        reason=reason,
+        evidence=evidence,
+        before=before,
+        after=after,
     )
     _close_reports(item, action, Report.Status.ACTIONED)
     _notify_author(action)
@@ -342,7 +376,12 @@ def action_suspend(
             ):
                 hidden.append(comment.pk)
     action = _record(
-        actor=actor, kind=Kind.SUSPEND, item=item, rule=rule, reason=reason, evidence=evidence,
+        actor=actor,
+        kind=Kind.SUSPEND,
+        item=item,
+        rule=rule,
+        reason=reason,
+        evidence=evidence,
         before={"suspended": False},
         after={
             "suspended": True,
@@ -350,7 +389,9 @@ def action_suspend(
             "hidden_comments": hidden,
         },
     )
-    Suspension.objects.create(user_id=user_id, action=action, until=until, hide_comments=hide_comments)
+    Suspension.objects.create(
+        user_id=user_id, action=action, until=until, hide_comments=hide_comments
+    )
     if report_target is not None:
         _close_reports(item_get(*report_target), action, Report.Status.ACTIONED)
     _notify_author(action)
@@ -359,8 +400,8 @@ def action_suspend(
 
 def _undo(action: ModerationAction) -> dict:
     """Put back what ``action`` changed (its ``before``), for what is still as the action left
-    it; returns the state after the undo (the new row's ``after``). The credit it took comes
-    back as a refund."""
+    it; returns the state after the undo (the new row's ``after``). The caller records the
+    undo and refunds the credit (``_refund``)."""
     restored: dict = {}
     if action.kind == Kind.REMOVE and action.target_type == Target.ARTICLE:
         article = Article.objects.filter(pk=action.target_id).first()
@@ -397,14 +438,20 @@ def _undo(action: ModerationAction) -> dict:
             ):
                 back.append(pk)
         restored = {"suspended": False, "restored_comments": back}
+    return restored
+
+
+def _refund(action: ModerationAction, undo: ModerationAction) -> None:
+    """The credit ``action`` took comes back, recorded against ``undo`` (the restore or the
+    granted appeal)."""
     if action.credit_points and action.subject_user_id is not None:
         CreditEvent.objects.create(
             user_id=action.subject_user_id,
             points=-action.credit_points,
             rule=action.rule,
-            action=action,
+            action=undo,
+            created_at=undo.created_at,
         )
-    return restored
 
 
 def _lock_undoable(action: ModerationAction) -> ModerationAction:
@@ -431,16 +478,25 @@ def action_restore(*, actor, action: ModerationAction, reason: str) -> Moderatio
     action = _lock_undoable(action)
     after = _undo(action)
     restore = _record(
-        actor=actor, kind=Kind.RESTORE, item=_item_of(action), rule=action.rule, reason=reason,
-        before=action.after, after=after, reverts=action, deduct=False,
+        actor=actor,
+        kind=Kind.RESTORE,
+        item=_item_of(action),
+        rule=action.rule,
+        reason=reason,
+        before=action.after,
+        after=after,
+        reverts=action,
+        deduct=False,
     )
+    _refund(action, restore)
     Appeal.objects.filter(action=action, status=Appeal.Status.PENDING).update(
         status=Appeal.Status.GRANTED, decision=restore
     )
     _notify(
         action.subject_user_id,
         Notification.Kind.MODERATION,
-        _("你的%(what)s已恢复。%(reason)s") % {"what": Target(action.target_type).label, "reason": reason},
+        _("你的%(what)s已恢复。%(reason)s")
+        % {"what": Target(action.target_type).label, "reason": reason},
         action_url(action),
     )
     return restore
@@ -485,15 +541,29 @@ def appeal_decide(*, actor, appeal: Appeal, grant: bool, reason: str) -> Moderat
         action = _lock_undoable(action)
         after = _undo(action)
         decision = _record(
-            actor=actor, kind=Kind.APPEAL_GRANT, item=_item_of(action), rule=action.rule,
-            reason=reason, evidence=appeal.text, before=action.after, after=after,
-            reverts=action, deduct=False,
+            actor=actor,
+            kind=Kind.APPEAL_GRANT,
+            item=_item_of(action),
+            rule=action.rule,
+            reason=reason,
+            evidence=appeal.text,
+            before=action.after,
+            after=after,
+            reverts=action,
+            deduct=False,
         )
+        _refund(action, decision)
         message = _("你的申诉成立，处置已撤销，内容已恢复，信用分已返还。%(reason)s")
     else:
         decision = _record(
-            actor=actor, kind=Kind.APPEAL_REJECT, item=_item_of(action), rule=action.rule,
-            reason=reason, evidence=appeal.text, reverts=action, deduct=False,
+            actor=actor,
+            kind=Kind.APPEAL_REJECT,
+            item=_item_of(action),
+            rule=action.rule,
+            reason=reason,
+            evidence=appeal.text,
+            reverts=action,
+            deduct=False,
         )
         message = _("你的申诉未获支持，处置维持。%(reason)s")
     appeal.status = Appeal.Status.GRANTED if grant else Appeal.Status.REJECTED

@@ -36,7 +36,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(ModerationAction)
 class ModerationActionAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "actor", "kind", "target_type", "target_id", "subject_user", "rule")
+    list_display = (
+        "created_at",
+        "actor",
+        "kind",
+        "target_type",
+        "target_id",
+        "subject_user",
+        "rule",
+    )
     list_filter = ("kind", "target_type")
     list_select_related = ("actor", "subject_user")
 

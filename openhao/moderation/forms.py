@@ -55,7 +55,9 @@ class ActionForm(forms.Form):
     kind = forms.ChoiceField(label=_("处置"), choices=KINDS, widget=forms.RadioSelect)
     rule = forms.ChoiceField(label=_("依据规则"), choices=_rule_choices, required=False)
     reason = forms.CharField(
-        label=_("理由（作者可见）"), max_length=500, required=False,
+        label=_("理由（作者可见）"),
+        max_length=500,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     evidence = forms.CharField(
@@ -94,7 +96,9 @@ class BulkForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("理由"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("请填写理由。")},
     )
 
@@ -109,6 +113,8 @@ class DecideForm(ReasonForm):
 
 class AppealForm(forms.Form):
     text = forms.CharField(
-        label=_("申诉理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("申诉理由"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("请写明申诉理由。")},
     )

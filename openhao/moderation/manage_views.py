@@ -92,7 +92,9 @@ def report(request, pk, target_type):
             else:
                 already = True
                 if not _is_htmx(request):
-                    messages.success(request, _("举报已提交，我们会尽快核实处理，结果将通过通知告诉你。"))
+                    messages.success(
+                        request, _("举报已提交，我们会尽快核实处理，结果将通过通知告诉你。")
+                    )
                     return redirect(request.path)
         else:
             status = 400
@@ -157,7 +159,9 @@ def item_page(request, pk, target_type):
                 form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
                 status = 400
             else:
-                messages.success(request, _("已处置：%(kind)s。") % {"kind": action.get_kind_display()})
+                messages.success(
+                    request, _("已处置：%(kind)s。") % {"kind": action.get_kind_display()}
+                )
                 return redirect("moderation:queue")
         else:
             status = 400
@@ -186,20 +190,30 @@ def _act(actor, item: actions.Item, data) -> ModerationAction:
         )
     if kind == "remove":
         return actions.action_remove(
-            actor=actor, target_type=item.type, target_id=item.id,
-            evidence=data.get("evidence") or "", **common,
+            actor=actor,
+            target_type=item.type,
+            target_id=item.id,
+            evidence=data.get("evidence") or "",
+            **common,
         )
     if kind == "label":
         if item.type != Target.ARTICLE:
             raise ValidationError(_("只有文章可以标注。"))
         return actions.action_label(
-            actor=actor, article_id=item.id, label=data.get("label") or "",
-            url=data.get("url") or "", evidence=data.get("evidence") or "", **common,
+            actor=actor,
+            article_id=item.id,
+            label=data.get("label") or "",
+            url=data.get("url") or "",
+            evidence=data.get("evidence") or "",
+            **common,
         )
     if kind == "warn":
         return actions.action_warn(
-            actor=actor, target_type=item.type, target_id=item.id,
-            evidence=data.get("evidence") or "", **common,
+            actor=actor,
+            target_type=item.type,
+            target_id=item.id,
+            evidence=data.get("evidence") or "",
+            **common,
         )
     if item.author_id is None:
         raise ValidationError(_("找不到作者账号。"))
@@ -237,13 +251,18 @@ def bulk(request):
         try:
             if form.cleaned_data["kind"] == "remove":
                 actions.action_remove(
-                    actor=request.user, target_type=target_type, target_id=pk,
+                    actor=request.user,
+                    target_type=target_type,
+                    target_id=pk,
                     rule=form.cleaned_data["rule"],
-                    reason=form.cleaned_data["reason"] or credit.RULES[form.cleaned_data["rule"]].label,
+                    reason=form.cleaned_data["reason"]
+                    or credit.RULES[form.cleaned_data["rule"]].label,
                 )
             else:
                 actions.action_dismiss(
-                    actor=request.user, target_type=target_type, target_id=pk,
+                    actor=request.user,
+                    target_type=target_type,
+                    target_id=pk,
                     reason=form.cleaned_data["reason"],
                 )
             done += 1
@@ -268,7 +287,9 @@ def appeal_page(request, pk):
         if form.is_valid():
             try:
                 actions.appeal_decide(
-                    actor=request.user, appeal=appeal, grant=form.cleaned_data["grant"] == "yes",
+                    actor=request.user,
+                    appeal=appeal,
+                    grant=form.cleaned_data["grant"] == "yes",
                     reason=form.cleaned_data["reason"],
                 )
             except (ValidationError, PermissionDenied) as exc:
@@ -361,7 +382,9 @@ def my_action(request, pk):
     if request.method == "POST":
         if form.is_valid():
             try:
-                actions.appeal_create(user=request.user, action=action, text=form.cleaned_data["text"])
+                actions.appeal_create(
+                    user=request.user, action=action, text=form.cleaned_data["text"]
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
                 status = 400

@@ -109,7 +109,10 @@ class ModerationAction(AppendOnly):
         APPEAL_REJECT = "appeal_reject", _("申诉驳回")
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("操作人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("操作人"),
     )
     kind = models.CharField(_("操作"), max_length=15, choices=Kind.choices)
     target_type = models.CharField(_("对象类型"), max_length=10, choices=Target.choices)
@@ -233,6 +236,9 @@ class Appeal(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.action_id} {self.status}"
+
 
 class CreditEvent(AppendOnly):
     """The 信用分 ledger: a violation's deduction (negative) or a refund (positive), with the
@@ -248,6 +254,9 @@ class CreditEvent(AppendOnly):
         verbose_name = _("信用分记录")
         verbose_name_plural = _("信用分记录")
         indexes = [models.Index(fields=["user", "created_at"], name="credit_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.points:+d} {self.rule}"
 
 
 class Suspension(models.Model):
@@ -268,3 +277,6 @@ class Suspension(models.Model):
                 fields=["user"], condition=models.Q(lifted_at__isnull=True), name="suspension_idx"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.until or 'permanent'}"

@@ -325,5 +325,7 @@ def actions_for_author(user) -> list[ModerationAction]:
 
 def credit_ledger(user) -> list[CreditEvent]:
     return list(
-        CreditEvent.objects.filter(user=user).select_related("action").order_by("-created_at", "-id")
+        CreditEvent.objects.filter(user=user)
+        .select_related("action")
+        .order_by("-created_at", "-id")
     )

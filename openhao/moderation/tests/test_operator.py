@@ -273,7 +273,11 @@ def _fill_queue(n):
         _report(comment, reason="ad", text="引流")
         _report(comment)
     actions.action_warn(
-        actor=_op(f"w{n}"), target_type="article", target_id=article.pk, rule="notice", reason="注意"
+        actor=_op(f"w{n}"),
+        target_type="article",
+        target_id=article.pk,
+        rule="notice",
+        reason="注意",
     )
 
 
@@ -552,10 +556,15 @@ def test_the_author_pages(client, operator, operator2, comment):
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_log_page_query_count_is_bounded(client, operator, comment, n, django_assert_max_num_queries):
+def test_log_page_query_count_is_bounded(
+    client, operator, comment, n, django_assert_max_num_queries
+):
     for i in range(n):
         actions.action_warn(
-            actor=_op(f"op{i}"), target_type="comment", target_id=comment.pk, rule="notice",
+            actor=_op(f"op{i}"),
+            target_type="comment",
+            target_id=comment.pk,
+            rule="notice",
             reason=f"第{i}次",
         )
     client.force_login(operator)
