@@ -39,6 +39,7 @@ def test_report_remove_appeal_restore(browser, page, live_server, screenshot_dir
     from openhao.creators.tests.factories import CreatorFactory, UserFactory
     from openhao.engagement import services as engagement_services
     from openhao.engagement.models import Comment
+    from openhao.moderation.models import ModerationAction
     from openhao.moderation.roles import OPERATOR, role_group
 
     article = ArticleFactory(creator=CreatorFactory(), title="城市夜跑路线推荐", view_count=800)
@@ -104,7 +105,8 @@ def test_report_remove_appeal_restore(browser, page, live_server, screenshot_dir
         op2.get_by_role("button", name="提交裁决").click()
         assert "已裁决" in op2.locator(".messages").inner_text()
         op2.goto(f"{base}/manage/log/")
-        op2.get_by_role("link", name="#1", exact=True).click()
+        removal = ModerationAction.objects.get(kind=ModerationAction.Kind.REMOVE)
+        op2.get_by_role("link", name=f"#{removal.pk}", exact=True).first.click()
         assert "处置前" in op2.locator("main").inner_text()
         op2.screenshot(path=screenshot_dir / "moderation-action-log.png", full_page=True)
 

@@ -162,8 +162,11 @@ def comment_moderation_set(*, comment: Comment, state: str) -> bool:
     the article's author). True when the state changed."""
     if state not in Comment.State.values:
         raise ValueError(f"unknown comment state {state!r}")
+    # of=self: PostgreSQL cannot lock the nullable side of the outer join to the parent.
     comment = (
-        Comment.objects.select_for_update().select_related("parent", "article").get(pk=comment.pk)
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("parent", "article")
+        .get(pk=comment.pk)
     )
     before = comment.moderation_state
     if before == state:
