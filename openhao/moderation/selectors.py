@@ -329,3 +329,32 @@ def credit_ledger(user) -> list[CreditEvent]:
         .select_related("action")
         .order_by("-created_at", "-id")
     )
+
+
+def user_moderation_export(user) -> dict:
+    """The moderation part of the 个人信息副本 (privacy.services.export_contents): the reader's
+    own reports and appeals, the actions on their content and their 信用分 ledger — not who
+    reported them, nor the operators' evidence."""
+    return {
+        "reports": list(
+            Report.objects.filter(reporter=user)
+            .order_by("created_at", "id")
+            .values("target_type", "target_id", "reason", "text", "status", "created_at")
+        ),
+        "actions_on_my_content": list(
+            ModerationAction.objects.filter(subject_user=user)
+            .exclude(kind=ModerationAction.Kind.DISMISS)
+            .order_by("created_at", "id")
+            .values("id", "kind", "target_type", "target_id", "rule", "reason", "created_at")
+        ),
+        "appeals": list(
+            Appeal.objects.filter(user=user)
+            .order_by("created_at", "id")
+            .values("action_id", "text", "status", "created_at")
+        ),
+        "credit": list(
+            CreditEvent.objects.filter(user=user)
+            .order_by("created_at", "id")
+            .values("points", "rule", "action_id", "created_at")
+        ),
+    }

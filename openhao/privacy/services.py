@@ -38,6 +38,7 @@ from openhao.articles.models import Article, ArticleImage
 from openhao.creators import services as creator_services
 from openhao.engagement import services as engagement_services
 from openhao.engagement.models import ArticleLike, Bookmark, Comment, CommentVote, Follow
+from openhao.moderation import selectors as moderation_selectors
 from openhao.ranking import services as ranking_services
 from openhao.ranking.models import ReadHistory
 
@@ -315,6 +316,7 @@ def export_contents(user) -> dict[str, bytes]:
             .values("article_id", "article__title", "read_at")
         )
     )
+    files["moderation.json"] = _dump(moderation_selectors.user_moderation_export(user))
     creator = getattr(user, "creator", None)
     if creator is not None:
         files["creator.json"] = _dump(

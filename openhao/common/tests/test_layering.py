@@ -27,6 +27,8 @@ ALLOWED: dict[str, set[str]] = {
     "ranking": {"common", "accounts", "creators", "articles"},
     "search": {"common", "accounts", "creators", "articles", "ranking"},
     "engagement": {"common", "accounts", "creators", "articles", "analytics", "ranking"},
+    # Every staff decision and its audit trail; decisions notify through engagement.
+    "moderation": {"common", "accounts", "creators", "articles", "engagement"},
     # The reader's own data: 注销 and 个人信息副本 across every app that holds some.
     "privacy": {
         "common",
@@ -36,9 +38,8 @@ ALLOWED: dict[str, set[str]] = {
         "analytics",
         "ranking",
         "engagement",
+        "moderation",
     },
-    # Every staff decision and its audit trail; decisions notify through engagement.
-    "moderation": {"common", "accounts", "creators", "articles", "engagement"},
     # The creator's workspace: editor, uploads, preview, scheduling, the routes into 数据中心.
     "studio": {
         "common",

@@ -573,3 +573,23 @@ def test_log_page_query_count_is_bounded(
     assert page.content.decode().count("第") >= n
     detail = client.get(reverse("moderation:action", args=[ModerationAction.objects.first().pk]))
     assert detail.status_code == 200 and "处置前" in detail.content.decode()
+
+
+def test_the_data_export_holds_the_readers_moderation_data(operator, comment):
+    import json
+
+    from openhao.privacy.services import export_contents
+
+    reporter = UserFactory()
+    _report(comment, reporter=reporter, reason="other", text="冒充客服")
+    actions.action_remove(
+        actor=operator, target_type="comment", target_id=comment.pk, rule="abuse", reason="辱骂"
+    )
+    mine = json.loads(export_contents(reporter)["moderation.json"])
+    assert [r["text"] for r in mine["reports"]] == ["冒充客服"]
+    theirs = json.loads(export_contents(comment.user)["moderation.json"])
+    assert theirs["reports"] == [] and [a["kind"] for a in theirs["actions_on_my_content"]] == [
+        "remove"
+    ]
+    assert [e["points"] for e in theirs["credit"]] == [credit.rule_points("abuse")]
+    assert "冒充客服" not in json.dumps(theirs, ensure_ascii=False)
