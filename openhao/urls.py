@@ -13,6 +13,7 @@ urlpatterns = [
     path("studio/", include("openhao.studio.urls")),
     path("review/", include("openhao.moderation.urls")),
     path("manage/", include("openhao.moderation.content_urls")),
+    path("", include("openhao.moderation.manage_urls")),
     path("accounts/", include("openhao.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("openhao.engagement.urls")),

@@ -21,6 +21,7 @@ from openhao.common.cache import bump_tags, creator_tag
 from openhao.common.content import content_check
 from openhao.common.images import ImageRejected, decode_upload
 
+from . import hooks
 from .models import AccessToken, User
 
 AVATAR_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
@@ -74,6 +75,7 @@ def profile_update(
 ) -> User:
     """Save the editable profile. ``avatar`` is the output of ``avatar_normalise`` or None
     (unchanged)."""
+    hooks.write_check.run(user=user, what="profile")
     user = User.objects.select_for_update().get(pk=user.pk)
     # The word lists (common.content): a block-word refuses, replace-words are masked; a
     # review-word is recorded for the operators (a name cannot wait hidden).

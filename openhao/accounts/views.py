@@ -21,15 +21,19 @@ def profile_edit(request):
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES)
         if form.is_valid():
-            services.profile_update(
-                user=user,
-                nickname=form.cleaned_data["nickname"],
-                motto=form.cleaned_data["motto"],
-                avatar=form.cleaned_data["avatar"],
-                clear_avatar=form.cleaned_data["clear_avatar"],
-            )
-            messages.success(request, _("资料已保存。"))
-            return redirect("accounts:profile")
+            try:
+                services.profile_update(
+                    user=user,
+                    nickname=form.cleaned_data["nickname"],
+                    motto=form.cleaned_data["motto"],
+                    avatar=form.cleaned_data["avatar"],
+                    clear_avatar=form.cleaned_data["clear_avatar"],
+                )
+            except ValidationError as exc:  # accounts.hooks.write_check: a suspended account
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("资料已保存。"))
+                return redirect("accounts:profile")
         status = 400
     else:
         form = ProfileForm(initial={"nickname": user.nickname, "motto": user.motto})

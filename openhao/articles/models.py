@@ -76,6 +76,11 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(public_q())
 
 
+class ModerationLabel(models.TextChoices):
+    RUMOR = "rumor", _("谣言")
+    DISPUTED = "disputed", _("存在争议")
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
@@ -110,6 +115,12 @@ class Article(models.Model):
         _("删除前状态"), max_length=10, choices=Status.choices, blank=True
     )
     review_note = models.CharField(_("审核意见"), max_length=500, blank=True)
+    # An operator's label shown above the body (moderation: label action), with a link to the
+    # correction or 辟谣 article.
+    moderation_label = models.CharField(
+        _("标注"), max_length=10, choices=ModerationLabel.choices, blank=True
+    )
+    moderation_label_url = models.CharField(_("辟谣/更正链接"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     view_count = models.PositiveIntegerField(_("阅读数"), default=0)

@@ -17,6 +17,7 @@ from django.db.models import PROTECT, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openhao.accounts import hooks as account_hooks
 from openhao.common.content import content_check
 from openhao.common.images import validate_image_upload
 from openhao.creators.models import Creator
@@ -28,6 +29,7 @@ from .models import (
     ArticleImage,
     ArticleRevision,
     Channel,
+    ModerationLabel,
     Reference,
     Topic,
 )
@@ -69,6 +71,13 @@ def topic_names_clean(names: Iterable[str]) -> list[str]:
     return cleaned
 
 
+def _write_check(creator: Creator, is_original: bool) -> None:
+    """accounts.hooks.write_check for a draft saved by ``creator`` (ValidationError refuses)."""
+    account_hooks.write_check.run(user=creator.user, what="article")
+    if is_original:
+        account_hooks.write_check.run(user=creator.user, what="original")
+
+
 @transaction.atomic
 def article_create(
     *,
@@ -84,6 +93,7 @@ def article_create(
     cover_alt: str = "",
 ) -> Article:
     """Create a draft. Publishing is a separate step (``article_publish``)."""
+    _write_check(creator, is_original)
     body_html = sanitize_body(body_html)
     title, summary, body_html = _texts_checked(creator, title, summary, body_html)
     article = Article(
@@ -138,6 +148,35 @@ def article_remove(*, article: Article) -> Article:
     article.save(update_fields=["status", "updated_at"])
     if was_public:
         _article_count_add(article.creator_id, -1)
+    _article_discovery_changed(article)
+    return article
+
+
+@transaction.atomic
+def article_reinstate(*, article: Article, status: str) -> Article:
+    """Undo a takedown (``article_remove``): the article gets back the status it had (a
+    published one is public again at its URL and time, counted again). An article that is no
+    longer removed is left as it is."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.status != Article.Status.REMOVED or status == Article.Status.REMOVED:
+        return article
+    if status == Article.Status.PUBLISHED and article.published_at is not None:
+        return article_publish(article=article, at=article.published_at)
+    article.status = status if status in Article.Status.values else Article.Status.DRAFT
+    article.save(update_fields=["status", "updated_at"])
+    return article
+
+
+@transaction.atomic
+def article_label_set(*, article: Article, label: str, url: str = "") -> Article:
+    """The operators' 谣言 / 存在争议 label (``ModerationLabel``, "" to clear) with a link to the
+    correction or 辟谣 article; shown on the article page (the save bumps its cache tag)."""
+    if label and label not in ModerationLabel.values:
+        raise ValidationError(_("未知的标注。"))
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    article.moderation_label = label
+    article.moderation_label_url = url if label else ""
+    article.save(update_fields=["moderation_label", "moderation_label_url", "updated_at"])
     _article_discovery_changed(article)
     return article
 
@@ -281,6 +320,7 @@ def article_update(
     page is unchanged until staff approve it), and an approved, scheduled article goes back to
     review, keeping its time."""
     article = Article.objects.select_for_update().select_related("creator").get(pk=article.pk)
+    _write_check(article.creator, is_original)
     body_html = sanitize_body(body_html)
     title, summary, body_html = _texts_checked(article.creator, title, summary, body_html)
     summary = summary or summary_from_html(body_html)
@@ -486,6 +526,10 @@ def article_submit(*, article: Article, at: datetime | None = None) -> Article:
     if article.status in (Article.Status.PUBLISHED, Article.Status.REMOVED):
         return article
     problems = article_publish_problems(article)
+    try:
+        account_hooks.write_check.run(user=article.creator.user, what="publish")
+    except ValidationError as exc:
+        problems += exc.messages
     if problems:
         raise ArticleNotReady(problems)
     now = timezone.now()

@@ -41,6 +41,7 @@ from openhao.creators.models import Badge, Creator, CreatorApplication
 from openhao.creators.services import creator_create
 from openhao.engagement.models import Comment
 from openhao.engagement.text import render_comment
+from openhao.moderation.roles import role_group
 from openhao.ranking.services import scores_rebuild, terms_rebuild
 
 from . import accounts, content, handwritten, longform
@@ -232,7 +233,7 @@ def _operator_group() -> Group:
     for app, models in OPERATOR_PERMISSIONS:
         query |= Q(content_type__app_label=app, content_type__model__in=models)
     group.permissions.set(Permission.objects.filter(query).exclude(codename__startswith="delete_"))
-    return group
+    return role_group(group.name)  # and the moderation permissions of the 运营 role
 
 
 def ensure_operator() -> bool:

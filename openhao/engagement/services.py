@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openhao.accounts import hooks as account_hooks
 from openhao.analytics.services import stats_record, stats_record_follow
 from openhao.articles.models import Article
 from openhao.common.cache import article_tag, bump_tags, creator_tag
@@ -100,6 +101,7 @@ def comment_create(
     hear of it (at most MENTIONS_PER_COMMENT, in a task) unless ``notify_mentions`` is False
     (the view's rate limit said no). A ``held`` comment waits for review: it is stored but not
     listed, counted or notified until ``comment_moderation_set`` shows it."""
+    account_hooks.write_check.run(user=user, what="comment")
     text = normalise_comment(body)
     if not text:
         raise ValidationError(_("跟贴内容不能为空。"), code="empty")
@@ -173,6 +175,7 @@ def comment_moderation_set(*, comment: Comment, state: str) -> bool:
     the article's author). True when the state changed."""
     if state not in Comment.State.values:
         raise ValueError(f"unknown comment state {state!r}")
+    # of=self: PostgreSQL cannot lock the nullable side of the outer join to the parent.
     comment = (
         Comment.objects.select_for_update(of=("self",))
         .select_related("parent", "article")
@@ -519,3 +522,14 @@ def user_engagement_erase(*, user, remove_comments: bool) -> None:
     comments.update(ip_region="")
     # The author's name and region stand in the cached comment blocks and article pages.
     _bump_on_commit(*(article_tag(a) for a in articles), *(comments_tag(a) for a in articles))
+
+
+def notification_for_moderation(*, user_id: int, kind: str, message: str, link: str = "") -> None:
+    """A moderation notice (举报结果, 处置, 申诉结果), written by moderation with its own text."""
+    if kind not in (
+        Notification.Kind.REPORT,
+        Notification.Kind.MODERATION,
+        Notification.Kind.APPEAL,
+    ):
+        raise ValueError(f"not a moderation notice: {kind}")
+    Notification.objects.create(user_id=user_id, kind=kind, message=message[:300], link=link)

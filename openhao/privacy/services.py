@@ -40,6 +40,7 @@ from openhao.creators import services as creator_services
 from openhao.engagement import services as engagement_services
 from openhao.engagement.models import ArticleLike, Bookmark, Comment, CommentVote, Follow
 from openhao.importer import services as importer_services
+from openhao.moderation import selectors as moderation_selectors
 from openhao.ranking import services as ranking_services
 from openhao.ranking.models import ReadHistory
 
@@ -60,6 +61,14 @@ USER_RELATIONS = {
     ("moderation.SensitiveWord", "created_by"): "kept: the operator who listed the word",
     ("moderation.SpamFlag", "user"): "kept: the operators' record (rule, object, numbers only)",
     ("moderation.RingMember", "user"): "kept until the next ring job (likes are deleted)",
+    # The moderation audit is append-only (docs/moderation.md, "Audit and account deletion"):
+    # the rows stay and point at the tombstone user row, which keeps no personal data.
+    ("moderation.ModerationAction", "actor"): "kept: the acting operator (append-only audit)",
+    ("moderation.ModerationAction", "subject_user"): "kept: whose content it was (audit)",
+    ("moderation.Report", "reporter"): "kept under the tombstone: the item's report history",
+    ("moderation.Appeal", "user"): "kept under the tombstone: the decision it led to",
+    ("moderation.CreditEvent", "user"): "kept: the append-only 信用分 ledger",
+    ("moderation.Suspension", "user"): "kept: the record of the suspension",
     ("engagement.Follow", "user"): "deleted, follower counts drop",
     ("engagement.Comment", "user"): "kept under 用户已注销, text kept or removed",
     ("engagement.CommentVote", "user"): "deleted, vote counts drop",
@@ -339,6 +348,7 @@ def export_contents(user) -> dict[str, bytes]:
     for name, model, order, fields in EXPORT_ROWS:
         rows = model.objects.filter(user=user).order_by(*order).values(*fields)
         files[name] = _dump(list(rows))
+    files["moderation.json"] = _dump(moderation_selectors.user_moderation_export(user))
     creator = getattr(user, "creator", None)
     if creator is not None:
         files["creator.json"] = _dump(

@@ -212,6 +212,7 @@ ACCOUNT_RATE_LIMITS = {
     "vote": os.environ.get("RATE_LIMIT_VOTE", "60/m/user,200/m/ip"),
     "follow": os.environ.get("RATE_LIMIT_FOLLOW", "30/m/user,100/m/ip"),
     "like": os.environ.get("RATE_LIMIT_LIKE", "60/m/user,200/m/ip"),
+    "report": os.environ.get("RATE_LIMIT_REPORT", "20/h/user,60/h/ip"),
     "share": os.environ.get("RATE_LIMIT_SHARE", "30/m/ip"),
     "autosave": os.environ.get("RATE_LIMIT_AUTOSAVE", "20/m/user"),
     "image_upload": os.environ.get("RATE_LIMIT_IMAGE_UPLOAD", "120/h/user"),
@@ -530,3 +531,8 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 # 原创 check's similarity at or above which an article counts as a copy.
 OPENHAO_MODERATION_SPAM_RULES = os.environ.get("OPENHAO_MODERATION_SPAM_RULES", "{}")
 OPENHAO_ORIGINALITY_THRESHOLD = float(os.environ.get("OPENHAO_ORIGINALITY_THRESHOLD", "0.9"))
+
+# 信用分 (docs/moderation.md, "Credit"): points a violation deducts, by severity, and the score
+# below which a right is withdrawn (原创声明 at < 100, campaigns < 80, publishing < 60).
+OPENHAO_CREDIT_SEVERITY_POINTS = {"light": 5, "medium": 10, "heavy": 20, "severe": 40}
+OPENHAO_CREDIT_THRESHOLDS = {"original": 100, "campaigns": 80, "publish": 60}

@@ -39,6 +39,7 @@ ALLOWED: dict[str, set[str]] = {
         "ranking",
         "engagement",
         "importer",
+        "moderation",
     },
     # RSS/Atom feeds, sitemaps and robots.txt: reads of the public articles.
     "feeds": {"common", "accounts", "creators", "articles"},

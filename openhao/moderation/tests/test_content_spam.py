@@ -17,6 +17,7 @@ from openhao.engagement import services as engagement_services
 from openhao.engagement.models import ArticleLike, Comment
 from openhao.moderation import content, spam
 from openhao.moderation.models import ArticleHold, Fingerprint, RingMember, SpamFlag
+from openhao.moderation.roles import REVIEWER, role_group
 from openhao.ranking.models import ArticleScore
 
 RULES_ON = json.dumps({})  # every rule at its default
@@ -319,6 +320,7 @@ def test_list_pages_cost_the_same_queries_for_few_or_many_rows(client, db):
     creator = CreatorFactory()
     article = ArticleFactory(creator=creator, comment_mode=Article.CommentMode.REVIEWED)
     staff = UserFactory(is_staff=True)
+    staff.groups.add(role_group(REVIEWER))
 
     def add(n):
         for i in range(n):
