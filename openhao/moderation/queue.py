@@ -1,7 +1,7 @@
 """The operators' queue (/manage/): everything waiting, from a registry of sources.
 
-A source is one kind of waiting work (reports, applications, articles in 先审后发, appeals;
-later held comments and 原创 holds). Each one brings a ``fetch(limit)`` that returns its first
+A source is one kind of waiting work (reports, applications, articles in 先审后发, appeals,
+held comments, articles held by a review-word or the 原创 check). Each one brings a ``fetch(limit)`` that returns its first
 entries with the context they show, in a bounded number of queries whatever the queue size,
 a ``count()``, the template that renders one entry (it gets ``entry`` and ``source``) and the
 permission needed to see it. ``register_source`` adds one (call it from an ``AppConfig.ready``
@@ -112,4 +112,22 @@ def register_builtin_sources() -> None:
         lambda: selectors.applications_pending().count(),
         template="moderation/queue/application_entry.html",
         order=40,
+    )
+    # The content checks' holds (content.py): comments waiting for review (先审后显, a
+    # review-word, a spam rule) and articles sent to review by a review-word or the 原创 check.
+    register_source(
+        "held_comments",
+        _("待审跟贴"),
+        lambda limit: list(selectors.held_comments()[:limit]),
+        selectors.held_comments_count,
+        template="moderation/queue/held_comment_entry.html",
+        order=25,
+    )
+    register_source(
+        "held_articles",
+        _("暂缓发布的文章"),
+        lambda limit: list(selectors.held_articles()[:limit]),
+        selectors.held_articles_count,
+        template="moderation/queue/held_article_entry.html",
+        order=35,
     )

@@ -382,6 +382,7 @@ def held_comments() -> QuerySet[Comment]:
         .only(
             "id", "body", "created_at", "article_id", "user_id", "moderation_state",
             "article__id", "article__title", "user__id", "user__username", "user__nickname",
+            "user__deleted_at",
         )
         .order_by("created_at", "id")
     )  # fmt: skip

@@ -272,6 +272,10 @@ def _fill_queue(n):
         _report(article, reason="rumor")
         _report(comment, reason="ad", text="引流")
         _report(comment)
+        # A held comment (the content checks' source) waits beside the reports.
+        engagement_services.comment_create(
+            user=UserFactory(), article=article, body=f"待审 {i}", held=True
+        )
     actions.action_warn(
         actor=_op(f"w{n}"),
         target_type="article",
@@ -285,13 +289,14 @@ def _fill_queue(n):
 def test_queue_page_query_count_is_bounded(client, operator, n, django_assert_max_num_queries):
     _fill_queue(n)
     client.force_login(operator)
-    # Session and user, permissions, 4 sources' counts and fetches (reports: groups, reach,
+    # Session and user, permissions, 6 sources' counts and fetches (reports: groups, reach,
     # items, ledgers, history, earlier actions, reasons), messages: flat in n.
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(25):
         page = client.get(reverse("moderation:queue"))
     assert page.status_code == 200
     body = page.content.decode()
     assert "查看并处置" in body and "信用分" in body
+    assert body.count("去审核") == min(n, queue.PAGE_SIZE)
     # Every reported item but the warned one (its reports closed), up to a page.
     assert body.count('name="targets"') == min(2 * n - 1, queue.PAGE_SIZE)
 
