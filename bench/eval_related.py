@@ -32,6 +32,7 @@ os.environ["DATABASE_URL"] = os.environ.get(
     "EVAL_DATABASE_URL", f"sqlite:///{REPO / 'var' / 'eval-related.sqlite3'}"
 )
 os.environ["REDIS_URL"] = ""
+os.environ["OPENHAO_ANN_PATH"] = ""  # the nearest-neighbour index in memory, never a stale file
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openhao.settings.dev")
 
 SAMPLE = int(os.environ.get("EVAL_SAMPLE", "2000"))

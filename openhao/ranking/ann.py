@@ -87,7 +87,7 @@ class AnnIndex:
         meta_path = self.path.with_suffix(".json")
         try:
             meta = json.loads(meta_path.read_text())
-            if meta.get("model") != self.model:
+            if meta.get("model") != self.model or meta.get("database") != _database():
                 return False
             centre = np.asarray(meta.get("centre") or np.zeros(self.dim), dtype=np.float32)
             if centre.shape != (self.dim,):
@@ -113,6 +113,7 @@ class AnnIndex:
             tmp.replace(self.path)
             meta = {
                 "model": self.model,
+                "database": _database(),
                 "synced_at": self._synced_at.isoformat(),
                 "centre": [round(float(x), 6) for x in self._centre],
             }
@@ -245,6 +246,12 @@ class AnnIndex:
 
     def __len__(self) -> int:
         return len(self._ready())
+
+
+def _database() -> str:
+    """Which database the index file copies (a file of another database is never loaded)."""
+    db = settings.DATABASES["default"]
+    return f"{db['ENGINE']}:{db.get('HOST') or ''}:{db.get('PORT') or ''}:{db['NAME']}"
 
 
 _index: AnnIndex | None = None

@@ -128,8 +128,16 @@ class _LazyResults:
         self.terms, self.text, self.channel_id, self.since = terms, text, channel_id, since
         self.page_size = page_size
         self._total = None
+        self._memo: dict[tuple, Hits] = {}
 
     def _run(self, offset, limit, rerank=True) -> Hits:
+        # The count and the first page are one search (the paginator asks for both).
+        key = (offset, limit, rerank)
+        if key not in self._memo:
+            self._memo[key] = self._search(offset, limit, rerank)
+        return self._memo[key]
+
+    def _search(self, offset, limit, rerank) -> Hits:
         return _search(
             self.terms,
             text=self.text,

@@ -258,3 +258,67 @@ def test_weights_are_dated_data():
     assert related.weights("corpus", date(2026, 12, 2))["embed"] == 1.5
     with pytest.raises(LookupError):
         related.weights("e5", date(2020, 1, 1))
+
+
+def test_search_finds_an_article_that_shares_the_meaning_but_no_word(sentence_model):
+    creator, channel = CreatorFactory(), ChannelFactory()
+    baby = publish(creator, channel, "宝宝夜里睡不踏实", "父母可以试试这些办法")
+    for title in OTHERS:
+        publish(creator, channel, title)
+    terms_rebuild()
+    query = "新生儿哭闹"
+    assert set(query).isdisjoint(baby.title + baby.summary)
+    assert search_ids(query)[:1] == [baby.pk]
+    # Traditional and Simplified are one query.
+    assert search_ids("新生兒哭鬧") == search_ids(query)
+
+
+def test_the_centre_is_the_corpus_mean_and_travels_with_the_index_file(
+    sentence_model, settings, tmp_path
+):
+    settings.OPENHAO_ANN_PATH = str(tmp_path)
+    ann.reset()
+    creator, channel = CreatorFactory(), ChannelFactory()
+    for a, b in PAIRS:
+        publish(creator, channel, a)
+        publish(creator, channel, b)
+    index = ann.get_index()
+    index.rebuild()
+    vectors = np.vstack(list(stored().values()))
+    n = len(vectors)
+    assert np.allclose(index.centre, vectors.mean(axis=0) * n / (n + ann.CENTRE_PRIOR), atol=1e-4)
+    centred = index.prepare(vectors)
+    assert np.allclose(np.linalg.norm(centred, axis=1), 1.0, atol=1e-5)
+    built = index.centre.copy()
+    ann.reset()
+    assert np.allclose(ann.get_index().centre, built, atol=1e-5)
+
+
+def test_shipped_vectors_are_reused_without_running_the_model(
+    sentence_model, monkeypatch, tmp_path
+):
+    from openhao.demo import loader
+
+    channel = ChannelFactory()
+    articles = [ArticleFactory(title=t, summary="", channel=channel) for t in OTHERS]
+    embeddings_rebuild()
+    path = tmp_path / "vectors.npz"
+    assert loader.save_demo_vectors(path) == len(articles)
+    shipped = loader.demo_vectors(path)
+    before = stored()
+    ArticleEmbedding.objects.all().delete()
+
+    def no_model(texts):
+        raise AssertionError(f"the model ran on {texts}")
+
+    monkeypatch.setattr(sentence_model, "embed_articles", no_model)
+    assert embeddings_rebuild(precomputed=shipped) == (0, len(articles))
+    after = stored()
+    assert set(after) == set(before)
+    for pk, vector in after.items():
+        assert np.allclose(vector, before[pk])
+    assert_index_matches_database()
+    # A text that changed since the file was written is embedded again.
+    monkeypatch.undo()
+    Article.objects.filter(pk=articles[0].pk).update(title="一篇改过标题的文章")
+    assert embeddings_rebuild(precomputed=shipped) == (1, len(articles))
