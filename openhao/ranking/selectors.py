@@ -239,10 +239,11 @@ def search_meaning(
     """What search's re-rank needs of the embeddings (docs/search.md): the cosine between the
     query ``text`` and each of ``article_ids`` (the engine's best matches), and, with the
     sentence model, the query's nearest public articles that the engine did not find (the
-    ``search_neighbours`` lever, or ``neighbours``), best first, within the channel and time
-    filters — articles that share the meaning but not the words. The query is normalised
-    (Traditional → Simplified) and its embedding cached per process by the backend; with the
-    ``centre`` lever both sides are centred on the corpus mean like 相关推荐's. Returns
+    ``search_neighbours`` lever, or ``neighbours``; up to four times as many, for the caller to
+    drop those that match the query's words after all), best first, within the channel and time filters.
+    The query is normalised (Traditional → Simplified) and its embedding cached per process by
+    the backend; with the ``centre`` lever both sides are centred on the corpus mean like
+    相关推荐's. Returns
     (cosine by id, extra ids); empty when the backend gives the query no embedding. Sentence
     model: one query for the vectors (and one for the filters when neighbours are asked);
     corpus: one for the query's terms, one for the matches' embeddings."""
@@ -264,11 +265,11 @@ def search_meaning(
         q = [float(x) for x in query]
         return {pk: embedding.cosine(q, stored.get(pk) or []) for pk in ids}, []
     index = ann.get_index()
-    wanted = levers.get("search_neighbours", 0) if neighbours is None else neighbours
+    wanted = search_neighbours() if neighbours is None else neighbours
     extra: list[int] = []
     if wanted:
         known = set(ids)
-        near = [pk for pk, _cos in index.search(query, wanted + len(ids)) if pk not in known]
+        near = [pk for pk, _cos in index.search(query, len(ids) + 4 * wanted) if pk not in known]
         if near:
             rows = ArticleTerms.objects.filter(article_id__in=near)
             if channel_id is not None:
@@ -276,7 +277,8 @@ def search_meaning(
             if since is not None:
                 rows = rows.filter(published_at__gte=since)
             public = set(rows.values_list("article_id", flat=True))
-            extra = [pk for pk in near if pk in public][:wanted]
+            # More than asked for: the caller drops those that match the words after all.
+            extra = [pk for pk in near if pk in public]
     rows = list(
         ArticleEmbedding.objects.filter(
             article_id__in=ids + extra, model=backend.model, article__terms__isnull=False
@@ -290,6 +292,17 @@ def search_meaning(
         matrix, target = index.prepare(matrix), index.prepare(target)
     cosines = matrix @ target
     return {pk: float(c) for (pk, _v, _s), c in zip(rows, cosines, strict=True)}, extra
+
+
+def search_neighbours() -> int:
+    """How many meaning-only articles search adds (related_weights.json; 0 for the corpus
+    backend, which has no nearest-neighbour index)."""
+    from . import embedders, related
+
+    backend = embedders.get_backend()
+    if backend.name == "corpus":
+        return 0
+    return int(related.weights(backend.name).get("search_neighbours", 0))
 
 
 def search_embed_weight() -> float:

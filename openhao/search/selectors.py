@@ -15,7 +15,7 @@ from openhao.articles.models import Channel
 from openhao.articles.selectors import list_queryset, paginate
 from openhao.common.text import normalize, search_terms
 from openhao.creators.models import Creator
-from openhao.ranking.selectors import search_embed_weight, search_meaning
+from openhao.ranking.selectors import search_embed_weight, search_meaning, search_neighbours
 
 from .backends import Hits, get_backend
 
@@ -64,7 +64,9 @@ def _match(terms, *, channel_id, since, offset, limit, page_size) -> Hits:
     return hits
 
 
-def _rerank(ids: list[int], text: str, *, channel_id=None, since=None) -> tuple[list[int], int]:
+def _rerank(
+    ids: list[int], text: str, *, terms=(), channel_id=None, since=None
+) -> tuple[list[int], int]:
     """The best text matches re-ordered by meaning, joined by articles that share the query's
     meaning but not its words. Score: text rank (1 at the top, falling by 1 / RERANK a place;
     0 for a meaning-only article) + a weight (ranking's related_weights.json, per embedding
@@ -74,9 +76,13 @@ def _rerank(ids: list[int], text: str, *, channel_id=None, since=None) -> tuple[
     (each within the channel and time filters; the sentence model only)."""
     if not text:
         return ids, 0
-    cosines, extra = search_meaning(text, ids, channel_id=channel_id, since=since)
+    cosines, near = search_meaning(text, ids, channel_id=channel_id, since=since)
     if not cosines:
         return ids, 0
+    # Meaning-only: articles that match none of the words (an article the engine matches comes
+    # in its own place, and a page must never show it twice).
+    matched = get_backend().matching(list(terms), near) if near else set()
+    extra = [pk for pk in near if pk not in matched][: search_neighbours()]
     weight = search_embed_weight()
     pool = ids + extra
     text_rank = [1 - place / RERANK for place in range(len(ids))] + [0.0] * len(extra)
@@ -93,7 +99,7 @@ def _search(terms, *, text="", channel_id, since, offset, limit, page_size, rera
     if not rerank or not text:
         return _match(terms, offset=offset, limit=limit, **kw)
     block = _match(terms, offset=0, limit=RERANK, **kw)
-    head, joined = _rerank(block.ids, text, channel_id=channel_id, since=since)
+    head, joined = _rerank(block.ids, text, terms=terms, channel_id=channel_id, since=since)
     total = block.total + joined
     if offset + limit <= len(head) or block.total <= len(block.ids):
         return Hits(head[offset : offset + limit], total)
