@@ -240,8 +240,8 @@ def search_meaning(
     query ``text`` and each of ``article_ids`` (the engine's best matches), and, with the
     sentence model, the query's nearest public articles that the engine did not find (the
     ``search_neighbours`` lever, or ``neighbours``; up to four times as many, for the caller to
-    drop those that match the query's words after all), best first, within the channel and time filters.
-    The query is normalised (Traditional → Simplified) and its embedding cached per process by
+    drop those that match the query's words after all), best first, within the channel and time
+    filters. The query is normalised (Traditional → Simplified) and its embedding cached per process by
     the backend; with the ``centre`` lever both sides are centred on the corpus mean like
     相关推荐's. Returns
     (cosine by id, extra ids); empty when the backend gives the query no embedding. Sentence
