@@ -238,15 +238,14 @@ def search_meaning(
 ) -> tuple[dict[int, float], list[int]]:
     """What search's re-rank needs of the embeddings (docs/search.md): the cosine between the
     query ``text`` and each of ``article_ids`` (the engine's best matches), and, with the
-    sentence model, the query's nearest public articles that the engine did not find (the
-    ``search_neighbours`` lever, or ``neighbours``; up to four times as many, for the caller to
-    drop those that match the query's words after all), best first, within the channel and time
-    filters. The query is normalised (Traditional → Simplified) and its embedding cached per process by
-    the backend; with the ``centre`` lever both sides are centred on the corpus mean like
-    相关推荐's. Returns
-    (cosine by id, extra ids); empty when the backend gives the query no embedding. Sentence
-    model: one query for the vectors (and one for the filters when neighbours are asked);
-    corpus: one for the query's terms, one for the matches' embeddings."""
+    sentence model, the query's nearest public articles that the engine did not find (up to
+    four times the ``search_neighbours`` lever, or ``neighbours``, for the caller to drop
+    those that match the words after all), best first, within the channel and time filters.
+    The query is normalised (Traditional → Simplified) and its embedding cached per process
+    by the backend; with the ``centre`` lever both sides are centred on the corpus mean like
+    相关推荐's. Returns (cosine by id, candidate ids); empty when the backend gives the query
+    no embedding. Sentence model: one query for the vectors (and one for the filters when
+    neighbours are asked); corpus: one for the query's terms, one for the embeddings."""
     import numpy as np
 
     from . import ann, embedders, embedding, related
