@@ -3,9 +3,10 @@
 A source is one kind of waiting work (reports, applications, articles in 先审后发, appeals,
 held comments, articles held by a review-word or the 原创 check). Each one brings a
 ``fetch(limit)`` that returns its first entries with the context they show, in a bounded
-number of queries whatever the queue size, a ``count()``, the template that renders one entry (it gets ``entry`` and ``source``) and the
-permission needed to see it. ``register_source`` adds one (call it from an ``AppConfig.ready``
-or from this module); registering a kind again replaces it, so a reload changes nothing."""
+number of queries whatever the queue size, a ``count()``, the template that renders one
+entry (it gets ``entry`` and ``source``) and the permission needed to see it.
+``register_source`` adds one (call it from an ``AppConfig.ready`` or from this module);
+registering a kind again replaces it, so a reload changes nothing."""
 
 from __future__ import annotations
 
