@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "openhao.search",
     "openhao.moderation",
     "openhao.studio",
+    "openhao.campaigns",
     "openhao.demo",
     "openhao.ops",
     "openhao.privacy",

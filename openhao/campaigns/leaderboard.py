@@ -1,0 +1,146 @@
+"""The leaderboard behind one interface, chosen by ``REDIS_URL``:
+
+* ``RedisBoard``: one sorted set per campaign, member = the entry id, score = the entry's
+  score (written absolute with ZADD, never incremented, so replaying a batch or a rebuild
+  gives the same set). Ties go to the earlier entry: members are written as
+  ``MAX_ID - id`` zero-padded, and ZREVRANGE orders equal scores by member, descending.
+* ``TableBoard`` (no Redis: ``make run``, tests): the ``Entry`` table itself, read through
+  ``entry_board_idx (campaign, -score, id)``.
+
+Both order by (score desc, entry id asc), the order settlement freezes. The database is the
+truth; ``rebuild`` (``manage.py rebuild_leaderboard``) writes the set from it. Redis being
+away makes reads fall back to the table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db.models import Q
+
+from openhao.common import redis_health
+from openhao.common.redis_health import RedisUnavailable
+
+from .models import Entry
+
+MAX_ID = 10**15
+_WIDTH = 16
+
+
+def _member(entry_id: int) -> str:
+    return str(MAX_ID - entry_id).zfill(_WIDTH)
+
+
+def _entry_id(member: bytes | str) -> int:
+    return MAX_ID - int(member)
+
+
+class TableBoard:
+    def set_scores(self, scores: Iterable[tuple[int, int, int]]) -> None:
+        """(campaign id, entry id, score): the table already holds them."""
+
+    def top(self, campaign_id: int, n: int) -> list[tuple[int, int]]:
+        rows = (
+            Entry.objects.filter(campaign_id=campaign_id)
+            .order_by("-score", "id")
+            .values_list("id", "score")[:n]
+        )
+        return list(rows)
+
+    def rank(self, campaign_id: int, entry_id: int, score: int) -> int:
+        ahead = Entry.objects.filter(
+            Q(score__gt=score) | Q(score=score, id__lt=entry_id), campaign_id=campaign_id
+        ).count()
+        return ahead + 1
+
+    def rebuild(self, campaign_id: int) -> int:
+        return Entry.objects.filter(campaign_id=campaign_id).count()
+
+    def drop(self, campaign_id: int) -> None:
+        pass
+
+
+class RedisBoard:
+    def __init__(self, url: str, prefix: str):
+        self.url = url
+        self.client = redis_health.client(url)
+        self.prefix = f"{prefix}:campaign"
+        self.table = TableBoard()
+
+    def key(self, campaign_id: int) -> str:
+        return f"{self.prefix}:{campaign_id}:board"
+
+    def _redis(self, fn, *args, **kwargs):
+        return redis_health.call(fn, *args, url=self.url, **kwargs)
+
+    def set_scores(self, scores: Iterable[tuple[int, int, int]]) -> None:
+        pipe = self.client.pipeline(transaction=False)
+        n = 0
+        for campaign_id, entry_id, score in scores:
+            pipe.zadd(self.key(campaign_id), {_member(entry_id): score})
+            n += 1
+        if n:
+            try:
+                self._redis(pipe.execute)
+            except RedisUnavailable:
+                pass  # the table is the truth; rebuild_leaderboard writes the set again
+
+    def top(self, campaign_id: int, n: int) -> list[tuple[int, int]]:
+        try:
+            rows = self._redis(self.client.zrevrange, self.key(campaign_id), 0, n - 1, True)
+        except RedisUnavailable:
+            return self.table.top(campaign_id, n)
+        return [(_entry_id(m), int(s)) for m, s in rows]
+
+    def rank(self, campaign_id: int, entry_id: int, score: int) -> int:
+        try:
+            found = self._redis(self.client.zrevrank, self.key(campaign_id), _member(entry_id))
+        except RedisUnavailable:
+            found = None
+        if found is None:
+            return self.table.rank(campaign_id, entry_id, score)
+        return int(found) + 1
+
+    def rebuild(self, campaign_id: int, batch: int = 10_000) -> int:
+        key = self.key(campaign_id)
+        tmp = f"{key}:rebuild"
+        self.client.delete(tmp)
+        n = 0
+        rows = Entry.objects.filter(campaign_id=campaign_id).values_list("id", "score")
+        chunk: dict[str, int] = {}
+        for entry_id, score in rows.iterator(chunk_size=batch):
+            chunk[_member(entry_id)] = score
+            if len(chunk) >= batch:
+                self.client.zadd(tmp, chunk)
+                n += len(chunk)
+                chunk = {}
+        if chunk:
+            self.client.zadd(tmp, chunk)
+            n += len(chunk)
+        if n:
+            self.client.rename(tmp, key)  # atomic: readers see the old set or the new one
+        else:
+            self.client.delete(key)
+        return n
+
+    def drop(self, campaign_id: int) -> None:
+        self._redis(self.client.delete, self.key(campaign_id))
+
+
+_board: RedisBoard | TableBoard | None = None
+
+
+def board() -> RedisBoard | TableBoard:
+    global _board
+    if _board is None:
+        if settings.REDIS_URL:
+            prefix = settings.CACHES["default"].get("KEY_PREFIX") or "openhao"
+            _board = RedisBoard(settings.REDIS_URL, prefix)
+        else:
+            _board = TableBoard()
+    return _board
+
+
+def reset_board() -> None:
+    global _board
+    _board = None
