@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from openhao.common import redis_health
 from openhao.common.redis_health import RedisUnavailable
@@ -52,6 +52,17 @@ class TableBoard:
             Q(score__gt=score) | Q(score=score, id__lt=entry_id), campaign_id=campaign_id
         ).count()
         return ahead + 1
+
+    def ranks(self, campaign_id: int, entries: list[tuple[int, int]]) -> dict[int, int]:
+        """{entry id: rank} for (entry id, score) pairs: one aggregate query."""
+        if not entries:
+            return {}
+        aggregates = {
+            f"r{pk}": Count("pk", filter=Q(score__gt=score) | Q(score=score, id__lt=pk))
+            for pk, score in entries
+        }
+        found = Entry.objects.filter(campaign_id=campaign_id).aggregate(**aggregates)
+        return {pk: found[f"r{pk}"] + 1 for pk, _ in entries}
 
     def rebuild(self, campaign_id: int) -> int:
         return Entry.objects.filter(campaign_id=campaign_id).count()
@@ -100,6 +111,20 @@ class RedisBoard:
         if found is None:
             return self.table.rank(campaign_id, entry_id, score)
         return int(found) + 1
+
+    def ranks(self, campaign_id: int, entries: list[tuple[int, int]]) -> dict[int, int]:
+        if not entries:
+            return {}
+        pipe = self.client.pipeline(transaction=False)
+        for pk, _ in entries:
+            pipe.zrevrank(self.key(campaign_id), _member(pk))
+        try:
+            found = self._redis(pipe.execute)
+        except RedisUnavailable:
+            return self.table.ranks(campaign_id, entries)
+        if any(r is None for r in found):
+            return self.table.ranks(campaign_id, entries)
+        return {pk: int(r) + 1 for (pk, _), r in zip(entries, found, strict=True)}
 
     def rebuild(self, campaign_id: int, batch: int = 10_000) -> int:
         key = self.key(campaign_id)

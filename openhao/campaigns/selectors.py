@@ -162,7 +162,8 @@ class StudioCampaign:
 def studio_campaigns(creator) -> list[StudioCampaign]:
     """活动: the running campaigns and those the creator took part in, with the creator's
     entries (and rank) and refused articles (and why). Queries: campaigns (+ channels and
-    topic), the creator's entries, the creator's rejections, and one rank read per entry."""
+    topic), the creator's entries, the creator's rejections, and one rank read per campaign
+    the creator has entries in (a Redis pipeline, or one aggregate query)."""
     mine = Entry.objects.filter(creator=creator).values("campaign_id")
     refused = Rejection.objects.filter(creator=creator).values("campaign_id")
     campaigns = list(
@@ -185,10 +186,12 @@ def studio_campaigns(creator) -> list[StudioCampaign]:
         rejections.setdefault(r.campaign_id, []).append(r)
     out = []
     for c in campaigns:
-        rows = []
-        for e in entries.get(c.pk, []):
-            rank = e.final_rank if c.ranks_frozen_at else board().rank(c.pk, e.pk, e.score)
-            rows.append((e, rank))
+        mine = entries.get(c.pk, [])
+        if c.ranks_frozen_at:
+            rows = [(e, e.final_rank) for e in mine]
+        else:
+            ranks = board().ranks(c.pk, [(e.pk, e.score) for e in mine])
+            rows = [(e, ranks.get(e.pk)) for e in mine]
         out.append(
             StudioCampaign(
                 c,

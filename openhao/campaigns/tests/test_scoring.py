@@ -101,3 +101,12 @@ def test_leaderboard_equals_a_recomputation_from_the_database(campaign):
     assert [(r.entry.pk, r.score) for r in leaderboard(campaign)] == expected
     leaderboard_rebuild(campaign=campaign)
     assert leaderboard_ids(campaign) == expected
+
+
+def test_rebuild_leaderboard_command(campaign):
+    from django.core.management import call_command
+
+    a = publish(campaign)
+    scores_apply([Event(a.pk, None, "share", 2)])
+    call_command("rebuild_leaderboard", campaign=campaign.slug)
+    assert leaderboard_ids(campaign) == [(Entry.objects.get(article=a).pk, 24)]

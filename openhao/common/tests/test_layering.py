@@ -39,6 +39,17 @@ ALLOWED: dict[str, set[str]] = {
     },
     # Every staff decision and its audit trail; decisions notify through engagement.
     "moderation": {"common", "accounts", "creators", "articles", "engagement"},
+    # Campaigns (征文/激励计划), their ledger and the creator incentives; entry and scoring
+    # through the articles and engagement hooks, moderation's answers through common's.
+    "campaigns": {
+        "common",
+        "accounts",
+        "creators",
+        "articles",
+        "analytics",
+        "ranking",
+        "engagement",
+    },
     # The creator's workspace: editor, uploads, preview, scheduling, the routes into 数据中心.
     "studio": {
         "common",

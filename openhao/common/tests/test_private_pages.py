@@ -31,6 +31,7 @@ PUBLIC = {
     "ranking:feed",
     "ranking:feed-more",
     "accessibility",
+    "campaigns:detail",
 }
 
 
@@ -92,6 +93,7 @@ def url_for(name: str, pattern, world) -> str:
         "key": "no-such-key",
         "uidb36": "0",
         "token": "no-such-token",
+        "campaign_slug": "no-such-campaign",
     }
     params = parameters(pattern)
     missing = [p for p in params if p not in values]
