@@ -194,3 +194,23 @@ class LedgerEntry(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["creator", "-created_at"], name="ledger_creator_idx")]
+
+
+class CreatorIndex(models.Model):
+    """The creator index (创作者指数, 0–1000) of the last nightly run, its five components (0–200
+    each) and the level (1–5★) it gives, with hysteresis (creator_index.py)."""
+
+    creator = models.OneToOneField(Creator, on_delete=models.CASCADE, related_name="index")
+    score = models.PositiveSmallIntegerField(default=0)
+    health = models.PositiveSmallIntegerField(default=0)
+    originality = models.PositiveSmallIntegerField(default=0)
+    activity = models.PositiveSmallIntegerField(default=0)
+    engagement = models.PositiveSmallIntegerField(default=0)
+    expertise = models.PositiveSmallIntegerField(default=0)
+    level = models.PositiveSmallIntegerField(default=1)
+    # The raw figures behind the components, for the studio's "what would raise it".
+    facts = models.JSONField(default=dict)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["-score"], name="creator_index_score_idx")]

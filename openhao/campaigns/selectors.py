@@ -11,7 +11,7 @@ from openhao.articles.models import public_q
 from openhao.common import keyset
 
 from .leaderboard import board
-from .models import Campaign, Entry, LedgerEntry, Rejection
+from .models import Campaign, CreatorIndex, Entry, LedgerEntry, Rejection
 from .rules import message, rule_lines
 
 BOARD_SIZE = 50
@@ -214,3 +214,7 @@ def creator_ledger(creator, limit: int = 500) -> list[LedgerEntry]:
 def creator_earnings_totals(creator) -> dict[str, int]:
     rows = LedgerEntry.objects.filter(creator=creator).values("currency").annotate(t=Sum("amount"))
     return {r["currency"]: r["t"] for r in rows}
+
+
+def creator_index(creator) -> CreatorIndex | None:
+    return CreatorIndex.objects.filter(creator=creator).first()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from openhao.articles.models import Article, public_q
 from openhao.common.cache import bump_tags
 
+from .creator_index import campaign_winner_badges
 from .leaderboard import board
 from .models import Campaign, Currency, Entry, LedgerEntry, Rejection, RewardTier
 from .rules import failed_rules
@@ -210,6 +211,7 @@ def campaign_settle(*, campaign: Campaign, now=None, chunk: int = LEDGER_CHUNK) 
             status=Campaign.Status.SETTLED, settled_at=now, updated_at=now
         )
         _bump_on_commit(campaign)
+    campaign_winner_badges(campaign=campaign)
     after = LedgerEntry.objects.filter(campaign=campaign, kind=LedgerEntry.Kind.REWARD).count()
     return after - before
 

@@ -14,6 +14,7 @@ from openhao.common.cache import add_cache_tags, public_page
 from openhao.creators.permissions import creator_required
 
 from . import selectors, services
+from .creator_index import advice, thresholds
 from .forms import CampaignForm, TierFormSet
 from .models import Campaign
 from .permissions import operator_required
@@ -211,5 +212,24 @@ def studio_earnings(request):
             "creator": creator,
             "ledger": ledger,
             "totals": selectors.creator_earnings_totals(creator),
+        },
+    )
+
+
+@never_cache
+@creator_required
+@require_safe
+def studio_index(request):
+    creator = request.creator
+    index = selectors.creator_index(creator)
+    return render(
+        request,
+        "campaigns/studio_index.html",
+        {
+            "nav": "index",
+            "creator": creator,
+            "index": index,
+            "advice": advice(index) if index else [],
+            "thresholds": thresholds(),
         },
     )

@@ -464,6 +464,11 @@ OPENHAO_ANN_PATH = os.environ.get("OPENHAO_ANN_PATH", str(VAR_DIR / "ann"))
 OPENHAO_PERIODIC_FLUSH_READS_SECONDS = env_int("OPENHAO_PERIODIC_FLUSH_READS_SECONDS", 60)
 OPENHAO_PERIODIC_PUBLISH_DUE_SECONDS = env_int("OPENHAO_PERIODIC_PUBLISH_DUE_SECONDS", 60)
 OPENHAO_PERIODIC_IDF_REFRESH_HOUR = env_int("OPENHAO_PERIODIC_IDF_REFRESH_HOUR", 4)
+OPENHAO_PERIODIC_CREATOR_INDEX_HOUR = env_int("OPENHAO_PERIODIC_CREATOR_INDEX_HOUR", 3)
+# Creator levels (docs/campaigns.md): the lowest index of levels 2★-5★, and how far under its
+# threshold a creator may fall before losing a level.
+OPENHAO_CREATOR_LEVEL_THRESHOLDS = [300, 500, 700, 850]
+OPENHAO_CREATOR_LEVEL_HYSTERESIS = 30
 OPENHAO_PERIODIC_PURGE_TRASH_SECONDS = env_int("OPENHAO_PERIODIC_PURGE_TRASH_SECONDS", 3600)
 # Worker backend (django-tasks-db): a task still running this long after it started is presumed
 # abandoned by a dead worker and queued again (openhao/common/worker.py); checked this often.

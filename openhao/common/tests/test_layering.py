@@ -78,6 +78,7 @@ EXCEPTIONS = {
     ("common.periodic", "articles"): "the scheduler's job table names tasks by dotted path",
     ("common.periodic", "ranking"): "the scheduler's job table names tasks by dotted path",
     ("common.periodic", "privacy"): "the scheduler's job table names tasks by dotted path",
+    ("common.periodic", "campaigns"): "the scheduler's job table names tasks by dotted path",
     ("common.management.commands.rundev", "settings"): "names the dev settings for its children",
 }
 
