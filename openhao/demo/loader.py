@@ -43,6 +43,7 @@ from openhao.engagement.models import Comment
 from openhao.engagement.text import render_comment
 from openhao.ranking.services import scores_rebuild, terms_rebuild
 
+from .campaigns import delete_demo_campaigns, load_campaigns
 from . import accounts, content, handwritten, longform
 from .images import avatar_png, cover_jpeg, scene_jpeg
 from .structure import ensure_channels
@@ -194,6 +195,7 @@ def delete_demo() -> dict[str, int]:
     creators = Creator.objects.filter(user__in=users)
     articles = Article.objects.filter(creator__in=creators)
     deleted = {"articles": articles.count()}
+    delete_demo_campaigns(articles)
     articles.delete()
     for creator in creators:
         if creator.avatar:
@@ -334,6 +336,7 @@ class _Loader:
         # bulk_create bypasses the services, so the ranking rows are rebuilt in one go.
         scores_rebuild()
         terms_rebuild()
+        load_campaigns(self.now)
         bump_tags(LISTS_TAG, *[creator_tag(c.pk) for c in creators])
 
     # Shared objects: get_or_create, so real data with the same names is reused, not doubled.
