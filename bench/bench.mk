@@ -40,3 +40,9 @@ soak: $(STAMP)
 # hnswlib and faiss-cpu are not dependencies: install them to compare.
 bench-ann: $(STAMP)
 	$(PY) bench/ann_compare.py
+
+# Campaigns: 100,000 entries and 5,000,000 engagement events on PostgreSQL + Redis; leaderboard
+# read p95, scoring events/s (batches), settlement seconds (BENCH_CAMPAIGNS_*; see
+# bench/campaigns.py). Last line `campaigns: leaderboard P ms p95, scoring E events/s, settlement S s`.
+bench-campaigns: $(STAMP)
+	$(PY) bench/campaigns.py

@@ -9,6 +9,7 @@ from django.http import Http404
 
 from openhao.articles.models import public_q
 from openhao.common import keyset
+from openhao.common.urls import url_for_pk
 
 from .leaderboard import board
 from .models import Campaign, CreatorIndex, Entry, LedgerEntry, Rejection
@@ -18,11 +19,22 @@ BOARD_SIZE = 50
 ENTRIES_PAGE = 20
 
 
-@dataclass
+@dataclass(frozen=True)
 class BoardRow:
     rank: int
     score: int
-    entry: Entry
+    entry_id: int
+    article_id: int
+    title: str
+    creator_id: int
+    creator_name: str
+
+    @property
+    def url(self) -> str:
+        return url_for_pk("articles:detail", self.article_id)
+
+
+_ROW_FIELDS = ("id", "article_id", "article__title", "creator_id", "creator__display_name")
 
 
 def campaign_get_public(slug: str) -> Campaign:
@@ -42,30 +54,29 @@ def campaign_rules(campaign: Campaign) -> list[str]:
     return rule_lines(campaign, [c.name for c in campaign.channels.all()])
 
 
-def _entries_by_id(ids) -> dict[int, Entry]:
-    rows = Entry.objects.filter(pk__in=ids).select_related("article", "creator")
-    return {e.pk: e for e in rows}
-
-
 def leaderboard(campaign: Campaign, n: int = BOARD_SIZE) -> list[BoardRow]:
     """The top ``n``: from the frozen ranks once settled, else the live board (Redis or the
-    table, leaderboard.py). Two reads: the board, then the entries with their articles and
-    creators by primary key. Entries whose article is no longer public are left out."""
+    table, leaderboard.py). Two reads: the board, then the titles and names of those entries
+    by primary key (plain values, no model instances: this runs on every page miss).
+    Entries whose article is no longer public are left out."""
     if campaign.ranks_frozen_at:
         rows = (
             Entry.objects.filter(campaign=campaign, final_rank__isnull=False, final_rank__lte=n)
-            .select_related("article", "creator")
             .order_by("final_rank")
+            .values_list("final_rank", "score", *_ROW_FIELDS)
         )
-        return [BoardRow(e.final_rank, e.score, e) for e in rows]
+        return [BoardRow(*row) for row in rows]
     top = board().top(campaign.pk, n)
-    entries = _entries_by_id([pk for pk, _ in top])
-    out = []
-    for i, (pk, score) in enumerate(top, start=1):
-        entry = entries.get(pk)
-        if entry is not None and entry.article.is_public:
-            out.append(BoardRow(i, score, entry))
-    return out
+    found = {
+        row[0]: row
+        for row in Entry.objects.filter(public_q("article__"), pk__in=[pk for pk, _ in top])
+        .values_list(*_ROW_FIELDS)
+    }
+    return [
+        BoardRow(i, score, *found[pk])
+        for i, (pk, score) in enumerate(top, start=1)
+        if pk in found
+    ]
 
 
 def leaderboard_ids(campaign: Campaign, n: int = BOARD_SIZE) -> list[tuple[int, int]]:

@@ -98,7 +98,7 @@ def test_leaderboard_equals_a_recomputation_from_the_database(campaign):
     ]
     expected.sort(key=lambda row: (-row[1], row[0]))
     assert leaderboard_ids(campaign) == expected
-    assert [(r.entry.pk, r.score) for r in leaderboard(campaign)] == expected
+    assert [(r.entry_id, r.score) for r in leaderboard(campaign)] == expected
     leaderboard_rebuild(campaign=campaign)
     assert leaderboard_ids(campaign) == expected
 
