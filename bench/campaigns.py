@@ -109,8 +109,13 @@ def seed():
         ("参与奖", True, 1, 1, "points", 10),
     ):
         RewardTier.objects.create(
-            campaign=campaign, label=label, every=every, rank_from=a, rank_to=b,
-            currency=cur, amount=amount,
+            campaign=campaign,
+            label=label,
+            every=every,
+            rank_from=a,
+            rank_to=b,
+            currency=cur,
+            amount=amount,
         )
     return campaign, channel, now, t0
 
@@ -140,8 +145,7 @@ def seed_rows(campaign, channel, now):
                SELECT (%s::bigint[])[1 + (g %% %s)], %s, 'bench-campaign ' || g, '', '<p>x</p>',
                '', '', 'published', true, false, %s, '', %s, %s, 0, 0, 0, 0, ''
                FROM generate_series(1, %s) g""",
-            [creator_ids, len(creator_ids), channel.pk, now - timedelta(days=1), now, now,
-             ENTRIES],
+            [creator_ids, len(creator_ids), channel.pk, now - timedelta(days=1), now, now, ENTRIES],
         )
         c.execute(
             """INSERT INTO campaigns_entry (campaign_id, article_id, creator_id, entered_at,
@@ -241,8 +245,11 @@ def main() -> None:
         rows = selectors.leaderboard(campaign)
         full.append((time.perf_counter() - started) * 1000)
     assert len(rows) == 50
-    print(f"leaderboard with titles (+1 query): p50 {pct(full, 0.5):.2f} ms, "
-          f"p95 {pct(full, 0.95):.2f} ms", flush=True)
+    print(
+        f"leaderboard with titles (+1 query): p50 {pct(full, 0.5):.2f} ms, "
+        f"p95 {pct(full, 0.95):.2f} ms",
+        flush=True,
+    )
 
     Campaign.objects.filter(pk=campaign.pk).update(ends_at=now, settles_at=now)
     started = time.perf_counter()
@@ -254,10 +261,15 @@ def main() -> None:
     again = time.perf_counter()
     Campaign.objects.filter(pk=campaign.pk).update(status="closed")
     assert services.campaign_settle(campaign=campaign) == 0
-    print(f"settlement: {rewards} ledger rows; a second run added none in "
-          f"{time.perf_counter() - again:.1f}s", flush=True)
-    print(f"campaigns: leaderboard {p95:.2f} ms p95, scoring {rate:,.0f} events/s, "
-          f"settlement {settle:.1f} s")
+    print(
+        f"settlement: {rewards} ledger rows; a second run added none in "
+        f"{time.perf_counter() - again:.1f}s",
+        flush=True,
+    )
+    print(
+        f"campaigns: leaderboard {p95:.2f} ms p95, scoring {rate:,.0f} events/s, "
+        f"settlement {settle:.1f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -55,9 +55,7 @@ def people(transactional_db):
             published_at=None,
             is_original=True,
         )
-        for c, title in zip(
-            creators, ("春雨里的乌镇一日", "西湖边的三月花事"), strict=True
-        )
+        for c, title in zip(creators, ("春雨里的乌镇一日", "西湖边的三月花事"), strict=True)
     ]
     readers = [UserFactory(username=f"reader{i}") for i in range(5)]
     return {"operator": operator, "creators": creators, "drafts": drafts, "readers": readers}

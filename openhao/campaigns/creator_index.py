@@ -236,12 +236,14 @@ def creator_index_refresh(*, now=None) -> int:
     by_creator = {r.creator_id: r for r in rows}
     wanted = {
         BADGE_ORIGINAL: {
-            cid for cid, r in by_creator.items()
+            cid
+            for cid, r in by_creator.items()
             if r.facts["original_passing"] >= ORIGINAL_BADGE_MIN
         },
         BADGE_QUALITY: {cid for cid, r in by_creator.items() if r.level >= 4},
         BADGE_NEW: {
-            cid for cid, _u, created in creators
+            cid
+            for cid, _u, created in creators
             if created >= now - timedelta(days=NEW_CREATOR_DAYS)
         },
     }

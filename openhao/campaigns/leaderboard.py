@@ -13,6 +13,7 @@ away makes reads fall back to the table."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -91,10 +92,9 @@ class RedisBoard:
             pipe.zadd(self.key(campaign_id), {_member(entry_id): score})
             n += 1
         if n:
-            try:
+            # The table is the truth; rebuild_leaderboard writes the set again after an outage.
+            with contextlib.suppress(RedisUnavailable):
                 self._redis(pipe.execute)
-            except RedisUnavailable:
-                pass  # the table is the truth; rebuild_leaderboard writes the set again
 
     def top(self, campaign_id: int, n: int) -> list[tuple[int, int]]:
         try:

@@ -143,6 +143,9 @@ class Entry(models.Model):
             models.Index(fields=["creator", "campaign"], name="entry_creator_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"entry {self.pk} (campaign {self.campaign_id}, article {self.article_id})"
+
 
 class Rejection(models.Model):
     """An article with the campaign's hashtag that did not qualify, and why (rule codes with
@@ -159,6 +162,9 @@ class Rejection(models.Model):
             models.UniqueConstraint(fields=["campaign", "article"], name="rejection_once"),
         ]
         indexes = [models.Index(fields=["creator", "campaign"], name="rejection_creator_idx")]
+
+    def __str__(self) -> str:
+        return f"rejection (campaign {self.campaign_id}, article {self.article_id})"
 
 
 class LedgerEntry(models.Model):
@@ -195,6 +201,9 @@ class LedgerEntry(models.Model):
         ]
         indexes = [models.Index(fields=["creator", "-created_at"], name="ledger_creator_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} {self.currency} (campaign {self.campaign_id})"
+
 
 class CreatorIndex(models.Model):
     """The creator index (创作者指数, 0–1000) of the last nightly run, its five components (0–200
@@ -214,3 +223,6 @@ class CreatorIndex(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["-score"], name="creator_index_score_idx")]
+
+    def __str__(self) -> str:
+        return f"creator {self.creator_id}: {self.score}"

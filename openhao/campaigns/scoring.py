@@ -22,8 +22,8 @@ Shares carry no reader and always count. Likes taken back and comments hidden co
 One batch: one query for the entries of the articles concerned, one for the accounts, the
 moderation hook once, then on PostgreSQL one ``UPDATE … FROM (VALUES …) RETURNING`` per 2,000
 entries (counters and score together), elsewhere one UPDATE per 500 entries per changed counter
-and one for the scores; then a pipeline of ZADDs to the leaderboard. Counters move with F() (concurrent flushes
-add up); the score is recomputed from the counters in SQL."""
+and one for the scores; then a pipeline of ZADDs to the leaderboard. Counters move relative to
+the row (concurrent flushes add up); the score is recomputed from the counters in SQL."""
 
 from __future__ import annotations
 
@@ -119,9 +119,7 @@ def scores_apply(events, *, now=None) -> int:
     if not entries:
         return 0
     user_ids = {e.user_id for e in events if e.user_id is not None and e.article_id in entries}
-    joined = dict(
-        get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "date_joined")
-    )
+    joined = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "date_joined"))
     flagged = moderation_flagged(user_ids)
     deltas: dict[str, dict[int, int]] = {f: defaultdict(int) for f in FIELDS}
     campaigns = set()

@@ -69,13 +69,12 @@ def leaderboard(campaign: Campaign, n: int = BOARD_SIZE) -> list[BoardRow]:
     top = board().top(campaign.pk, n)
     found = {
         row[0]: row
-        for row in Entry.objects.filter(public_q("article__"), pk__in=[pk for pk, _ in top])
-        .values_list(*_ROW_FIELDS)
+        for row in Entry.objects.filter(
+            public_q("article__"), pk__in=[pk for pk, _ in top]
+        ).values_list(*_ROW_FIELDS)
     }
     return [
-        BoardRow(i, score, *found[pk])
-        for i, (pk, score) in enumerate(top, start=1)
-        if pk in found
+        BoardRow(i, score, *found[pk]) for i, (pk, score) in enumerate(top, start=1) if pk in found
     ]
 
 
@@ -141,7 +140,9 @@ def manage_rejections(campaign: Campaign, limit: int = 200):
 
 
 def ledger_totals(campaign: Campaign) -> dict[str, int]:
-    rows = LedgerEntry.objects.filter(campaign=campaign).values("currency").annotate(t=Sum("amount"))
+    rows = (
+        LedgerEntry.objects.filter(campaign=campaign).values("currency").annotate(t=Sum("amount"))
+    )
     return {r["currency"]: r["t"] for r in rows}
 
 

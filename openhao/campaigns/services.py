@@ -133,10 +133,7 @@ def settlement_plan(campaign: Campaign) -> dict[str, int]:
         qualifying = qualifying.filter(final_rank__isnull=False)
     n = qualifying.count()
     for tier in campaign.tiers.all():
-        if tier.every:
-            count = n
-        else:
-            count = max(0, min(tier.rank_to, n) - tier.rank_from + 1)
+        count = n if tier.every else max(0, min(tier.rank_to, n) - tier.rank_from + 1)
         totals[tier.currency] += count * tier.amount
     return dict(totals)
 
@@ -182,13 +179,17 @@ def campaign_settle(*, campaign: Campaign, now=None, chunk: int = LEDGER_CHUNK) 
             campaign = locked
     ranked = Entry.objects.filter(campaign=campaign, final_rank__isnull=False)
     for tier in campaign.tiers.order_by("pk"):
-        entries = ranked if tier.every else ranked.filter(
-            final_rank__gte=tier.rank_from, final_rank__lte=tier.rank_to
+        entries = (
+            ranked
+            if tier.every
+            else ranked.filter(final_rank__gte=tier.rank_from, final_rank__lte=tier.rank_to)
         )
         rows: list[LedgerEntry] = []
-        for entry_id, creator_id, rank in entries.order_by("final_rank").values_list(
-            "id", "creator_id", "final_rank"
-        ).iterator(chunk_size=chunk):
+        for entry_id, creator_id, rank in (
+            entries.order_by("final_rank")
+            .values_list("id", "creator_id", "final_rank")
+            .iterator(chunk_size=chunk)
+        ):
             rows.append(
                 LedgerEntry(
                     campaign=campaign,

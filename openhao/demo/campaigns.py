@@ -97,8 +97,8 @@ def load_campaigns(now=None) -> dict[str, int]:
         spring_topic,
         min(first, now - timedelta(days=1)) - timedelta(hours=1),
         now + timedelta(days=14),
-        "<p>用图文记录春天：带上话题 #春季图文激励计划# 发布原创图文，按阅读、点赞、跟贴与分享排名，"
-        "前十名获得现金奖励，所有合格作品获得积分。</p>",
+        "<p>用图文记录春天：带上话题 #春季图文激励计划# 发布原创图文，"
+        "按阅读、点赞、跟贴与分享排名，前十名获得现金奖励，所有合格作品获得积分。</p>",
     )
     spring_entries = _enter(spring, tagged.filter(published_at__gte=spring.starts_at))
 

@@ -43,8 +43,8 @@ from openhao.engagement.models import Comment
 from openhao.engagement.text import render_comment
 from openhao.ranking.services import scores_rebuild, terms_rebuild
 
-from .campaigns import delete_demo_campaigns, load_campaigns
 from . import accounts, content, handwritten, longform
+from .campaigns import delete_demo_campaigns, load_campaigns
 from .images import avatar_png, cover_jpeg, scene_jpeg
 from .structure import ensure_channels
 

@@ -13,7 +13,9 @@ class CampaignFactory(factory.django.DjangoModelFactory):
 
     slug = factory.Sequence(lambda n: f"spring-{n}")
     name = factory.Sequence(lambda n: f"春季图文激励计划{n}")
-    topic = factory.SubFactory(TopicFactory, name=factory.Sequence(lambda n: f"春季图文激励计划{n}"))
+    topic = factory.SubFactory(
+        TopicFactory, name=factory.Sequence(lambda n: f"春季图文激励计划{n}")
+    )
     description_html = "<p>写春天。</p>"
     starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
     ends_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=10))

@@ -49,7 +49,14 @@ def test_levels_with_promotion_and_hysteresis(settings):
     settings.OPENHAO_CREATOR_LEVEL_THRESHOLDS = [300, 500, 700, 850]
     settings.OPENHAO_CREATOR_LEVEL_HYSTERESIS = 30
     assert [level_for(s) for s in (0, 299, 300, 500, 699, 700, 850, 1000)] == [
-        1, 1, 2, 3, 3, 4, 5, 5,
+        1,
+        1,
+        2,
+        3,
+        3,
+        4,
+        5,
+        5,
     ]
     assert level_for(700, previous=3) == 4  # promotion at once
     assert level_for(680, previous=4) == 4  # inside the band: kept

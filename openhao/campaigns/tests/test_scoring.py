@@ -92,8 +92,12 @@ def test_leaderboard_equals_a_recomputation_from_the_database(campaign):
     events.append(Event(articles[0].pk, None, "read", 15))  # ties with another entry
     scores_apply(events)
     expected = [
-        (e.pk, score_of({"reads": e.reads, "likes": e.likes, "comments": e.comments,
-                         "shares": e.shares}))
+        (
+            e.pk,
+            score_of(
+                {"reads": e.reads, "likes": e.likes, "comments": e.comments, "shares": e.shares}
+            ),
+        )
         for e in Entry.objects.filter(campaign=campaign)
     ]
     expected.sort(key=lambda row: (-row[1], row[0]))

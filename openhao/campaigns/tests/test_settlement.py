@@ -78,8 +78,11 @@ def test_an_interrupted_settlement_resumed_pays_exactly_once(ended, monkeypatch)
     monkeypatch.setattr(services, "_ledger_write", real)
     services.campaign_settle(campaign=campaign, chunk=2)
     assert LedgerEntry.objects.filter(campaign=campaign).count() == 13
-    ranks = list(LedgerEntry.objects.filter(campaign=campaign, tier__every=True)
-                 .values_list("rank", flat=True))
+    ranks = list(
+        LedgerEntry.objects.filter(campaign=campaign, tier__every=True).values_list(
+            "rank", flat=True
+        )
+    )
     assert sorted(ranks) == list(range(1, 9))
 
 
@@ -107,8 +110,11 @@ def test_a_correction_is_a_new_row(ended):
     services.ledger_correct(row=row, amount=-50_000, note="重复计算的阅读")
     row.refresh_from_db()
     assert row.amount == 100_000
-    total = sum(LedgerEntry.objects.filter(creator=row.creator, currency="fen")
-                .values_list("amount", flat=True))
+    total = sum(
+        LedgerEntry.objects.filter(creator=row.creator, currency="fen").values_list(
+            "amount", flat=True
+        )
+    )
     assert total == 50_000
 
 
