@@ -51,7 +51,25 @@ def test_the_immediate_backend_runs_it_at_once_inside_the_transaction():
 
 
 def test_the_hooks_have_the_listeners_the_architecture_document_lists():
-    assert article_hooks.article_published.listeners == (engagement_services.article_published,)
+    from openhao.campaigns import scoring as campaign_scoring
+    from openhao.campaigns import services as campaign_services
+    from openhao.engagement import hooks as engagement_hooks
+
+    assert article_hooks.article_published.listeners == (
+        engagement_services.article_published,
+        campaign_services.article_published_enter,
+    )
+    assert engagement_hooks.engagement_recorded.listeners == (
+        campaign_scoring.engagement_recorded,
+    )
+    # Moderation's answers: nothing connected until moderation (#13) does (neutral defaults).
+    for hook in (
+        common_hooks.user_credit,
+        common_hooks.accounts_flagged,
+        common_hooks.originality_failed,
+        common_hooks.user_violations,
+    ):
+        assert hook.listeners == ()
     assert article_hooks.article_changed.listeners == (services.article_content_changed,)
     assert ranking_hooks.article_indexed.listeners == (search_services.search_index_article,)
     assert ranking_hooks.index_rebuilt.listeners == (search_services.search_index_rebuild,)
