@@ -63,6 +63,7 @@ def seed():
     now = timezone.now()
     with connection.cursor() as c:
         c.execute("DELETE FROM campaigns_ledgerentry")
+        c.execute("DELETE FROM campaigns_boardrow")
         c.execute("DELETE FROM campaigns_entry")
         c.execute("DELETE FROM campaigns_rejection")
         c.execute("DELETE FROM campaigns_rewardtier")
@@ -162,7 +163,7 @@ def seed_rows(campaign, channel, now):
         articles = c.fetchall()
         # Fresh bulk rows: give the planner statistics, as autovacuum would soon.
         for table in ("accounts_user", "creators_creator", "articles_article", "campaigns_entry"):
-            c.execute(f"ANALYZE {table}")
+            c.execute(f"VACUUM ANALYZE {table}")
     return articles, readers
 
 

@@ -4,12 +4,13 @@
   score (written absolute with ZADD, never incremented, so replaying a batch or a rebuild
   gives the same set). Ties go to the earlier entry: members are written as
   ``MAX_ID - id`` zero-padded, and ZREVRANGE orders equal scores by member, descending.
-* ``TableBoard`` (no Redis: ``make run``, tests): the ``Entry`` table itself, read through
-  ``entry_board_idx (campaign, -score, id)``.
+* ``TableBoard`` (no Redis: ``make run``, tests): the ``BoardRow`` table, one row per entry,
+  read through ``board_rank_idx (campaign, -score, entry)``. It is a table of its own so that
+  ``Entry`` has no index on the score (scoring's updates stay HOT on PostgreSQL).
 
 Both order by (score desc, entry id asc), the order settlement freezes. The database is the
-truth; ``rebuild`` (``manage.py rebuild_leaderboard``) writes the set from it. Redis being
-away makes reads fall back to the table."""
+truth; ``rebuild`` (``manage.py rebuild_leaderboard``) writes the board from it. Redis being
+away makes reads fall back to sorting the campaign's entries."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from django.db.models import Count, Q
 from openhao.common import redis_health
 from openhao.common.redis_health import RedisUnavailable
 
-from .models import Entry
+from .models import BoardRow, Entry
 
 MAX_ID = 10**15
 _WIDTH = 16
@@ -38,38 +39,49 @@ def _entry_id(member: bytes | str) -> int:
 
 class TableBoard:
     def set_scores(self, scores: Iterable[tuple[int, int, int]]) -> None:
-        """(campaign id, entry id, score): the table already holds them."""
+        """(campaign id, entry id, score), upserted into ``BoardRow``."""
+        rows = [BoardRow(entry_id=e, campaign_id=c, score=s) for c, e, s in scores]
+        if rows:
+            BoardRow.objects.bulk_create(
+                rows,
+                batch_size=1000,
+                update_conflicts=True,
+                unique_fields=["entry"],
+                update_fields=["score"],
+            )
 
     def top(self, campaign_id: int, n: int) -> list[tuple[int, int]]:
         rows = (
-            Entry.objects.filter(campaign_id=campaign_id)
-            .order_by("-score", "id")
-            .values_list("id", "score")[:n]
+            BoardRow.objects.filter(campaign_id=campaign_id)
+            .order_by("-score", "entry_id")
+            .values_list("entry_id", "score")[:n]
         )
         return list(rows)
-
-    def rank(self, campaign_id: int, entry_id: int, score: int) -> int:
-        ahead = Entry.objects.filter(
-            Q(score__gt=score) | Q(score=score, id__lt=entry_id), campaign_id=campaign_id
-        ).count()
-        return ahead + 1
 
     def ranks(self, campaign_id: int, entries: list[tuple[int, int]]) -> dict[int, int]:
         """{entry id: rank} for (entry id, score) pairs: one aggregate query."""
         if not entries:
             return {}
         aggregates = {
-            f"r{pk}": Count("pk", filter=Q(score__gt=score) | Q(score=score, id__lt=pk))
+            f"r{pk}": Count(
+                "entry_id", filter=Q(score__gt=score) | Q(score=score, entry_id__lt=pk)
+            )
             for pk, score in entries
         }
-        found = Entry.objects.filter(campaign_id=campaign_id).aggregate(**aggregates)
+        found = BoardRow.objects.filter(campaign_id=campaign_id).aggregate(**aggregates)
         return {pk: found[f"r{pk}"] + 1 for pk, _ in entries}
 
     def rebuild(self, campaign_id: int) -> int:
-        return Entry.objects.filter(campaign_id=campaign_id).count()
+        BoardRow.objects.filter(campaign_id=campaign_id).delete()
+        rows = Entry.objects.filter(campaign_id=campaign_id).values_list("id", "score")
+        BoardRow.objects.bulk_create(
+            (BoardRow(entry_id=pk, campaign_id=campaign_id, score=s) for pk, s in rows),
+            batch_size=2000,
+        )
+        return BoardRow.objects.filter(campaign_id=campaign_id).count()
 
     def drop(self, campaign_id: int) -> None:
-        pass
+        BoardRow.objects.filter(campaign_id=campaign_id).delete()
 
 
 class RedisBoard:
@@ -77,7 +89,6 @@ class RedisBoard:
         self.url = url
         self.client = redis_health.client(url)
         self.prefix = f"{prefix}:campaign"
-        self.table = TableBoard()
 
     def key(self, campaign_id: int) -> str:
         return f"{self.prefix}:{campaign_id}:board"
@@ -100,17 +111,8 @@ class RedisBoard:
         try:
             rows = self._redis(self.client.zrevrange, self.key(campaign_id), 0, n - 1, True)
         except RedisUnavailable:
-            return self.table.top(campaign_id, n)
+            return _top_from_entries(campaign_id, n)
         return [(_entry_id(m), int(s)) for m, s in rows]
-
-    def rank(self, campaign_id: int, entry_id: int, score: int) -> int:
-        try:
-            found = self._redis(self.client.zrevrank, self.key(campaign_id), _member(entry_id))
-        except RedisUnavailable:
-            found = None
-        if found is None:
-            return self.table.rank(campaign_id, entry_id, score)
-        return int(found) + 1
 
     def ranks(self, campaign_id: int, entries: list[tuple[int, int]]) -> dict[int, int]:
         if not entries:
@@ -121,9 +123,9 @@ class RedisBoard:
         try:
             found = self._redis(pipe.execute)
         except RedisUnavailable:
-            return self.table.ranks(campaign_id, entries)
+            return _ranks_from_entries(campaign_id, entries)
         if any(r is None for r in found):
-            return self.table.ranks(campaign_id, entries)
+            return _ranks_from_entries(campaign_id, entries)
         return {pk: int(r) + 1 for (pk, _), r in zip(entries, found, strict=True)}
 
     def rebuild(self, campaign_id: int, batch: int = 10_000) -> int:
@@ -150,6 +152,28 @@ class RedisBoard:
 
     def drop(self, campaign_id: int) -> None:
         self._redis(self.client.delete, self.key(campaign_id))
+
+
+def _top_from_entries(campaign_id: int, n: int) -> list[tuple[int, int]]:
+    """Redis away: the entries table itself (a sort of one campaign's entries; slower than
+    the sorted set, but right)."""
+    rows = (
+        Entry.objects.filter(campaign_id=campaign_id)
+        .order_by("-score", "id")
+        .values_list("id", "score")[:n]
+    )
+    return list(rows)
+
+
+def _ranks_from_entries(campaign_id: int, entries: list[tuple[int, int]]) -> dict[int, int]:
+    if not entries:
+        return {}
+    aggregates = {
+        f"r{pk}": Count("pk", filter=Q(score__gt=score) | Q(score=score, id__lt=pk))
+        for pk, score in entries
+    }
+    found = Entry.objects.filter(campaign_id=campaign_id).aggregate(**aggregates)
+    return {pk: found[f"r{pk}"] + 1 for pk, _ in entries}
 
 
 _board: RedisBoard | TableBoard | None = None

@@ -120,9 +120,14 @@ class Entry(models.Model):
     the period, not the author's, not flagged accounts', not accounts younger than the entry);
     ``score`` is their weighted sum (scoring.py). ``final_rank`` is set once at settlement."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="entries")
+    # campaign and creator lead indexes below; their own FK indexes would only slow writes.
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="entries", db_index=False
+    )
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="campaign_entries")
-    creator = models.ForeignKey(Creator, on_delete=models.PROTECT, related_name="campaign_entries")
+    creator = models.ForeignKey(
+        Creator, on_delete=models.PROTECT, related_name="campaign_entries", db_index=False
+    )
     entered_at = models.DateTimeField()
     reads = models.PositiveIntegerField(default=0)
     likes = models.PositiveIntegerField(default=0)
@@ -135,9 +140,10 @@ class Entry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "article"], name="entry_once"),
         ]
+        # No index holds a counter or the score: scoring rewrites them all the time, and on
+        # PostgreSQL such updates stay HOT (no index writes) while no indexed column changes.
+        # The table leaderboard has its own table (BoardRow).
         indexes = [
-            # The table leaderboard (no Redis) and settlement's ranking.
-            models.Index(fields=["campaign", "-score", "id"], name="entry_board_idx"),
             # 全部参赛作品, newest first (keyset).
             models.Index(fields=["campaign", "-entered_at", "-id"], name="entry_recent_idx"),
             models.Index(fields=["creator", "campaign"], name="entry_creator_idx"),
@@ -145,6 +151,21 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"entry {self.pk} (campaign {self.campaign_id}, article {self.article_id})"
+
+
+class BoardRow(models.Model):
+    """The leaderboard as an indexed table, used when Redis is not configured (leaderboard.py:
+    ``TableBoard``); with Redis the sorted set holds the same (entry, score) pairs."""
+
+    entry = models.OneToOneField(Entry, on_delete=models.CASCADE, primary_key=True)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, db_index=False)
+    score = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["campaign", "-score", "entry"], name="board_rank_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.score}"
 
 
 class Rejection(models.Model):
