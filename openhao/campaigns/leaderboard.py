@@ -63,9 +63,7 @@ class TableBoard:
         if not entries:
             return {}
         aggregates = {
-            f"r{pk}": Count(
-                "entry_id", filter=Q(score__gt=score) | Q(score=score, entry_id__lt=pk)
-            )
+            f"r{pk}": Count("entry_id", filter=Q(score__gt=score) | Q(score=score, entry_id__lt=pk))
             for pk, score in entries
         }
         found = BoardRow.objects.filter(campaign_id=campaign_id).aggregate(**aggregates)

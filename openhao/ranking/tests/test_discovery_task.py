@@ -59,9 +59,7 @@ def test_the_hooks_have_the_listeners_the_architecture_document_lists():
         engagement_services.article_published,
         campaign_services.article_published_enter,
     )
-    assert engagement_hooks.engagement_recorded.listeners == (
-        campaign_scoring.engagement_recorded,
-    )
+    assert engagement_hooks.engagement_recorded.listeners == (campaign_scoring.engagement_recorded,)
     # Moderation's answers: nothing connected until moderation (#13) does (neutral defaults).
     for hook in (
         common_hooks.user_credit,
