@@ -95,15 +95,20 @@ class RedisBoard:
         return redis_health.call(fn, *args, url=self.url, **kwargs)
 
     def set_scores(self, scores: Iterable[tuple[int, int, int]]) -> None:
-        pipe = self.client.pipeline(transaction=False)
-        n = 0
+        # One ZADD per campaign and 5,000 members, in one pipeline.
+        by_campaign: dict[int, dict[str, int]] = {}
         for campaign_id, entry_id, score in scores:
-            pipe.zadd(self.key(campaign_id), {_member(entry_id): score})
-            n += 1
-        if n:
-            # The table is the truth; rebuild_leaderboard writes the set again after an outage.
-            with contextlib.suppress(RedisUnavailable):
-                self._redis(pipe.execute)
+            by_campaign.setdefault(campaign_id, {})[_member(entry_id)] = score
+        if not by_campaign:
+            return
+        pipe = self.client.pipeline(transaction=False)
+        for campaign_id, mapping in by_campaign.items():
+            items = list(mapping.items())
+            for start in range(0, len(items), 5000):
+                pipe.zadd(self.key(campaign_id), dict(items[start : start + 5000]))
+        # The table is the truth; rebuild_leaderboard writes the set again after an outage.
+        with contextlib.suppress(RedisUnavailable):
+            self._redis(pipe.execute)
 
     def top(self, campaign_id: int, n: int) -> list[tuple[int, int]]:
         try:
