@@ -46,3 +46,9 @@ bench-ann: $(STAMP)
 # Last line `api: list P ms p95, detail D ms p95, sitemap S ms`.
 bench-api: $(STAMP)
 	$(PY) bench/api.py
+
+# Campaigns: 100,000 entries and 5,000,000 engagement events on PostgreSQL + Redis; leaderboard
+# read p95, scoring events/s (batches), settlement seconds (BENCH_CAMPAIGNS_*; see
+# bench/campaigns.py). Last line `campaigns: leaderboard P ms p95, scoring E events/s, settlement S s`.
+bench-campaigns: $(STAMP)
+	$(PY) bench/campaigns.py

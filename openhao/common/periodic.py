@@ -101,6 +101,12 @@ def jobs() -> list[Job]:
         ),
         # Recounts the IDF table and relearns the term embeddings over the whole corpus: heavy,
         # so once a day at a quiet hour (docs/ranking.md).
+        # The creator index, levels and computed badges (docs/campaigns.md).
+        Job(
+            "creator_index",
+            "openhao.campaigns.tasks.creator_index_nightly",
+            daily_hour=settings.OPENHAO_PERIODIC_CREATOR_INDEX_HOUR,
+        ),
         Job(
             "idf_refresh",
             "openhao.ranking.tasks.idf_refresh",

@@ -45,6 +45,7 @@ from openhao.moderation.roles import role_group
 from openhao.ranking.services import embeddings_export, scores_rebuild, terms_rebuild
 
 from . import accounts, content, handwritten, longform
+from .campaigns import delete_demo_campaigns, load_campaigns
 from .images import avatar_png, cover_jpeg, scene_jpeg
 from .structure import ensure_channels
 
@@ -195,6 +196,7 @@ def delete_demo() -> dict[str, int]:
     creators = Creator.objects.filter(user__in=users)
     articles = Article.objects.filter(creator__in=creators)
     deleted = {"articles": articles.count()}
+    delete_demo_campaigns(articles)
     articles.delete()
     for creator in creators:
         if creator.avatar:
@@ -374,6 +376,7 @@ class _Loader:
         # The sentence model's vectors of the demo texts ship with the project: a fresh
         # `make run` embeds only what changed since they were written (docs/ranking.md).
         terms_rebuild(precomputed=demo_vectors())
+        load_campaigns(self.now)
         bump_tags(LISTS_TAG, *[creator_tag(c.pk) for c in creators])
 
     # Shared objects: get_or_create, so real data with the same names is reused, not doubled.

@@ -22,6 +22,8 @@ from openhao.common.urls import url_for_pk
 from openhao.creators.models import Creator
 from openhao.ranking.services import article_engagement_changed
 
+from . import hooks
+from .hooks import Event
 from .models import (
     ArticleLike,
     Bookmark,
@@ -150,6 +152,7 @@ def _comment_shown(comment: Comment, *, notify_mentions: bool = True) -> None:
     Article.objects.filter(pk=comment.article_id).update(comment_count=F("comment_count") + 1)
     stats_record(article=comment.article, metric="comments")
     article_engagement_changed(article_id=comment.article_id)
+    hooks.record(Event(comment.article_id, comment.user_id, "comment", +1))
     _bump_on_commit(article_tag(comment.article_id))
     if comment.parent is not None and comment.parent.user_id != comment.user_id:
         _enqueue_on_commit("notify_reply_task", comment.pk)
@@ -163,6 +166,7 @@ def _comment_hidden(comment: Comment) -> None:
         comment_count=F("comment_count") - 1
     )
     article_engagement_changed(article_id=comment.article_id)
+    hooks.record(Event(comment.article_id, comment.user_id, "comment", -1))
     _bump_on_commit(article_tag(comment.article_id))
 
 
@@ -365,6 +369,7 @@ def like_set(*, user, article: Article, liked: bool) -> bool:
             like_count=F("like_count") - 1
         )
     article_engagement_changed(article_id=article.pk)
+    hooks.record(Event(article.pk, user.pk, "like", +1 if liked else -1))
     return True
 
 
@@ -382,6 +387,7 @@ def share_record(*, article: Article, channel: str) -> None:
     Article.objects.filter(pk=article.pk).update(share_count=F("share_count") + 1)
     stats_record(article=article, metric="shares")
     article_engagement_changed(article_id=article.pk)
+    hooks.record(Event(article.pk, None, "share", +1))
 
 
 NOTIFY_BATCH = 1000

@@ -13,7 +13,7 @@ class ModerationConfig(AppConfig):
         from openhao.articles import hooks as article_hooks
         from openhao.common import hooks as common_hooks
 
-        from . import actions, content, queue
+        from . import actions, content, queue, selectors
 
         common_hooks.content_check.connect(content.content_check_listener)
         common_hooks.content_saved.connect(content.content_saved_listener)
@@ -22,3 +22,8 @@ class ModerationConfig(AppConfig):
         account_hooks.signup_check.connect(content.signup_check_listener)
         account_hooks.write_check.connect(actions.write_check)
         queue.register_builtin_sources()
+        # Moderation's answers to campaigns and the creator index.
+        common_hooks.user_credit.connect(selectors.credit_scores)
+        common_hooks.accounts_flagged.connect(selectors.flagged_accounts)
+        common_hooks.originality_failed.connect(selectors.originality_failed)
+        common_hooks.user_violations.connect(selectors.violation_counts)

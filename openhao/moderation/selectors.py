@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -24,6 +24,7 @@ from .models import (
     ModerationAction,
     Report,
     ReviewRecord,
+    RingMember,
     SpamFlag,
     Target,
     WordList,
@@ -454,3 +455,74 @@ def creator_articles_for_comments(*, user) -> QuerySet[Article]:
         .only("id", "title", "comment_mode", "comment_count")
         .order_by("-published_at")[:50]
     )
+
+
+# --- moderation's answers to campaigns and the creator index (common.hooks) -------------------
+# Connected in apps.ready to common.hooks.user_credit, accounts_flagged, originality_failed and
+# user_violations; each answers for a batch in one or two queries.
+
+# A spam-rule hit keeps an account out of campaign scoring for this long.
+FLAG_WINDOW_DAYS = 90
+# Hits of a review-word are about one text, not the account: they flag nobody.
+NOT_ACCOUNT_RULES = ("sensitive_word",)
+
+
+def credit_scores(*, user_ids, now=None, **_) -> dict[int, int]:
+    """信用分 of the users who have a ledger (the others are at credit.START)."""
+    now = now or timezone.now()
+    ledgers: dict[int, list] = defaultdict(list)
+    for user_id, at, points in CreditEvent.objects.filter(user_id__in=list(user_ids)).values_list(
+        "user_id", "created_at", "points"
+    ):
+        ledgers[user_id].append((at, points))
+    return {user_id: credit.score(events, now) for user_id, events in ledgers.items()}
+
+
+def flagged_accounts(*, user_ids, now=None, **_) -> set[int]:
+    """Accounts a spam rule hit in the last FLAG_WINDOW_DAYS, and reaction-ring members."""
+    ids = list(user_ids)
+    since = (now or timezone.now()) - timedelta(days=FLAG_WINDOW_DAYS)
+    flagged = set(
+        SpamFlag.objects.filter(user_id__in=ids, created_at__gte=since)
+        .exclude(rule__in=NOT_ACCOUNT_RULES)
+        .values_list("user_id", flat=True)
+    )
+    return flagged | set(
+        RingMember.objects.filter(user_id__in=ids).values_list("user_id", flat=True)
+    )
+
+
+def originality_failed(*, article_ids, **_) -> set[int]:
+    """Articles the 原创 check found to copy another creator's (an ArticleHold of that reason,
+    open or decided: the 原创声明 was taken off either way)."""
+    return set(
+        ArticleHold.objects.filter(
+            article_id__in=list(article_ids), reason=ArticleHold.Reason.ORIGINALITY
+        ).values_list("article_id", flat=True)
+    )
+
+
+UPHELD_KINDS = (
+    ModerationAction.Kind.REMOVE,
+    ModerationAction.Kind.WARN,
+    ModerationAction.Kind.SUSPEND,
+)
+
+
+def violation_counts(*, user_ids, since, **_) -> dict[int, int]:
+    """Upheld violations since ``since``: removals, warnings and suspensions not undone by a
+    restore or a granted appeal."""
+    undone = ModerationAction.objects.filter(
+        reverts=OuterRef("pk"),
+        kind__in=[ModerationAction.Kind.RESTORE, ModerationAction.Kind.APPEAL_GRANT],
+    )
+    rows = (
+        ModerationAction.objects.filter(
+            subject_user_id__in=list(user_ids), created_at__gte=since, kind__in=UPHELD_KINDS
+        )
+        .exclude(Exists(undone))
+        .values("subject_user_id")
+        .annotate(n=Count("id"))
+        .values_list("subject_user_id", "n")
+    )
+    return dict(rows)

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "openhao.search",
     "openhao.moderation",
     "openhao.studio",
+    "openhao.campaigns",
     "openhao.demo",
     "openhao.ops",
     "openhao.privacy",
@@ -486,6 +487,11 @@ OPENHAO_PERIODIC_PUBLISH_DUE_SECONDS = env_int("OPENHAO_PERIODIC_PUBLISH_DUE_SEC
 OPENHAO_PERIODIC_IDF_REFRESH_HOUR = env_int("OPENHAO_PERIODIC_IDF_REFRESH_HOUR", 4)
 # The reaction-ring job (moderation.tasks.reaction_rings_task), daily after this local hour.
 OPENHAO_PERIODIC_REACTION_RINGS_HOUR = env_int("OPENHAO_PERIODIC_REACTION_RINGS_HOUR", 3)
+OPENHAO_PERIODIC_CREATOR_INDEX_HOUR = env_int("OPENHAO_PERIODIC_CREATOR_INDEX_HOUR", 3)
+# Creator levels (docs/campaigns.md): the lowest index of levels 2★-5★, and how far under its
+# threshold a creator may fall before losing a level.
+OPENHAO_CREATOR_LEVEL_THRESHOLDS = [300, 500, 700, 850]
+OPENHAO_CREATOR_LEVEL_HYSTERESIS = 30
 OPENHAO_PERIODIC_PURGE_TRASH_SECONDS = env_int("OPENHAO_PERIODIC_PURGE_TRASH_SECONDS", 3600)
 # Worker backend (django-tasks-db): a task still running this long after it started is presumed
 # abandoned by a dead worker and queued again (openhao/common/worker.py); checked this often.

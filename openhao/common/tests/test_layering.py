@@ -46,6 +46,17 @@ ALLOWED: dict[str, set[str]] = {
     # Every staff decision and its audit trail; decisions notify through engagement.
     # Its content checks discount ring members' likes in the hot score (ranking).
     "moderation": {"common", "accounts", "creators", "articles", "ranking", "engagement"},
+    # Campaigns (征文/激励计划), their ledger and the creator incentives; entry and scoring
+    # through the articles and engagement hooks, moderation's answers through common's.
+    "campaigns": {
+        "common",
+        "accounts",
+        "creators",
+        "articles",
+        "analytics",
+        "ranking",
+        "engagement",
+    },
     # The creator's workspace: editor, uploads, preview, scheduling, the routes into 数据中心.
     "studio": {
         "common",
@@ -92,6 +103,7 @@ EXCEPTIONS = {
     ("common.periodic", "privacy"): "the scheduler's job table names tasks by dotted path",
     ("common.periodic", "importer"): "the scheduler's job table names tasks by dotted path",
     ("common.periodic", "moderation"): "the scheduler's job table names tasks by dotted path",
+    ("common.periodic", "campaigns"): "the scheduler's job table names tasks by dotted path",
     ("common.management.commands.rundev", "settings"): "names the dev settings for its children",
 }
 

@@ -52,7 +52,15 @@ def test_the_immediate_backend_runs_it_at_once_inside_the_transaction():
 
 
 def test_the_hooks_have_the_listeners_the_architecture_document_lists():
-    assert article_hooks.article_published.listeners == (engagement_services.article_published,)
+    from openhao.campaigns import scoring as campaign_scoring
+    from openhao.campaigns import services as campaign_services
+    from openhao.engagement import hooks as engagement_hooks
+    from openhao.moderation import selectors as moderation_selectors
+
+    assert article_hooks.article_published.listeners == (
+        engagement_services.article_published,
+        campaign_services.article_published_enter,
+    )
     assert article_hooks.article_changed.listeners == (
         services.article_content_changed,
         moderation_content.article_changed_listener,
@@ -62,6 +70,12 @@ def test_the_hooks_have_the_listeners_the_architecture_document_lists():
     )
     assert common_hooks.content_check.listeners == (moderation_content.content_check_listener,)
     assert common_hooks.content_saved.listeners == (moderation_content.content_saved_listener,)
+    assert engagement_hooks.engagement_recorded.listeners == (campaign_scoring.engagement_recorded,)
+    # Moderation's answers to campaigns and the creator index.
+    assert common_hooks.user_credit.listeners == (moderation_selectors.credit_scores,)
+    assert common_hooks.accounts_flagged.listeners == (moderation_selectors.flagged_accounts,)
+    assert common_hooks.originality_failed.listeners == (moderation_selectors.originality_failed,)
+    assert common_hooks.user_violations.listeners == (moderation_selectors.violation_counts,)
     assert ranking_hooks.article_indexed.listeners == (search_services.search_index_article,)
     assert ranking_hooks.index_rebuilt.listeners == (search_services.search_index_rebuild,)
     assert common_hooks.personal_context.listeners == (engagement_selectors.personal_context,)
