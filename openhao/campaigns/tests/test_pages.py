@@ -84,7 +84,7 @@ def test_manage_pages_need_an_operator(client):
     client.force_login(UserFactory())
     assert client.get("/manage/campaigns/").status_code == 403
     user = UserFactory()
-    user.groups.add(Group.objects.create(name="运营"))
+    user.groups.add(Group.objects.get_or_create(name="运营")[0])  # made by moderation 0004_roles
     client.force_login(user)
     assert client.get("/manage/campaigns/").status_code == 200
     assert client.get(f"/manage/campaigns/{campaign.pk}/").status_code == 200
