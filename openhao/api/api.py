@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.http.multipartparser import MultiPartParserError
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -102,6 +103,13 @@ def _http_error(request, exc: HttpError):
 @api.exception_handler(MultiPartParserError)
 def _bad_body(request, exc):
     return problem(request, 400)
+
+
+@api.exception_handler(RawPostDataException)
+def _form_body_for_json(request, exc):
+    # A multipart form sent where JSON is expected: the site's NUL check (RejectNulMiddleware)
+    # already parsed the form from the stream, so the raw body is gone; it was never JSON.
+    return problem(request, 400, _("请求体应为 JSON。"))
 
 
 @api.exception_handler(Exception)

@@ -268,3 +268,15 @@ def test_image_upload(client, creator, bearer):
         headers=headers,
     ).json()["id"]
     assert Article.objects.get(pk=pk).cover
+
+
+def test_a_form_body_where_json_is_expected_is_a_problem_not_a_500(client, article, bearer):
+    """The site's NUL check reads a multipart form before the API does (found by the fuzz
+    test): the API answers 400 problem JSON rather than failing on the consumed body."""
+    headers = bearer(article.creator.user, "read", "write", "studio")
+    response = client.post(
+        f"/api/v1/studio/articles/{article.pk}/submit", {"when": "-7e16"}, headers=headers
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert response.json()["detail"] == "请求体应为 JSON。"

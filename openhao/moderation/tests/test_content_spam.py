@@ -86,7 +86,6 @@ def test_reviewed_and_closed_comment_modes(client, db):
 
 
 def test_operators_see_and_decide_held_comments(client, db):
-    from django.contrib.auth.models import Group
 
     article = ArticleFactory(comment_count=0, comment_mode=Article.CommentMode.REVIEWED)
     held = [
@@ -97,7 +96,7 @@ def test_operators_see_and_decide_held_comments(client, db):
     client.force_login(UserFactory())
     assert client.get(url).status_code == 403
     operator = UserFactory()
-    operator.groups.add(Group.objects.get_or_create(name="审核")[0])
+    operator.groups.add(role_group(REVIEWER))
     client.force_login(operator)
     assert "第2条" in client.get(url).content.decode()
     client.post(url, {"decision": "approve", "ids": [held[0].pk, held[1].pk]})

@@ -4,7 +4,6 @@ through; articles, nicknames and applications are checked too; lists are edited 
 审核, not readers) and each change bumps the version the shared automaton is built for."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
@@ -18,6 +17,7 @@ from openhao.engagement import services as engagement_services
 from openhao.engagement.models import Comment
 from openhao.moderation import content, wordfilter
 from openhao.moderation.models import ArticleHold, SensitiveWord, SpamFlag, WordList
+from openhao.moderation.roles import OPERATOR, REVIEWER, role_group
 
 from .test_wordfilter import INNOCENT, VARIANTS, WORDS
 
@@ -27,7 +27,7 @@ ACTION = dict(WORDS)
 @pytest.fixture
 def editor(db):
     user = UserFactory(username="yunying")
-    user.groups.add(Group.objects.get_or_create(name="运营")[0])
+    user.groups.add(role_group(OPERATOR))
     return user
 
 
@@ -159,7 +159,7 @@ def test_nicknames_and_applications_are_checked(words):
 
 def test_only_wordlist_editors_change_lists(db, editor):
     reviewer = UserFactory()
-    reviewer.groups.add(Group.objects.get_or_create(name="审核")[0])
+    reviewer.groups.add(role_group(REVIEWER))
     for user in (UserFactory(), reviewer):
         with pytest.raises(PermissionDenied):
             content.wordlist_create(user=user, name="x")
@@ -200,7 +200,7 @@ def test_every_change_bumps_the_version_and_the_automaton_follows(
 
 def test_word_list_pages(client, editor):
     reviewer = UserFactory()
-    reviewer.groups.add(Group.objects.get_or_create(name="审核")[0])
+    reviewer.groups.add(role_group(REVIEWER))
     lists_url = reverse("modcontent:word_lists")
     client.force_login(UserFactory())
     assert client.get(lists_url).status_code == 403
