@@ -96,8 +96,14 @@ CREATOR_RELATIONS = {
     ("ranking.FeedMuted", "creator"): "kept: other readers' choice",
     ("analytics.ArticleDailyStats", "creator"): "kept: aggregate counts, nothing personal",
     ("analytics.CreatorDailyStats", "creator"): "kept: aggregate counts, nothing personal",
-    ("engagement.Follow", "creator"): "kept: other readers follow the tombstone profile",
+    ("engagement.Follow", "creator"): "deleted: engagement.services.creator_followers_erase",
     ("importer.FeedSubscription", "creator"): "deleted with its items and runs; exported",
+    # Campaigns keep what the results and the payouts rest on; the rows point at the tombstone
+    # profile (已注销作者), which holds no personal data.
+    ("campaigns.Entry", "creator"): "kept: the campaign's entries and results stay auditable",
+    ("campaigns.LedgerEntry", "creator"): "kept: the append-only reward ledger (finance)",
+    ("campaigns.Rejection", "creator"): "kept: which rules an article failed",
+    ("campaigns.CreatorIndex", "creator"): "kept: a computed score, recomputed nightly",
 }
 
 
