@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-faults lint format migrate demo e2e fuzz bench-pages bench-reads eval-related bench-discovery bench-moderation soak bench-ann clean
+.PHONY: run test test-faults lint format migrate demo e2e fuzz bench-pages bench-reads eval-related bench-discovery bench-moderation bench-api bench-campaigns soak bench-ann clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

@@ -40,3 +40,15 @@ soak: $(STAMP)
 # hnswlib and faiss-cpu are not dependencies: install them to compare.
 bench-ann: $(STAMP)
 	$(PY) bench/ann_compare.py
+# The JSON API at 1,000,000 articles on PostgreSQL (database openhao_bench_api, built once by
+# bulk SQL and reused): cursor pages first/middle/last/anywhere, detail, and the last article
+# sitemap page when feeds are in (BENCH_API_ARTICLES, BENCH_API_REQUESTS; see bench/api.py).
+# Last line `api: list P ms p95, detail D ms p95, sitemap S ms`.
+bench-api: $(STAMP)
+	$(PY) bench/api.py
+
+# Campaigns: 100,000 entries and 5,000,000 engagement events on PostgreSQL + Redis; leaderboard
+# read p95, scoring events/s (batches), settlement seconds (BENCH_CAMPAIGNS_*; see
+# bench/campaigns.py). Last line `campaigns: leaderboard P ms p95, scoring E events/s, settlement S s`.
+bench-campaigns: $(STAMP)
+	$(PY) bench/campaigns.py

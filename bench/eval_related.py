@@ -32,6 +32,7 @@ os.environ["DATABASE_URL"] = os.environ.get(
     "EVAL_DATABASE_URL", f"sqlite:///{REPO / 'var' / 'eval-related.sqlite3'}"
 )
 os.environ["REDIS_URL"] = ""
+os.environ["OPENHAO_ANN_PATH"] = ""  # the nearest-neighbour index in memory, never a stale file
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openhao.settings.dev")
 
 SAMPLE = int(os.environ.get("EVAL_SAMPLE", "2000"))
@@ -195,7 +196,9 @@ def main() -> None:
 
     path = Path(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1] else None
     if path is None:
-        path = REPO.parent / "shared" / "data" / "nlpcc2017-headlines" / "headlines.tsv"
+        nlpcc = Path("shared") / "data" / "nlpcc2017-headlines" / "headlines.tsv"
+        # /work/main or a worktree /work/wt/<name>: the data is under /work/shared.
+        path = next((p / nlpcc for p in REPO.parents if (p / nlpcc).exists()), REPO.parent / nlpcc)
     call_command("migrate", verbosity=0)
     rows = read(path)
     print(f"data: {path} ({len(rows)} titles)")

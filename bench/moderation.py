@@ -8,13 +8,16 @@
    word also turns up inside and across ordinary words as it would in real text. Median of
    BENCH_MODERATION_ROUNDS rounds.
 2. Lookup: BENCH_MODERATION_FINGERPRINTS (1,000,000) fingerprints in PostgreSQL
-   (BENCH_MODERATION_PG_URL, a database of its own, created if missing and reused when it
-   already holds that many), in the two tables the moderation app uses: one row per
-   fingerprint (its 512-byte signature) and 16 band keys per fingerprint in a B-tree-indexed
-   bigint column. Most are random signatures; 200 are real texts and rewrites of them, so
-   lookups find candidates. A lookup is: the query's band keys → candidate ids (one index
-   scan per key), their signatures, the slot-by-slot comparison. p95 over
-   BENCH_MODERATION_LOOKUPS lookups.
+   (BENCH_MODERATION_PG_URL, a database of its own, created if missing, migrated, and reused
+   when it already holds that many), in the moderation app's own tables
+   (``moderation.Fingerprint``: one row per article with its 512-byte signature;
+   ``moderation.FingerprintBand``: 16 band keys per fingerprint in a B-tree-indexed bigint
+   column), as the migrations create them; only the foreign key from a fingerprint to its
+   article is dropped, since the bench stores no articles. Most are random signatures; 200 are
+   real texts and rewrites of them, so lookups find candidates. A lookup is the service
+   itself, ``moderation.content.originality_lookup``: the query's band keys → candidates (one
+   index scan per key) with their signatures in one query, then the slot-by-slot comparison.
+   p95 over BENCH_MODERATION_LOOKUPS lookups.
 
 Last line: ``moderation: scan N ms per article, originality lookup M ms p95``.
 """
@@ -30,6 +33,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openhao.settings.test")
+PG_URL = os.environ.get(
+    "BENCH_MODERATION_PG_URL", "postgres://postgres@127.0.0.1:5432/moderation_bench"
+)
+# The lookup runs the service against the bench database: Django's default database is it.
+os.environ["DATABASE_URL"] = PG_URL
 
 import django  # noqa: E402
 
@@ -46,9 +54,6 @@ WORDS = int(os.environ.get("BENCH_MODERATION_WORDS", "10000"))
 ROUNDS = int(os.environ.get("BENCH_MODERATION_ROUNDS", "200"))
 FINGERPRINTS = int(os.environ.get("BENCH_MODERATION_FINGERPRINTS", "1000000"))
 LOOKUPS = int(os.environ.get("BENCH_MODERATION_LOOKUPS", "500"))
-PG_URL = os.environ.get(
-    "BENCH_MODERATION_PG_URL", "postgres://postgres@127.0.0.1:5432/moderation_bench"
-)
 PLANTED = ["代开发票", "刷单返利", "赌博网站"]
 PUNCTUATION = "，，，。。！？、；"
 
@@ -104,15 +109,6 @@ def bench_scan(rng: random.Random) -> tuple[float, float, int]:
     return statistics.median(article_ms), statistics.median(comments_ms), hits
 
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS moderation_fingerprint (
-    id bigint PRIMARY KEY, creator_id integer NOT NULL, signature bytea NOT NULL,
-    size integer NOT NULL);
-CREATE TABLE IF NOT EXISTS moderation_fingerprintband (
-    key bigint NOT NULL, fingerprint_id bigint NOT NULL);
-"""
-
-
 def ensure_database() -> None:
     admin, name = PG_URL.rsplit("/", 1)
     with psycopg.connect(admin + "/postgres", autocommit=True) as conn:
@@ -134,45 +130,90 @@ def rewrite(rng: random.Random, text: str) -> str:
     return "。".join(sentences)
 
 
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _drop_article_fk(conn) -> None:
+    """The bench stores fingerprints without articles: drop that one foreign key."""
+    rows = conn.execute(
+        """SELECT c.conname FROM pg_constraint c JOIN pg_attribute a
+           ON a.attrelid = c.conrelid AND a.attnum = ANY(c.conkey)
+           WHERE c.conrelid = 'moderation_fingerprint'::regclass AND c.contype = 'f'
+           AND a.attname = 'article_id'"""
+    ).fetchall()
+    for (name,) in rows:
+        conn.execute(f'ALTER TABLE moderation_fingerprint DROP CONSTRAINT "{name}"')
+
+
+def _band_indexes(conn) -> list[tuple[str, str]]:
+    return conn.execute(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = "
+        "'moderation_fingerprintband' AND indexname NOT LIKE '%_pkey'"
+    ).fetchall()
+
+
 def populate(conn, rng: random.Random) -> list[originality.Fingerprint]:
     """Fill the tables (once); returns the real fingerprints that lookups will query."""
     texts = real_texts(rng, 100)
     real = [originality.fingerprint(t) for t in texts]
     real += [originality.fingerprint(rewrite(rng, t)) for t in texts]
-    have = conn.execute(
-        "SELECT count(*) FROM moderation_fingerprint WHERE id <= %s", [FINGERPRINTS]
-    ).fetchone()[0]
+    have = conn.execute("SELECT count(*) FROM moderation_fingerprint").fetchone()[0]
     if have == FINGERPRINTS:
         print(f"fingerprints: {have} already stored, reused")
         return real
     print(f"fingerprints: storing {FINGERPRINTS} ...", flush=True)
     t0 = time.perf_counter()
+    _drop_article_fk(conn)
     conn.execute("TRUNCATE moderation_fingerprint, moderation_fingerprintband")
-    conn.execute("DROP INDEX IF EXISTS moderation_fingerprintband_key")
+    indexes = _band_indexes(conn)
+    for name, _definition in indexes:
+        conn.execute(f'DROP INDEX "{name}"')
+    fks = conn.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = "
+        "'moderation_fingerprintband'::regclass AND contype = 'f'"
+    ).fetchall()
+    for name, _definition in fks:
+        conn.execute(f'ALTER TABLE moderation_fingerprintband DROP CONSTRAINT "{name}"')
     np_rng = np.random.default_rng(13)
     batch = 50_000
     next_id = 1
+    fp_cols = "COPY moderation_fingerprint (id, article_id, creator_id, signature, size, "
+    fp_cols += "published_at, updated_at) FROM STDIN"
+    band_cols = "COPY moderation_fingerprintband (key, fingerprint_id) FROM STDIN"
+    stamp = "2026-01-01 00:00:00+00"
     with conn.cursor() as cur:
-        for fp in real:
-            with cur.copy("COPY moderation_fingerprint FROM STDIN") as copy:
-                copy.write_row((next_id, next_id % 5000, fp.signature, fp.size))
-            with cur.copy("COPY moderation_fingerprintband FROM STDIN") as copy:
+        with cur.copy(fp_cols) as copy:
+            for i, fp in enumerate(real):
+                copy.write_row((i + 1, i + 1, (i + 1) % 5000, fp.signature, fp.size, stamp, stamp))
+        with cur.copy(band_cols) as copy:
+            for i, fp in enumerate(real):
                 for key in fp.keys:
-                    copy.write_row((key, next_id))
-            next_id += 1
+                    copy.write_row((key, i + 1))
+        next_id = len(real) + 1
         while next_id <= FINGERPRINTS:
             n = min(batch, FINGERPRINTS - next_id + 1)
             sigs = np_rng.integers(0, 2**32, size=(n, originality.NUM_PERM), dtype=np.uint32)
-            with cur.copy("COPY moderation_fingerprint FROM STDIN") as copy:
+            with cur.copy(fp_cols) as copy:
                 for i in range(n):
-                    copy.write_row((next_id + i, (next_id + i) % 5000, sigs[i].tobytes(), 300))
-            with cur.copy("COPY moderation_fingerprintband FROM STDIN") as copy:
+                    pk = next_id + i
+                    copy.write_row((pk, pk, pk % 5000, sigs[i].tobytes(), 300, stamp, stamp))
+            with cur.copy(band_cols) as copy:
                 for i in range(n):
                     for key in originality.band_keys(sigs[i]):
                         copy.write_row((key, next_id + i))
             next_id += n
             print(f"  {next_id - 1}", flush=True)
-    conn.execute("CREATE INDEX moderation_fingerprintband_key ON moderation_fingerprintband (key)")
+    for _name, definition in indexes:
+        conn.execute(definition)
+    for name, definition in fks:
+        conn.execute(
+            f'ALTER TABLE moderation_fingerprintband ADD CONSTRAINT "{name}" {definition} NOT VALID'
+        )
+    conn.execute("SELECT setval(pg_get_serial_sequence('moderation_fingerprint', 'id'), %s)",
+                 [FINGERPRINTS])  # fmt: skip
     conn.execute("ANALYZE moderation_fingerprint")
     conn.execute("ANALYZE moderation_fingerprintband")
     conn.commit()
@@ -180,32 +221,29 @@ def populate(conn, rng: random.Random) -> list[originality.Fingerprint]:
     return real
 
 
-LOOKUP_SQL = """
-SELECT f.id, f.signature FROM moderation_fingerprint f
-WHERE f.id IN (SELECT b.fingerprint_id FROM moderation_fingerprintband b WHERE b.key = ANY(%s))
-"""
-
-
 def bench_lookup(rng: random.Random) -> tuple[float, float, int]:
+    from django.db import connection
+
+    from openhao.moderation import content
+
     ensure_database()
+    _migrate()
     with psycopg.connect(PG_URL) as conn:
-        conn.execute(SCHEMA)
-        conn.commit()
         real = populate(conn, rng)
-        # Queries: the stored real texts (each finds itself and its rewrite) and fresh texts.
-        fresh = [originality.fingerprint(t) for t in real_texts(random.Random(99), 50)]
-        queries = real + fresh
-        times, found = [], 0
-        for i in range(LOOKUPS):
-            fp = queries[i % len(queries)]
-            t = time.perf_counter()
-            rows = conn.execute(LOOKUP_SQL, [list(fp.keys)]).fetchall()
-            match = originality.best_match(fp, [(r[0], bytes(r[1])) for r in rows])
-            times.append((time.perf_counter() - t) * 1000)
-            found += match is not None
-        times.sort()
-        p95 = times[int(len(times) * 0.95) - 1]
-        return statistics.median(times), p95, found
+    # Queries: the stored real texts (each finds itself and its rewrite) and fresh texts.
+    fresh = [originality.fingerprint(t) for t in real_texts(random.Random(99), 50)]
+    queries = real + fresh
+    times, found = [], 0
+    connection.ensure_connection()
+    for i in range(LOOKUPS):
+        fp = queries[i % len(queries)]
+        t = time.perf_counter()
+        match = content.originality_lookup(fp, creator_id=-1)
+        times.append((time.perf_counter() - t) * 1000)
+        found += match is not None
+    times.sort()
+    p95 = times[int(len(times) * 0.95) - 1]
+    return statistics.median(times), p95, found
 
 
 def main() -> None:

@@ -45,11 +45,12 @@ def test_apply_approve_write_publish(
     from openhao.articles.models import Article
     from openhao.creators.tests.factories import UserFactory
     from openhao.demo.structure import ensure_channels
+    from openhao.moderation.roles import REVIEWER, role_group
 
     channels = ensure_channels()
     sports = channels["sports"]
     UserFactory(username="writer", email="writer@example.com")
-    UserFactory(username="editor", is_staff=True)
+    UserFactory(username="editor", is_staff=True).groups.add(role_group(REVIEWER))
     base = live_server.url
 
     # 1. A reader applies through the 申请入驻 link in the header.

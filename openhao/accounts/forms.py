@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from . import hooks
 from .services import avatar_normalise
 
 
@@ -21,3 +22,40 @@ class ProfileForm(forms.Form):
     def clean_avatar(self):
         upload = self.cleaned_data.get("avatar")
         return avatar_normalise(upload) if upload else None
+
+
+class _HoneypotBoundField(forms.BoundField):
+    def css_classes(self, extra_classes=None):
+        return "honeypot"
+
+
+class HoneypotField(forms.CharField):
+    """A text field people never see (its paragraph is hidden by the stylesheet, it is out of
+    the tab order and its label says to leave it empty); robots that fill every input do."""
+
+    def get_bound_field(self, form, field_name):
+        return _HoneypotBoundField(form, self, field_name)
+
+
+HONEYPOT_FIELD = "website"
+
+
+class SignupExtraForm(forms.Form):
+    """ACCOUNT_SIGNUP_FORM_CLASS: allauth's sign-up form inherits from it. It adds the
+    honeypot (spam rule ``honeypot``, moderation): a filled one refuses the sign-up with a
+    message that gives nothing away."""
+
+    website = HoneypotField(
+        label=_("请勿填写此项"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if any(hooks.signup_check.run(data={HONEYPOT_FIELD: self.data.get(HONEYPOT_FIELD, "")})):
+            raise forms.ValidationError(_("注册暂时无法完成，请稍后再试。"), code="refused")
+        return cleaned
+
+    def signup(self, request, user):
+        """allauth calls this after creating the account; nothing more to store."""

@@ -36,3 +36,38 @@ class User(AbstractUser):
     @property
     def initial(self) -> str:
         return self.public_name[:1]
+
+
+class AccessToken(models.Model):
+    """A personal access token for the JSON API (openhao.api, docs/api.md). Only the SHA-256 of
+    the token is stored: the token itself is shown once, when it is created, and a database
+    leak gives no working token. The token has 256 bits of randomness, so an unsalted fast hash
+    is enough (nothing to guess from the hash)."""
+
+    SCOPES = ("read", "write", "studio")
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="access_tokens"
+    )
+    name = models.CharField(_("名称"), max_length=40)
+    key_hash = models.CharField(max_length=64, unique=True)
+    # The first characters of the token, to recognise it in the list (not enough to use it).
+    prefix = models.CharField(max_length=12)
+    # Space-separated subset of SCOPES.
+    scopes = models.CharField(_("权限"), max_length=40, default="read")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Written at most once a minute per token (accounts.services.token_resolve).
+    last_used_at = models.DateTimeField(_("最后使用时间"), null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("访问令牌")
+        verbose_name_plural = _("访问令牌")
+        indexes = [models.Index(fields=["user", "-created_at"], name="token_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def scope_set(self) -> frozenset[str]:
+        return frozenset(self.scopes.split())

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import timedelta
 from io import BytesIO
 
 from django.conf import settings
@@ -15,9 +18,11 @@ from django.utils.translation import gettext_lazy as _lazy
 from PIL import Image
 
 from openhao.common.cache import bump_tags, creator_tag
+from openhao.common.content import content_check
 from openhao.common.images import ImageRejected, decode_upload
 
-from .models import User
+from . import hooks
+from .models import AccessToken, User
 
 AVATAR_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 # Refuse decompression bombs before Pillow allocates them.
@@ -70,9 +75,15 @@ def profile_update(
 ) -> User:
     """Save the editable profile. ``avatar`` is the output of ``avatar_normalise`` or None
     (unchanged)."""
+    hooks.write_check.run(user=user, what="profile")
     user = User.objects.select_for_update().get(pk=user.pk)
-    user.nickname = nickname.strip()
-    user.motto = motto.strip()
+    # The word lists (common.content): a block-word refuses, replace-words are masked; a
+    # review-word is recorded for the operators (a name cannot wait hidden).
+    verdict = content_check(
+        texts={"nickname": nickname.strip(), "motto": motto.strip()}, kind="profile", user=user
+    )
+    user.nickname = verdict.texts["nickname"]
+    user.motto = verdict.texts["motto"]
     fields = ["nickname", "motto"]
     if avatar is not None:
         user.avatar.save(avatar.name, avatar, save=False)
@@ -81,6 +92,7 @@ def profile_update(
         user.avatar = ""
         fields.append("avatar")
     user.save(update_fields=fields)
+    verdict.saved(user)
     return user
 
 
@@ -123,6 +135,81 @@ def account_anonymise(*, user: User) -> User:
     user.set_unusable_password()
     user.save()
     user.emailaddress_set.all().delete()
+    user.access_tokens.all().delete()
     user.groups.clear()
     user.user_permissions.clear()
     return user
+
+
+# --- Personal access tokens (the JSON API: openhao.api, docs/api.md) --------------------------
+
+TOKEN_PREFIX = "oh_"  # noqa: S105 (a marker, not a secret)
+TOKENS_PER_USER = 20
+# last_used_at is written at most this often per token: a busy client costs no write per call.
+TOKEN_TOUCH_SECONDS = 60
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def token_create(*, user: User, name: str, scopes) -> tuple[AccessToken, str]:
+    """A new token for ``user``; returns the row and the token itself, which is never stored
+    and so can be shown only now. ValidationError for a missing name, no or unknown scopes, or
+    too many live tokens."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(_("请给令牌起个名字。"), code="name")
+    if len(name) > 40:
+        raise ValidationError(_("名称最多 40 个字。"), code="name")
+    chosen = [s for s in AccessToken.SCOPES if s in set(scopes or ())]
+    if not chosen or set(scopes) - set(AccessToken.SCOPES):
+        raise ValidationError(_("请至少选择一项有效的权限。"), code="scopes")
+    live = AccessToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True)
+    if live.count() >= TOKENS_PER_USER:
+        raise ValidationError(
+            _("最多可以有 %(n)d 个令牌，请先撤销不用的。") % {"n": TOKENS_PER_USER}, code="too_many"
+        )
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = AccessToken.objects.create(
+        user=user, name=name, key_hash=token_hash(raw), prefix=raw[:10], scopes=" ".join(chosen)
+    )
+    return token, raw
+
+
+def token_revoke(*, user: User, token_id: int) -> bool:
+    """Revoke one of ``user``'s tokens; False when there is no such live token."""
+    return bool(
+        AccessToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+    )
+
+
+def token_resolve(raw: str) -> AccessToken | None:
+    """The live token ``raw`` names (with its active, not erased user), or None. Records the
+    use, at most once a minute per token."""
+    if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
+        return None
+    token = (
+        AccessToken.objects.select_related("user")
+        .filter(key_hash=token_hash(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active or token.user.deleted_at is not None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or token.last_used_at < now - timedelta(
+        seconds=TOKEN_TOUCH_SECONDS
+    ):
+        AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
+def tokens_of(*, user: User) -> list[AccessToken]:
+    """The live tokens of ``user``, newest first (token_user_idx), for the profile page."""
+    return list(
+        AccessToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at")
+    )

@@ -13,4 +13,6 @@ urlpatterns = [
     path("login/", views.login, name="login"),
     path("logout/", allauth_views.logout, name="logout"),
     path("profile/", views.profile_edit, name="profile"),
+    path("profile/tokens/", views.token_create, name="token-create"),
+    path("profile/tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
 ]

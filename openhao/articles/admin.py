@@ -41,7 +41,13 @@ class ArticleAdmin(SafeManyToManyAdmin, admin.ModelAdmin):
     date_hierarchy = "published_at"
     list_select_related = ("creator", "channel")
     inlines = [ReferenceInline]
-    readonly_fields = ("view_count", "comment_count", "like_count", "share_count")
+    readonly_fields = (
+        "view_count",
+        "comment_count",
+        "like_count",
+        "share_count",
+        "ring_like_count",
+    )
 
     def save_related(self, request, form, formsets, change):
         # After the topics are saved: staff edits (title, status, channel, topics) reach the

@@ -76,6 +76,11 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(public_q())
 
 
+class ModerationLabel(models.TextChoices):
+    RUMOR = "rumor", _("谣言")
+    DISPUTED = "disputed", _("存在争议")
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
@@ -110,12 +115,32 @@ class Article(models.Model):
         _("删除前状态"), max_length=10, choices=Status.choices, blank=True
     )
     review_note = models.CharField(_("审核意见"), max_length=500, blank=True)
+    # An operator's label shown above the body (moderation: label action), with a link to the
+    # correction or 辟谣 article.
+    moderation_label = models.CharField(
+        _("标注"), max_length=10, choices=ModerationLabel.choices, blank=True
+    )
+    moderation_label_url = models.CharField(_("辟谣/更正链接"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     view_count = models.PositiveIntegerField(_("阅读数"), default=0)
     comment_count = models.PositiveIntegerField(_("跟贴数"), default=0)
     like_count = models.PositiveIntegerField(_("点赞数"), default=0)
     share_count = models.PositiveIntegerField(_("分享数"), default=0)
+    # Likes given by accounts in a reaction ring (moderation's periodic job): counted in
+    # like_count as the reader sees it, left out of the hot score (ranking.scores).
+    ring_like_count = models.PositiveIntegerField(_("互赞圈点赞数"), default=0)
+
+    class CommentMode(models.TextChoices):
+        OPEN = "open", _("开放跟贴")
+        REVIEWED = "reviewed", _("先审后显")
+        CLOSED = "closed", _("关闭跟贴")
+
+    # The creator's choice for new comments (studio): shown at once, held until the creator or
+    # an operator approves them, or none at all.
+    comment_mode = models.CharField(
+        _("跟贴设置"), max_length=10, choices=CommentMode.choices, default=CommentMode.OPEN
+    )
 
     objects = ArticleQuerySet.as_manager()
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from django.db.models import PROTECT, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openhao.accounts import hooks as account_hooks
+from openhao.common.content import content_check
 from openhao.common.images import validate_image_upload
 from openhao.creators.models import Creator
 
@@ -26,6 +29,7 @@ from .models import (
     ArticleImage,
     ArticleRevision,
     Channel,
+    ModerationLabel,
     Reference,
     Topic,
 )
@@ -67,6 +71,13 @@ def topic_names_clean(names: Iterable[str]) -> list[str]:
     return cleaned
 
 
+def _write_check(creator: Creator, is_original: bool) -> None:
+    """accounts.hooks.write_check for a draft saved by ``creator`` (ValidationError refuses)."""
+    account_hooks.write_check.run(user=creator.user, what="article")
+    if is_original:
+        account_hooks.write_check.run(user=creator.user, what="original")
+
+
 @transaction.atomic
 def article_create(
     *,
@@ -82,7 +93,9 @@ def article_create(
     cover_alt: str = "",
 ) -> Article:
     """Create a draft. Publishing is a separate step (``article_publish``)."""
+    _write_check(creator, is_original)
     body_html = sanitize_body(body_html)
+    title, summary, body_html = _texts_checked(creator, title, summary, body_html)
     article = Article(
         creator=creator,
         channel=channel,
@@ -135,6 +148,35 @@ def article_remove(*, article: Article) -> Article:
     article.save(update_fields=["status", "updated_at"])
     if was_public:
         _article_count_add(article.creator_id, -1)
+    _article_discovery_changed(article)
+    return article
+
+
+@transaction.atomic
+def article_reinstate(*, article: Article, status: str) -> Article:
+    """Undo a takedown (``article_remove``): the article gets back the status it had (a
+    published one is public again at its URL and time, counted again). An article that is no
+    longer removed is left as it is."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.status != Article.Status.REMOVED or status == Article.Status.REMOVED:
+        return article
+    if status == Article.Status.PUBLISHED and article.published_at is not None:
+        return article_publish(article=article, at=article.published_at)
+    article.status = status if status in Article.Status.values else Article.Status.DRAFT
+    article.save(update_fields=["status", "updated_at"])
+    return article
+
+
+@transaction.atomic
+def article_label_set(*, article: Article, label: str, url: str = "") -> Article:
+    """The operators' 谣言 / 存在争议 label (``ModerationLabel``, "" to clear) with a link to the
+    correction or 辟谣 article; shown on the article page (the save bumps its cache tag)."""
+    if label and label not in ModerationLabel.values:
+        raise ValidationError(_("未知的标注。"))
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    article.moderation_label = label
+    article.moderation_label_url = url if label else ""
+    article.save(update_fields=["moderation_label", "moderation_label_url", "updated_at"])
     _article_discovery_changed(article)
     return article
 
@@ -278,10 +320,27 @@ def article_update(
     page is unchanged until staff approve it), and an approved, scheduled article goes back to
     review, keeping its time."""
     article = Article.objects.select_for_update().select_related("creator").get(pk=article.pk)
+    _write_check(article.creator, is_original)
     body_html = sanitize_body(body_html)
+    title, summary, body_html = _texts_checked(article.creator, title, summary, body_html)
     summary = summary or summary_from_html(body_html)
-    if article_edit_needs_review(article):
-        _revision_save(
+    note = ""
+    if article.status == Article.Status.PUBLISHED and not article_edit_needs_review(article):
+        candidate = copy.copy(article)
+        _edit_fields_set(
+            candidate,
+            channel=channel,
+            title=title,
+            body_html=body_html,
+            summary=summary,
+            is_original=is_original,
+            cover=cover,
+            cover_alt=cover_alt,
+        )
+        note = _publish_check(candidate)
+        is_original = candidate.is_original
+    if note or article_edit_needs_review(article):
+        revision = _revision_save(
             article,
             channel=channel,
             title=title,
@@ -293,6 +352,9 @@ def article_update(
             cover=cover,
             cover_alt=cover_alt,
         )
+        if note:
+            revision.review_note = note
+            revision.save(update_fields=["review_note"])
         ArticleAutosave.objects.filter(article=article).delete()
         return article
     _edit_fields_set(
@@ -317,6 +379,25 @@ def article_update(
     ArticleAutosave.objects.filter(article=article).delete()
     _article_discovery_changed(article)
     return article
+
+
+def _texts_checked(creator: Creator, title: str, summary: str, body_html: str):
+    """The word lists over an article's texts (common.content): a block-word refuses the
+    save (ValidationError), replace-words come back masked. Review-words are looked at again
+    when it goes public (``_publish_check``)."""
+    verdict = content_check(
+        texts={"title": title, "summary": summary, "body_html": body_html},
+        kind="article",
+        user=creator.user,
+        html_fields=("body_html",),
+    )
+    return verdict.texts["title"], verdict.texts["summary"], verdict.texts["body_html"]
+
+
+def _publish_check(article: Article) -> str:
+    """The notes of the listeners that send this article to review (joined), or ""."""
+    notes = [note for note in hooks.article_publish_check.run(article=article) if note]
+    return "；".join(notes)[:500]
 
 
 def _edit_fields_set(
@@ -445,16 +526,22 @@ def article_submit(*, article: Article, at: datetime | None = None) -> Article:
     if article.status in (Article.Status.PUBLISHED, Article.Status.REMOVED):
         return article
     problems = article_publish_problems(article)
+    try:
+        account_hooks.write_check.run(user=article.creator.user, what="publish")
+    except ValidationError as exc:
+        problems += exc.messages
     if problems:
         raise ArticleNotReady(problems)
     now = timezone.now()
     if at is not None and at <= now:
         at = None
-    article.review_note = ""
-    if creator_needs_review(article.creator):
+    article.review_note = _publish_check(article)
+    if article.review_note or creator_needs_review(article.creator):
         article.status = Article.Status.PENDING
         article.scheduled_at = at
-        article.save(update_fields=["status", "scheduled_at", "review_note", "updated_at"])
+        article.save(
+            update_fields=["status", "scheduled_at", "review_note", "is_original", "updated_at"]
+        )
         return article
     if at is not None:
         _schedule(article, at)

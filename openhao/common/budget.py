@@ -152,6 +152,26 @@ def take(request: HttpRequest, budgets: list[tuple[str, str]], *, article_id: in
     return taken
 
 
+def take_for(source: str, action: str, spec: str) -> tuple[bool, int]:
+    """Admit one event of ``action`` for ``source`` (any key: an address, a token id) within
+    ``spec`` (``"600/m,10000/h"``; the ``per`` part of each rate is ignored: the caller names
+    the source). Returns (admitted, seconds until the fullest window ends): a refused event
+    uses nothing. The JSON API's limits per token and per address (openhao.api.throttle)."""
+    now = time.time()
+    taken = Taken()
+    for rate in _allauth_ratelimit.parse_rates(spec):
+        seconds = int(rate.duration)
+        window = int(now // seconds)
+        key = f"{KEY_PREFIX}:{action}:{seconds}:{source}:{window}"
+        ttl = seconds - int(now % seconds) + 5
+        count, local = _incr(key, ttl, 1, local=False)
+        taken.entries.append((key, ttl, local))
+        if count > rate.amount:
+            taken.refund()
+            return False, max(1, seconds - int(now % seconds))
+    return True, 0
+
+
 SETTINGS = (
     "OPENHAO_READ_BUDGET",
     "OPENHAO_READ_BUDGET_UNKNOWN",

@@ -51,7 +51,13 @@ def page(qs: QuerySet, *, field: str, cursor: object, size: int) -> KeysetPage:
     after = decode(cursor)
     if after is not None:
         moment, pk = after
-        qs = qs.filter(Q(**{f"{field}__lt": moment}) | Q(**{field: moment, "pk__lt": pk}))
+        # The redundant ``<=`` bound is what an index on (…, -time) can seek to; the OR alone
+        # is a filter, which PostgreSQL checks row by row from the top (a deep page of a 1M
+        # list then reads every row above it: bench/api.py).
+        qs = qs.filter(
+            Q(**{f"{field}__lte": moment}),
+            Q(**{f"{field}__lt": moment}) | Q(**{field: moment, "pk__lt": pk}),
+        )
     rows = list(qs.order_by(f"-{field}", "-pk")[: size + 1])
     more = len(rows) > size
     rows = rows[:size]

@@ -75,6 +75,12 @@ def jobs() -> list[Job]:
             "openhao.articles.tasks.purge_trash",
             every=settings.OPENHAO_PERIODIC_PURGE_TRASH_SECONDS,
         ),
+        # Reaction rings (moderation, spam rule reaction_ring): their likes leave the hot score.
+        Job(
+            "reaction_rings",
+            "openhao.moderation.tasks.reaction_rings_task",
+            daily_hour=settings.OPENHAO_PERIODIC_REACTION_RINGS_HOUR,
+        ),
         # Tasks whose worker died while running them go back in the queue (common/worker.py).
         Job(
             "requeue_abandoned_tasks",
@@ -95,6 +101,12 @@ def jobs() -> list[Job]:
         ),
         # Recounts the IDF table and relearns the term embeddings over the whole corpus: heavy,
         # so once a day at a quiet hour (docs/ranking.md).
+        # The creator index, levels and computed badges (docs/campaigns.md).
+        Job(
+            "creator_index",
+            "openhao.campaigns.tasks.creator_index_nightly",
+            daily_hour=settings.OPENHAO_PERIODIC_CREATOR_INDEX_HOUR,
+        ),
         Job(
             "idf_refresh",
             "openhao.ranking.tasks.idf_refresh",

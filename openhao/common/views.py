@@ -81,7 +81,9 @@ def personal(request):
     context = {
         "authenticated": user.is_authenticated,
         "name": user.public_name if user.is_authenticated else "",
-        "is_staff": user.is_staff,
+        # The 审核 / 运营 roles (openhao.moderation.roles), by permission name; is_staff first,
+        # so a reader's header costs no permission query.
+        "is_staff": user.is_staff and user.has_perm("moderation.review_content"),
         "is_creator": user.is_authenticated and hasattr(user, "creator"),
         "csrf_token": get_token(request),
         "unread": 0,

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from openhao.common.cache import LISTS_TAG, bump_tags, creator_tag
+from openhao.common.content import content_check
 
 from .models import Badge, Creator, CreatorApplication
 
@@ -78,7 +79,21 @@ def application_submit(
         raise ValidationError(_("你的申请正在审核中，请耐心等待结果。"))
     if not (real_name_confirmed and rules_accepted):
         raise ValidationError(_("请确认实名信息并同意平台内容规范。"))
-    display_name = display_name.strip()
+    # The word lists (common.content): a block-word refuses, replace-words are masked; a
+    # review-word is recorded for the operators (the application is reviewed anyway).
+    verdict = content_check(
+        texts={
+            "display_name": display_name.strip(),
+            "motto": motto.strip(),
+            "intro": intro.strip(),
+            "links": links.strip(),
+        },
+        kind="application",
+        user=user,
+    )
+    display_name, motto, intro, links = (
+        verdict.texts[f] for f in ("display_name", "motto", "intro", "links")
+    )
     if display_name_taken(display_name, exclude_user=user):
         raise ValidationError(_("这个号名称已被使用，请换一个。"))
     application = CreatorApplication(
@@ -95,6 +110,7 @@ def application_submit(
         application.avatar = avatar
     application.full_clean(exclude=["avatar"])
     application.save()
+    verdict.saved(application)
     return application
 
 

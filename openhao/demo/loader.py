@@ -41,9 +41,11 @@ from openhao.creators.models import Badge, Creator, CreatorApplication
 from openhao.creators.services import creator_create
 from openhao.engagement.models import Comment
 from openhao.engagement.text import render_comment
-from openhao.ranking.services import scores_rebuild, terms_rebuild
+from openhao.moderation.roles import role_group
+from openhao.ranking.services import embeddings_export, scores_rebuild, terms_rebuild
 
 from . import accounts, content, handwritten, longform
+from .campaigns import delete_demo_campaigns, load_campaigns
 from .images import avatar_png, cover_jpeg, scene_jpeg
 from .structure import ensure_channels
 
@@ -194,6 +196,7 @@ def delete_demo() -> dict[str, int]:
     creators = Creator.objects.filter(user__in=users)
     articles = Article.objects.filter(creator__in=creators)
     deleted = {"articles": articles.count()}
+    delete_demo_campaigns(articles)
     articles.delete()
     for creator in creators:
         if creator.avatar:
@@ -232,7 +235,7 @@ def _operator_group() -> Group:
     for app, models in OPERATOR_PERMISSIONS:
         query |= Q(content_type__app_label=app, content_type__model__in=models)
     group.permissions.set(Permission.objects.filter(query).exclude(codename__startswith="delete_"))
-    return group
+    return role_group(group.name)  # and the moderation permissions of the 运营 role
 
 
 def ensure_operator() -> bool:
@@ -249,6 +252,43 @@ def ensure_operator() -> bool:
     )
     user.groups.add(_operator_group())
     return True
+
+
+# --- shipped embeddings ------------------------------------------------------------------------
+
+DEMO_VECTORS = Path(__file__).with_name("data") / "demo-vectors.npz"
+
+
+def demo_vectors(path: Path = DEMO_VECTORS) -> dict[str, tuple[bytes, float]]:
+    """The shipped sentence-model vectors of the demo texts (int8 + scale, keyed by model and a
+    hash of the embedded text: ranking's ``vector_key``); empty when the file is missing."""
+    import numpy as np
+
+    if not path.exists():
+        return {}
+    with np.load(path) as data:
+        return {
+            str(k): (v.tobytes(), float(s))
+            for k, v, s in zip(data["keys"], data["vectors"], data["scales"], strict=True)
+        }
+
+
+def save_demo_vectors(path: Path = DEMO_VECTORS) -> int:
+    """Write the stored vectors of the active sentence model (after a load) to ``path``, for the
+    next fresh install; returns how many. ``manage.py loaddemo --save-vectors``."""
+    import numpy as np
+
+    rows = sorted(embeddings_export().items())
+    if not rows:
+        return 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        path,
+        keys=np.array([k for k, _v in rows]),
+        vectors=np.vstack([np.frombuffer(v, dtype=np.int8) for _k, (v, _s) in rows]),
+        scales=np.array([s for _k, (_v, s) in rows], dtype=np.float32),
+    )
+    return len(rows)
 
 
 # --- load --------------------------------------------------------------------------------------
@@ -333,7 +373,10 @@ class _Loader:
             self.result.accounts_created.append(accounts.OPERATOR.username)
         # bulk_create bypasses the services, so the ranking rows are rebuilt in one go.
         scores_rebuild()
-        terms_rebuild()
+        # The sentence model's vectors of the demo texts ship with the project: a fresh
+        # `make run` embeds only what changed since they were written (docs/ranking.md).
+        terms_rebuild(precomputed=demo_vectors())
+        load_campaigns(self.now)
         bump_tags(LISTS_TAG, *[creator_tag(c.pk) for c in creators])
 
     # Shared objects: get_or_create, so real data with the same names is reused, not doubled.

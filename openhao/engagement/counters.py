@@ -54,6 +54,8 @@ from openhao.common import redis_health
 from openhao.common.redis_health import RedisUnavailable
 from openhao.ranking.services import articles_engagement_changed, read_history_record
 
+from . import hooks
+from .hooks import Event
 from .models import ReadFlush
 
 logger = logging.getLogger("openhao.reads")
@@ -411,6 +413,7 @@ def apply_increments(
             )
         stats_record_reads(increments)
         articles_engagement_changed(article_ids=increments)
+        hooks.record(*(Event(pk, None, "read", n) for pk, n in items))
     return sum(n for _, n in items)
 
 
@@ -441,7 +444,9 @@ def _flush(buffer, blocking: bool) -> int:
             buffer.done()
         history = buffer.take_history()
         if history:
-            read_history_record(entries=history)
+            with transaction.atomic():
+                read_history_record(entries=history)
+                hooks.record(*(Event(a, u, "read_by", 1) for u, a, _ in history))
             buffer.history_done()
     return written
 

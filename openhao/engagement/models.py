@@ -191,6 +191,9 @@ class Notification(models.Model):
         APPLICATION = "apply", _("入驻申请有了结果")
         MENTION = "mention", _("在跟贴中提到了你")
         FEED = "feed", _("RSS 订阅抓取失败")
+        REPORT = "report", _("举报有了处理结果")
+        MODERATION = "moderation", _("你的内容被处置")
+        APPEAL = "appeal", _("申诉有了结果")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -212,6 +215,10 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
+    # The text of a moderation notice (REPORT, MODERATION, APPEAL): written by moderation,
+    # which engagement does not import.
+    message = models.CharField(max_length=300, blank=True)
+    link = models.CharField(max_length=300, blank=True)
     count = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

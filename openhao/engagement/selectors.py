@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from openhao.articles import selectors as article_selectors
@@ -90,14 +90,18 @@ def comment_sort(value) -> str:
 
 
 def comment_threads(
-    article_id: int, page_number, *, sort: str = "new"
+    article_id: int, page_number, *, sort: str = "new", viewer_id: int | None = None
 ) -> tuple[Page, list[Thread]]:
     """A page of top-level comments, newest (or most up-voted: ``sort="hot"``) first, with all
     their replies: three queries (count, page, replies) whatever the number of replies. Direct
     replies are shown; deeper ones are grouped under the direct reply they descend from
     (collapsed)."""
-    # Held comments wait for review and are not listed; removed ones keep their place.
-    listed = Comment.objects.exclude(moderation_state=Comment.State.HELD)
+    # Held comments wait for review and are listed to their writer only (marked 审核中);
+    # removed ones keep their place.
+    hidden = Q(moderation_state=Comment.State.HELD)
+    if viewer_id is not None:
+        hidden &= ~Q(user_id=viewer_id)
+    listed = Comment.objects.exclude(hidden)
     top = _with_author(listed.filter(article_id=article_id, root__isnull=True)).order_by(
         *COMMENT_SORTS[comment_sort(sort)]
     )
@@ -167,7 +171,9 @@ def article_for_comments(pk: int) -> Article:
         return (
             Article.objects.public()
             .select_related("creator")
-            .only("id", "title", "comment_count", "creator__user_id", *PUBLIC_FIELDS)
+            .only(
+                "id", "title", "comment_count", "comment_mode", "creator__user_id", *PUBLIC_FIELDS
+            )
             .get(pk=pk)
         )
     except Article.DoesNotExist:

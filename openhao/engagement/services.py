@@ -12,14 +12,18 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openhao.accounts import hooks as account_hooks
 from openhao.analytics.services import stats_record, stats_record_follow
 from openhao.articles.models import Article
 from openhao.common.cache import article_tag, bump_tags, creator_tag
+from openhao.common.content import content_check
 from openhao.common.db import insert_once
 from openhao.common.urls import url_for_pk
 from openhao.creators.models import Creator
 from openhao.ranking.services import article_engagement_changed
 
+from . import hooks
+from .hooks import Event
 from .models import (
     ArticleLike,
     Bookmark,
@@ -99,6 +103,7 @@ def comment_create(
     hear of it (at most MENTIONS_PER_COMMENT, in a task) unless ``notify_mentions`` is False
     (the view's rate limit said no). A ``held`` comment waits for review: it is stored but not
     listed, counted or notified until ``comment_moderation_set`` shows it."""
+    account_hooks.write_check.run(user=user, what="comment")
     text = normalise_comment(body)
     if not text:
         raise ValidationError(_("跟贴内容不能为空。"), code="empty")
@@ -110,6 +115,14 @@ def comment_create(
         )
     if not article.is_public:
         raise ValidationError(_("这篇文章不能跟贴。"), code="closed")
+    if article.comment_mode == Article.CommentMode.CLOSED:
+        raise ValidationError(_("作者已关闭这篇文章的跟贴。"), code="closed")
+    # 先审后显: the creator (or an operator) shows each new comment; the word lists and the
+    # spam rules (common.content, moderation) may refuse the text, mask words in it or hold it.
+    held = held or article.comment_mode == Article.CommentMode.REVIEWED
+    verdict = content_check(texts={"body": text}, kind="comment", user=user)
+    text = verdict.texts["body"]
+    held = held or verdict.held
     if parent is not None:
         if parent.article_id != article.pk:
             raise ValidationError(_("回复的跟贴不存在。"), code="parent")
@@ -128,6 +141,9 @@ def comment_create(
     )
     if not held:
         _comment_shown(comment, notify_mentions=notify_mentions)
+    else:
+        _bump_on_commit(comments_tag(article.pk))
+    verdict.saved(comment)
     return comment
 
 
@@ -136,6 +152,7 @@ def _comment_shown(comment: Comment, *, notify_mentions: bool = True) -> None:
     Article.objects.filter(pk=comment.article_id).update(comment_count=F("comment_count") + 1)
     stats_record(article=comment.article, metric="comments")
     article_engagement_changed(article_id=comment.article_id)
+    hooks.record(Event(comment.article_id, comment.user_id, "comment", +1))
     _bump_on_commit(article_tag(comment.article_id))
     if comment.parent is not None and comment.parent.user_id != comment.user_id:
         _enqueue_on_commit("notify_reply_task", comment.pk)
@@ -149,6 +166,7 @@ def _comment_hidden(comment: Comment) -> None:
         comment_count=F("comment_count") - 1
     )
     article_engagement_changed(article_id=comment.article_id)
+    hooks.record(Event(comment.article_id, comment.user_id, "comment", -1))
     _bump_on_commit(article_tag(comment.article_id))
 
 
@@ -161,6 +179,7 @@ def comment_moderation_set(*, comment: Comment, state: str) -> bool:
     the article's author). True when the state changed."""
     if state not in Comment.State.values:
         raise ValueError(f"unknown comment state {state!r}")
+    # of=self: PostgreSQL cannot lock the nullable side of the outer join to the parent.
     comment = (
         Comment.objects.select_for_update(of=("self",))
         .select_related("parent", "article")
@@ -350,6 +369,7 @@ def like_set(*, user, article: Article, liked: bool) -> bool:
             like_count=F("like_count") - 1
         )
     article_engagement_changed(article_id=article.pk)
+    hooks.record(Event(article.pk, user.pk, "like", +1 if liked else -1))
     return True
 
 
@@ -367,6 +387,7 @@ def share_record(*, article: Article, channel: str) -> None:
     Article.objects.filter(pk=article.pk).update(share_count=F("share_count") + 1)
     stats_record(article=article, metric="shares")
     article_engagement_changed(article_id=article.pk)
+    hooks.record(Event(article.pk, None, "share", +1))
 
 
 NOTIFY_BATCH = 1000
@@ -507,3 +528,14 @@ def user_engagement_erase(*, user, remove_comments: bool) -> None:
     comments.update(ip_region="")
     # The author's name and region stand in the cached comment blocks and article pages.
     _bump_on_commit(*(article_tag(a) for a in articles), *(comments_tag(a) for a in articles))
+
+
+def notification_for_moderation(*, user_id: int, kind: str, message: str, link: str = "") -> None:
+    """A moderation notice (举报结果, 处置, 申诉结果), written by moderation with its own text."""
+    if kind not in (
+        Notification.Kind.REPORT,
+        Notification.Kind.MODERATION,
+        Notification.Kind.APPEAL,
+    ):
+        raise ValueError(f"not a moderation notice: {kind}")
+    Notification.objects.create(user_id=user_id, kind=kind, message=message[:300], link=link)

@@ -157,7 +157,9 @@ def _comments_url(article_id: int, *, sort: str = "new", page=None) -> str:
 
 def _comments_context(request, article, page_number, *, sort="new", **extra) -> dict:
     sort = selectors.comment_sort(sort)
-    page, threads = selectors.comment_threads(article.pk, page_number, sort=sort)
+    page, threads = selectors.comment_threads(
+        article.pk, page_number, sort=sort, viewer_id=request.user.pk
+    )
     pinned = selectors.pinned_comments(article.pk)
     # Sorted 最热, the list itself is the heat order: no separate 热门跟贴 box.
     hot = selectors.hot_comments(article.pk) if sort == "new" else []
@@ -279,7 +281,10 @@ def comments(request, pk):
                 request, article, page_number, sort=sort, oob_count=True, posted_id=comment.pk
             )
         return _render_comments(request, article, 1, oob_count=True, posted_id=comment.pk)
-    messages.success(request, _("跟贴已发布。"))
+    if comment.moderation_state == Comment.State.HELD:
+        messages.success(request, _("跟贴已提交，审核通过后显示。"))
+    else:
+        messages.success(request, _("跟贴已发布。"))
     back = (
         _comments_url(article.pk, sort=sort, page=page_number)
         if parent

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ReviewRecord
+from .models import Appeal, CreditEvent, ModerationAction, Report, ReviewRecord, Suspension
 
 
 @admin.register(ReviewRecord)
@@ -18,3 +18,56 @@ class ReviewRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Moderation rows change only through the moderation services (and the audit rows
+    never): the admin shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(ReadOnlyAdmin):
+    list_display = (
+        "created_at",
+        "actor",
+        "kind",
+        "target_type",
+        "target_id",
+        "subject_user",
+        "rule",
+    )
+    list_filter = ("kind", "target_type")
+    list_select_related = ("actor", "subject_user")
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "reporter", "target_type", "target_id", "reason", "status")
+    list_filter = ("status", "reason", "target_type")
+    list_select_related = ("reporter",)
+
+
+@admin.register(Appeal)
+class AppealAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "user", "action", "status")
+    list_filter = ("status",)
+
+
+@admin.register(CreditEvent)
+class CreditEventAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "user", "points", "rule", "action")
+    list_select_related = ("user",)
+
+
+@admin.register(Suspension)
+class SuspensionAdmin(ReadOnlyAdmin):
+    list_display = ("user", "until", "hide_comments", "lifted_at")

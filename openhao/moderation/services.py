@@ -27,7 +27,7 @@ from openhao.creators.models import Creator, CreatorApplication
 from openhao.creators.services import creator_create
 from openhao.engagement.services import notification_for_application
 
-from . import selectors
+from . import content, selectors
 from .models import ReviewRecord
 from .permissions import require_staff
 
@@ -152,6 +152,7 @@ def article_approve(*, article: Article, staff) -> Article:
     ReviewRecord.objects.create(
         article=article, revision=revision, decision=ReviewRecord.Decision.APPROVE, staff=staff
     )
+    content.article_holds_close(article_id=article.pk)
     return article_services.article_review_pass(
         article=article, revision=revision, first_approval=first_approval
     )
@@ -170,6 +171,7 @@ def article_reject(*, article: Article, staff, reason: str) -> Article:
         reason=reason,
         staff=staff,
     )
+    content.article_holds_close(article_id=article.pk)
     return article_services.article_review_send_back(
         article=article, revision=revision, reason=reason
     )

@@ -33,12 +33,14 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from openhao.accounts import services as account_services
+from openhao.accounts.models import AccessToken
 from openhao.articles import services as article_services
 from openhao.articles.models import Article, ArticleImage
 from openhao.creators import services as creator_services
 from openhao.engagement import services as engagement_services
 from openhao.engagement.models import ArticleLike, Bookmark, Comment, CommentVote, Follow
 from openhao.importer import services as importer_services
+from openhao.moderation import selectors as moderation_selectors
 from openhao.ranking import services as ranking_services
 from openhao.ranking.models import ReadHistory
 
@@ -55,6 +57,18 @@ USER_RELATIONS = {
     ("creators.CreatorApplication", "decided_by"): "kept: the deciding staff member",
     ("moderation.ReviewRecord", "staff"): "kept: the deciding staff member (append-only)",
     # (A deleted creator's followers lose their follows of it: creator_followers_erase.)
+    ("moderation.WordList", "updated_by"): "kept: the operator who last changed the list",
+    ("moderation.SensitiveWord", "created_by"): "kept: the operator who listed the word",
+    ("moderation.SpamFlag", "user"): "kept: the operators' record (rule, object, numbers only)",
+    ("moderation.RingMember", "user"): "kept until the next ring job (likes are deleted)",
+    # The moderation audit is append-only (docs/moderation.md, "Audit and account deletion"):
+    # the rows stay and point at the tombstone user row, which keeps no personal data.
+    ("moderation.ModerationAction", "actor"): "kept: the acting operator (append-only audit)",
+    ("moderation.ModerationAction", "subject_user"): "kept: whose content it was (audit)",
+    ("moderation.Report", "reporter"): "kept under the tombstone: the item's report history",
+    ("moderation.Appeal", "user"): "kept under the tombstone: the decision it led to",
+    ("moderation.CreditEvent", "user"): "kept: the append-only 信用分 ledger",
+    ("moderation.Suspension", "user"): "kept: the record of the suspension",
     ("engagement.Follow", "user"): "deleted, follower counts drop",
     ("engagement.Comment", "user"): "kept under 用户已注销, text kept or removed",
     ("engagement.CommentVote", "user"): "deleted, vote counts drop",
@@ -68,6 +82,7 @@ USER_RELATIONS = {
     ("ranking.ReadHistoryRemoval", "user"): "deleted",
     ("privacy.AccountDeletion", "user"): "kept: the record of the request",
     ("privacy.DataExport", "user"): "files and rows deleted",
+    ("accounts.AccessToken", "user"): "deleted (accounts.services.account_anonymise)",
 }
 
 
@@ -81,8 +96,14 @@ CREATOR_RELATIONS = {
     ("ranking.FeedMuted", "creator"): "kept: other readers' choice",
     ("analytics.ArticleDailyStats", "creator"): "kept: aggregate counts, nothing personal",
     ("analytics.CreatorDailyStats", "creator"): "kept: aggregate counts, nothing personal",
-    ("engagement.Follow", "creator"): "kept: other readers follow the tombstone profile",
+    ("engagement.Follow", "creator"): "deleted: engagement.services.creator_followers_erase",
     ("importer.FeedSubscription", "creator"): "deleted with its items and runs; exported",
+    # Campaigns keep what the results and the payouts rest on; the rows point at the tombstone
+    # profile (已注销作者), which holds no personal data.
+    ("campaigns.Entry", "creator"): "kept: the campaign's entries and results stay auditable",
+    ("campaigns.LedgerEntry", "creator"): "kept: the append-only reward ledger (finance)",
+    ("campaigns.Rejection", "creator"): "kept: which rules an article failed",
+    ("campaigns.CreatorIndex", "creator"): "kept: a computed score, recomputed nightly",
 }
 
 
@@ -301,6 +322,13 @@ EXPORT_ROWS = (
         ("article_id", "article__title", "created_at"),
     ),
     ("history.json", ReadHistory, ("-read_at", "-id"), ("article_id", "article__title", "read_at")),
+    # The API tokens' names and use, never their hashes (docs/api.md).
+    (
+        "api_tokens.json",
+        AccessToken,
+        ("created_at", "id"),
+        ("name", "prefix", "scopes", "created_at", "last_used_at", "revoked_at"),
+    ),
 )
 
 
@@ -326,6 +354,7 @@ def export_contents(user) -> dict[str, bytes]:
     for name, model, order, fields in EXPORT_ROWS:
         rows = model.objects.filter(user=user).order_by(*order).values(*fields)
         files[name] = _dump(list(rows))
+    files["moderation.json"] = _dump(moderation_selectors.user_moderation_export(user))
     creator = getattr(user, "creator", None)
     if creator is not None:
         files["creator.json"] = _dump(

@@ -299,7 +299,8 @@ def weights(backend: str, today: date | None = None) -> dict:
     ]
     if not entries:
         raise LookupError(f"no related weights for backend {backend!r} from {today}")
-    return max(entries, key=lambda e: e["from"])
+    # The newest date wins; on the same date, the entry written later in the file.
+    return sorted(entries, key=lambda e: e["from"])[-1]
 
 
 # Codes stored with each related row, and the "为什么推荐" text shown for them.
@@ -327,11 +328,14 @@ def rank(
     topic_ids: set[int],
     levers: dict,
     now: datetime | None = None,
+    prepare=None,
 ) -> list[tuple[int, float, str]]:
     """(article id, score, reason) best first from a pool of candidate rows, creator-capped.
     The text score is BM25 divided by the article's score against itself, so that it lies
     around [0, 1] whatever the corpus and the small bonuses keep their meaning. The reason is
-    the signal that lifts the item most above the pool's average (``REASONS``)."""
+    the signal that lifts the item most above the pool's average (``REASONS``).
+    ``prepare`` (the nearest-neighbour index's, ann.py) centres the query's and the candidates'
+    embeddings on the corpus mean before the cosine, when the levers' ``centre`` is set."""
     if not pool:
         return []
     now = now or timezone.now()
@@ -351,10 +355,15 @@ def rank(
     if query_embedding is not None and len(query_embedding):
         dim = len(query_embedding)
         matrix = np.zeros((len(pool), dim), dtype=np.float32)
+        has = np.zeros(len(pool), dtype=bool)
         for i, row in enumerate(pool):
             if row.embedding is not None and len(row.embedding) == dim:
                 matrix[i] = row.embedding
+                has[i] = True
         target = _unit(np.asarray(query_embedding, dtype=np.float32))
+        if prepare is not None and levers.get("centre"):
+            matrix = prepare(matrix) * has[:, None]
+            target = prepare(target)
         meaning = levers["embed"] * (matrix @ target)
         if levers["feedback"]:
             # Pseudo-relevance feedback in embedding space: the best few candidates say what

@@ -35,12 +35,26 @@ def _score_row(article: Article) -> ArticleScore:
         published_at=article.published_at,
         hot=hot_score(
             published_at=article.published_at,
-            counts={f: getattr(article, f) for f in COUNTER_FIELDS},
+            counts=_counts(article),
         ),
     )
 
 
-SCORE_FIELDS = ("id", "published_at", "channel_id", "creator_id", *COUNTER_FIELDS)
+def _counts(article: Article) -> dict[str, int]:
+    """The counters the score weighs; likes from reaction-ring members do not count."""
+    counts = {f: getattr(article, f) for f in COUNTER_FIELDS}
+    counts["like_count"] = max(0, counts["like_count"] - article.ring_like_count)
+    return counts
+
+
+SCORE_FIELDS = (
+    "id",
+    "published_at",
+    "channel_id",
+    "creator_id",
+    "ring_like_count",
+    *COUNTER_FIELDS,
+)
 
 
 @transaction.atomic

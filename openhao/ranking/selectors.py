@@ -228,35 +228,80 @@ HISTORY_LIMIT = 200  # = history.HISTORY_PER_USER
 NEAR_CACHE_SECONDS = 600
 
 
-def text_embedding(text: str) -> list[float]:
-    """A short text (a search query) embedded by the active backend (embedders.py), in the
-    space of the stored article embeddings: the sentence model (query embeddings cached per
-    process), or the corpus term embeddings as an article with that title would be (empty before
-    the first IDF refresh, or when no term has one; one query)."""
-    from . import embedders
-
-    vector = embedders.get_backend().embed_query(text)
-    return [float(x) for x in vector] if vector is not None and vector.any() else []
-
-
-def article_embeddings(article_ids: Iterable[int]) -> dict[int, list[float]]:
-    """Stored article embeddings of the active backend by id (public articles only;
-    primary-key lookups)."""
+def search_meaning(
+    text: str,
+    article_ids: list[int],
+    *,
+    neighbours: int | None = None,
+    channel_id: int | None = None,
+    since=None,
+) -> tuple[dict[int, float], list[int]]:
+    """What search's re-rank needs of the embeddings (docs/search.md): the cosine between the
+    query ``text`` and each of ``article_ids`` (the engine's best matches), and, with the
+    sentence model, the query's nearest public articles that the engine did not find (up to
+    four times the ``search_neighbours`` lever, or ``neighbours``, for the caller to drop
+    those that match the words after all), best first, within the channel and time filters.
+    The query is normalised (Traditional → Simplified) and its embedding cached per process
+    by the backend; with the ``centre`` lever both sides are centred on the corpus mean like
+    相关推荐's. Returns (cosine by id, candidate ids); empty when the backend gives the query
+    no embedding. Sentence model: one query for the vectors (and one for the filters when
+    neighbours are asked); corpus: one for the query's terms, one for the embeddings."""
     import numpy as np
 
-    from . import embedders
+    from . import ann, embedders, embedding, related
     from .models import ArticleEmbedding
 
     backend = embedders.get_backend()
+    levers = related.weights(backend.name)
+    query = backend.embed_query(text)
+    if query is None or not np.any(query):
+        return {}, []
     ids = list(article_ids)
     if backend.name == "corpus":
-        return dict(
+        stored = dict(
             ArticleTerms.objects.filter(article_id__in=ids).values_list("article_id", "embedding")
         )
-    rows = ArticleEmbedding.objects.filter(
-        article_id__in=ids, model=backend.model, article__terms__isnull=False
-    ).values_list("article_id", "vector", "scale")
-    return {pk: np.asarray(embedders.unpack(v, s)).tolist() for pk, v, s in rows}
+        q = [float(x) for x in query]
+        return {pk: embedding.cosine(q, stored.get(pk) or []) for pk in ids}, []
+    index = ann.get_index()
+    wanted = search_neighbours() if neighbours is None else neighbours
+    extra: list[int] = []
+    if wanted:
+        known = set(ids)
+        near = [pk for pk, _cos in index.search(query, len(ids) + 4 * wanted) if pk not in known]
+        if near:
+            rows = ArticleTerms.objects.filter(article_id__in=near)
+            if channel_id is not None:
+                rows = rows.filter(channel_id=channel_id)
+            if since is not None:
+                rows = rows.filter(published_at__gte=since)
+            public = set(rows.values_list("article_id", flat=True))
+            # More than asked for: the caller drops those that match the words after all.
+            extra = [pk for pk in near if pk in public]
+    rows = list(
+        ArticleEmbedding.objects.filter(
+            article_id__in=ids + extra, model=backend.model, article__terms__isnull=False
+        ).values_list("article_id", "vector", "scale")
+    )
+    if not rows:
+        return {}, extra
+    matrix = np.vstack([embedders.unpack(v, s) for _pk, v, s in rows])
+    target = np.asarray(query, dtype=np.float32)
+    if levers.get("centre"):
+        matrix, target = index.prepare(matrix), index.prepare(target)
+    cosines = matrix @ target
+    return {pk: float(c) for (pk, _v, _s), c in zip(rows, cosines, strict=True)}, extra
+
+
+def search_neighbours() -> int:
+    """How many meaning-only articles search adds (related_weights.json; 0 for the corpus
+    backend, which has no nearest-neighbour index)."""
+    from . import embedders, related
+
+    backend = embedders.get_backend()
+    if backend.name == "corpus":
+        return 0
+    return int(related.weights(backend.name).get("search_neighbours", 0))
 
 
 def search_embed_weight() -> float:

@@ -121,10 +121,14 @@ def related_compute(*, article_id: int) -> list[tuple[int, float, str]]:
         model = backend.model
         own = article_vector(article_id, model)
     pool = related.candidates(query, dfs, documents, exclude_id=article_id, model=model)
-    if model and own is not None and levers["neighbours"]:
-        seen = {row.article_id for row in pool}
-        near = ann.get_index().search(own, levers["neighbours"], exclude=article_id)
-        pool += related.rows([i for i, _cos in near if i not in seen], model=model)
+    prepare = None
+    if model and own is not None:
+        index = ann.get_index()
+        prepare = index.prepare
+        if levers["neighbours"]:
+            seen = {row.article_id for row in pool}
+            near = index.search(own, levers["neighbours"], exclude=article_id)
+            pool += related.rows([i for i, _cos in near if i not in seen], model=model)
     return related.rank(
         query=query,
         query_embedding=own,
@@ -133,6 +137,7 @@ def related_compute(*, article_id: int) -> list[tuple[int, float, str]]:
         channel_id=terms.channel_id,
         topic_ids=set(terms.topic_ids),
         levers=levers,
+        prepare=prepare,
     )
 
 
@@ -188,13 +193,36 @@ def article_embedding_index(*, article_id: int) -> bool:
     return True
 
 
+def vector_key(model: str, text_hash: str) -> str:
+    """The key of a precomputed vector (``embeddings_rebuild(precomputed=...)``): the model and
+    the hash of the embedded text, so a vector is only reused for exactly that text."""
+    return f"{model}:{text_hash}"
+
+
+def embeddings_export() -> dict[str, tuple[bytes, float]]:
+    """The stored vectors of the active sentence model by ``vector_key`` (what a loader ships so
+    that a fresh install need not run the model on known texts, e.g. the demo corpus)."""
+    backend = embedders.get_backend()
+    rows = ArticleEmbedding.objects.filter(model=backend.model).values_list(
+        "text_hash", "vector", "scale"
+    )
+    return {vector_key(backend.model, h): (bytes(v), s) for h, v, s in rows}
+
+
 def embeddings_rebuild(
-    *, batch_size: int = 64, everything: bool = False, progress=None, limit: int | None = None
+    *,
+    batch_size: int = 64,
+    everything: bool = False,
+    progress=None,
+    limit: int | None = None,
+    precomputed: dict[str, tuple[bytes, float]] | None = None,
 ) -> tuple[int, int]:
     """Embed every public article whose stored embedding is missing, of another model or of
     another text (all of them with ``everything``), in batches committed one by one, so an
     interrupted run resumes where it stopped; then rebuild the nearest-neighbour index.
-    ``progress(done, total)`` is called after each batch. Returns (embedded, public)."""
+    ``precomputed``: int8 vectors by ``vector_key``; an article whose key is there is stored
+    from it without running the model (a shipped demo corpus). ``progress(done, total)`` is
+    called after each batch. Returns (articles run through the model, public articles)."""
     backend = embedders.get_backend()
     if backend.name == "corpus":
         return 0, 0
@@ -214,26 +242,29 @@ def embeddings_rebuild(
                 todo.append((a.pk, text, digest))
     if limit is not None:
         todo = todo[:limit]
+    known = precomputed or {}
+    reused = [
+        (pk, digest, known[vector_key(backend.model, digest)])
+        for pk, _text, digest in todo
+        if vector_key(backend.model, digest) in known
+    ]
+    if reused:
+        _store_embeddings(backend.model, [(pk, d, packed) for pk, d, packed in reused])
+        done_ids = {pk for pk, _d, _p in reused}
+        todo = [item for item in todo if item[0] not in done_ids]
     done = 0
     for start in range(0, len(todo), batch_size):
         batch = todo[start : start + batch_size]
         vectors = backend.embed_articles([text for _pk, text, _d in batch])
-        now = timezone.now()
-        with transaction.atomic():
-            ArticleEmbedding.objects.filter(article_id__in=[pk for pk, _t, _d in batch]).delete()
-            ArticleEmbedding.objects.bulk_create(
-                ArticleEmbedding(
-                    article_id=pk,
-                    model=backend.model,
-                    vector=data,
-                    scale=scale,
-                    text_hash=digest,
-                    updated_at=now,
-                )
-                for (pk, _text, digest), (data, scale) in zip(
+        _store_embeddings(
+            backend.model,
+            [
+                (pk, digest, packed)
+                for (pk, _text, digest), packed in zip(
                     batch, map(embedders.pack, vectors), strict=True
                 )
-            )
+            ],
+        )
         done += len(batch)
         if progress:
             progress(done, len(todo))
@@ -241,6 +272,27 @@ def embeddings_rebuild(
     ArticleEmbedding.objects.exclude(article__in=public).delete()
     ann.get_index().rebuild()
     return done, len(ids)
+
+
+def _store_embeddings(model: str, rows: list[tuple[int, str, tuple[bytes, float]]]) -> None:
+    """Replace the embeddings of (article id, text hash, (int8 bytes, scale)) in one transaction."""
+    now = timezone.now()
+    with transaction.atomic():
+        ArticleEmbedding.objects.filter(article_id__in=[pk for pk, _d, _p in rows]).delete()
+        ArticleEmbedding.objects.bulk_create(
+            [
+                ArticleEmbedding(
+                    article_id=pk,
+                    model=model,
+                    vector=data,
+                    scale=scale,
+                    text_hash=digest,
+                    updated_at=now,
+                )
+                for pk, digest, (data, scale) in rows
+            ],
+            batch_size=500,
+        )
 
 
 @transaction.atomic
@@ -364,7 +416,12 @@ def _store_vectors(rows: list[ArticleTerms]) -> None:
         )
 
 
-def terms_rebuild(*, related_for: int | None = None, batch_size: int = 2000) -> int:
+def terms_rebuild(
+    *,
+    related_for: int | None = None,
+    batch_size: int = 2000,
+    precomputed: dict[str, tuple[bytes, float]] | None = None,
+) -> int:
     """Bulk path for loads that bypass the services (demo loader, importers, evaluation):
     segment every public article, recount the IDF table, embed what has no current sentence
     embedding, then compute 相关推荐 for every article (or for the newest ``related_for``).
@@ -393,7 +450,7 @@ def terms_rebuild(*, related_for: int | None = None, batch_size: int = 2000) -> 
             )
         ArticleTerms.objects.bulk_create(rows, batch_size=batch_size)
     documents = idf_refresh(batch_size=batch_size)
-    embeddings_rebuild()
+    embeddings_rebuild(precomputed=precomputed)
     ids = public.order_by("-published_at").values_list("id", flat=True)
     for article_id in list(ids[:related_for] if related_for is not None else ids):
         related_refresh(article_id=article_id)

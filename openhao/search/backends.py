@@ -53,6 +53,10 @@ class SearchBackend:
         """Article ids by relevance (ties: newest first) and the number of matches."""
         raise NotImplementedError
 
+    def matching(self, terms: list[str], article_ids: list[int]) -> set[int]:
+        """Which of ``article_ids`` match any of ``terms`` (one query)."""
+        raise NotImplementedError
+
 
 class SqliteFtsBackend(SearchBackend):
     # Weights of bm25 per column (title, body, tags): a word of the title counts most, the
@@ -114,6 +118,18 @@ class SqliteFtsBackend(SearchBackend):
             )
             ids = [row[0] for row in cursor.fetchall()]
         return Hits(ids, total)
+
+    def matching(self, terms, article_ids):
+        if not terms or not article_ids:
+            return set()
+        quoted = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        marks = ", ".join(["%s"] * len(article_ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s AND rowid IN ({marks})",  # noqa: S608
+                [quoted, *article_ids],
+            )
+            return {row[0] for row in cursor.fetchall()}
 
 
 class PostgresBackend(SearchBackend):
@@ -186,6 +202,18 @@ class PostgresBackend(SearchBackend):
                 [*terms, *params],
             )
             return Hits([], cursor.fetchone()[0])
+
+    def matching(self, terms, article_ids):
+        if not terms or not article_ids:
+            return set()
+        tsquery = " || ".join(["plainto_tsquery('simple', %s)"] * len(terms))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT article_id FROM search_entry WHERE document @@ ({tsquery}) "  # noqa: S608
+                "AND article_id = ANY(%s)",
+                [*terms, list(article_ids)],
+            )
+            return {row[0] for row in cursor.fetchall()}
 
 
 def get_backend() -> SearchBackend:

@@ -15,8 +15,7 @@ from openhao.articles.models import Channel
 from openhao.articles.selectors import list_queryset, paginate
 from openhao.common.text import normalize, search_terms
 from openhao.creators.models import Creator
-from openhao.ranking import embedding
-from openhao.ranking.selectors import article_embeddings, search_embed_weight, text_embedding
+from openhao.ranking.selectors import search_embed_weight, search_meaning, search_neighbours
 
 from .backends import Hits, get_backend
 
@@ -65,38 +64,49 @@ def _match(terms, *, channel_id, since, offset, limit, page_size) -> Hits:
     return hits
 
 
-def _rerank(ids: list[int], text: str) -> list[int]:
-    """The best text matches re-ordered by meaning: text rank (1 at the top, falling by
-    1 / RERANK a place) + a weight (ranking's related_weights.json, per embedding backend) ×
-    the cosine between the query's embedding and the article's (the 相关推荐 embeddings,
-    docs/ranking.md). Every item already matches the words,
-    so this only decides which matches come first; equal scores keep the engine's order
-    (relevance, then newest)."""
-    if len(ids) < 2:
-        return ids
-    query = text_embedding(text)
-    if not query:
-        return ids
-    stored = article_embeddings(ids)
+def _rerank(
+    ids: list[int], text: str, *, terms=(), channel_id=None, since=None
+) -> tuple[list[int], int]:
+    """The best text matches re-ordered by meaning, joined by articles that share the query's
+    meaning but not its words. Score: text rank (1 at the top, falling by 1 / RERANK a place;
+    0 for a meaning-only article) + a weight (ranking's related_weights.json, per embedding
+    backend) × the cosine between the query's embedding and the article's (ranking's
+    ``search_meaning``: the 相关推荐 embeddings, docs/ranking.md). Equal scores keep the engine's
+    order (relevance, then newest). Returns the ids and how many meaning-only articles joined
+    (each within the channel and time filters; the sentence model only)."""
+    if not text:
+        return ids, 0
+    cosines, near = search_meaning(text, ids, channel_id=channel_id, since=since)
+    if not cosines:
+        return ids, 0
+    # Meaning-only: articles that match none of the words (an article the engine matches comes
+    # in its own place, and a page must never show it twice).
+    matched = get_backend().matching(list(terms), near) if near else set()
+    extra = [pk for pk in near if pk not in matched][: search_neighbours()]
     weight = search_embed_weight()
-    score = {
-        article_id: 1
-        - place / RERANK
-        + weight * embedding.cosine(query, stored.get(article_id) or [])
-        for place, article_id in enumerate(ids)
-    }
-    return sorted(ids, key=lambda article_id: -score[article_id])
+    pool = ids + extra
+    text_rank = [1 - place / RERANK for place in range(len(ids))] + [0.0] * len(extra)
+    score = [rank + weight * cosines.get(pk, 0.0) for rank, pk in zip(text_rank, pool, strict=True)]
+    order = sorted(range(len(pool)), key=lambda i: (-score[i], i))
+    return [pool[i] for i in order], len(extra)
 
 
 def _search(terms, *, text="", channel_id, since, offset, limit, page_size, rerank=True) -> Hits:
-    """``_match``, with the first ``RERANK`` matches re-ordered by ``_rerank`` (pages past them
-    keep the engine's order, so paging never repeats or skips an item)."""
+    """``_match``, with the first ``RERANK`` matches and the meaning-only articles re-ordered
+    by ``_rerank``; pages past them keep the engine's order (shifted by the meaning-only
+    articles), so paging never repeats or skips an item. The total counts both."""
     kw = {"channel_id": channel_id, "since": since, "page_size": page_size}
-    if not rerank or not text or offset >= RERANK:
+    if not rerank or not text:
         return _match(terms, offset=offset, limit=limit, **kw)
-    block = _match(terms, offset=0, limit=max(RERANK, offset + limit), **kw)
-    ids = _rerank(block.ids[:RERANK], text) + block.ids[RERANK:]
-    return Hits(ids[offset : offset + limit], block.total)
+    block = _match(terms, offset=0, limit=RERANK, **kw)
+    head, joined = _rerank(block.ids, text, terms=terms, channel_id=channel_id, since=since)
+    total = block.total + joined
+    if offset + limit <= len(head) or block.total <= len(block.ids):
+        return Hits(head[offset : offset + limit], total)
+    # Past the head: the engine's order, shifted by the meaning-only articles in the head.
+    start = max(offset, len(head))
+    rest = _match(terms, offset=start - joined, limit=offset + limit - start, **kw).ids
+    return Hits(head[offset:] + rest if offset < len(head) else rest, total)
 
 
 def search_ids(query: str, *, limit: int = 10) -> list[int]:
@@ -124,8 +134,16 @@ class _LazyResults:
         self.terms, self.text, self.channel_id, self.since = terms, text, channel_id, since
         self.page_size = page_size
         self._total = None
+        self._memo: dict[tuple, Hits] = {}
 
     def _run(self, offset, limit, rerank=True) -> Hits:
+        # The count and the first page are one search (the paginator asks for both).
+        key = (offset, limit, rerank)
+        if key not in self._memo:
+            self._memo[key] = self._search(offset, limit, rerank)
+        return self._memo[key]
+
+    def _search(self, offset, limit, rerank) -> Hits:
         return _search(
             self.terms,
             text=self.text,
@@ -139,8 +157,8 @@ class _LazyResults:
 
     def count(self) -> int:
         if self._total is None:
-            # The count does not depend on the order: no re-ranking for it.
-            total = self._run(0, self.page_size, rerank=False).total
+            # The first page's search: the count includes the meaning-only articles.
+            total = self._run(0, self.page_size).total
             self._total = min(total, self.page_size * MAX_PAGES)
         return self._total
 

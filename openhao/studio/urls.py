@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from openhao.analytics import views as analytics_views
+from openhao.moderation import content_views as moderation_views
 
 from . import views
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("articles/<int:pk>/autosave/", views.autosave, name="autosave"),
     path("images/", views.image_upload, name="upload"),
     path("import/", include("openhao.importer.urls")),
+    path("comments/", moderation_views.studio_comments, name="comments"),
     path("analytics/", analytics_views.dashboard, name="analytics"),
     path("analytics/articles/<int:pk>/", analytics_views.article, name="analytics_article"),
 ]

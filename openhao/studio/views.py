@@ -86,9 +86,15 @@ def _editor(request, article: Article | None):
     if request.method == "POST":
         form = ArticleForm(request.POST, request.FILES)
         formset = ReferenceFormSet(request.POST, prefix="refs")
+        saved = None
         if form.is_valid() and formset.is_valid():
             to_review = article is not None and article_services.article_edit_needs_review(article)
-            article = _save(creator, article, form, formset)
+            try:
+                saved = _save(creator, article, form, formset)
+            except ValidationError as exc:  # accounts.hooks.write_check: suspended, 信用分
+                form.add_error(None, exc)
+        if saved is not None:
+            article = saved
             action = request.POST.get("action", "save")
             if action == "preview":
                 return redirect("studio:preview", pk=article.pk)

@@ -12,6 +12,7 @@ from openhao.articles.models import Article
 from openhao.articles.tests.factories import ArticleFactory, TopicFactory
 from openhao.articles.validators import validate_topic_name
 from openhao.creators.tests.factories import CreatorFactory, UserFactory
+from openhao.moderation.roles import REVIEWER, role_group
 from openhao.studio.tests.test_studio import article_data
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +60,9 @@ def test_studio_preview_and_review_page_render_a_slash_topic(client):
     article.topics.set([TopicFactory(name="春天/旅行")])
     client.force_login(creator.user)
     assert client.get(reverse("studio:preview", args=[article.pk])).status_code == 200
-    client.force_login(UserFactory(is_staff=True))
+    editor = UserFactory(is_staff=True)
+    editor.groups.add(role_group(REVIEWER))
+    client.force_login(editor)
     assert client.get(reverse("review:article", args=[article.pk])).status_code == 200
 
 

@@ -43,6 +43,7 @@ PUBLIC = {
     "sitemap-topics",
     "sitemap-channels",
     "sitemap-news",
+    "campaigns:detail",
 }
 
 
@@ -106,6 +107,7 @@ def url_for(name: str, pattern, world) -> str:
         "key": "no-such-key",
         "uidb36": "0",
         "token": "no-such-token",
+        "campaign_slug": "no-such-campaign",
     }
     params = parameters(pattern)
     missing = [p for p in params if p not in values]

@@ -18,6 +18,7 @@ from openhao.common.cache import EdgeCachedUserAccess, public_page
 from openhao.common.csp import csp_hash, editor_style_hashes
 from openhao.creators.models import Badge
 from openhao.creators.tests.factories import BadgeFactory, CreatorFactory
+from openhao.moderation.roles import OPERATOR, role_group
 
 pytestmark = pytest.mark.django_db
 
@@ -161,6 +162,7 @@ def test_pages_hold_no_inline_script_or_style(client, article):
     user = article.creator.user
     user.is_staff = True
     user.save()
+    user.groups.add(role_group(OPERATOR))  # the review pages need a role (moderation.roles)
     client.force_login(user)
     private = [
         "/accounts/profile/",
@@ -176,6 +178,12 @@ def test_pages_hold_no_inline_script_or_style(client, article):
         "/review/applications/",
         "/review/articles/",
         "/review/log/",
+        "/manage/",
+        "/manage/log/",
+        f"/manage/article/{article.pk}/",
+        f"/report/article/{article.pk}/",
+        "/me/moderation/",
+        "/me/moderation/credit/",
     ]
     for url in private:
         response = client.get(url)

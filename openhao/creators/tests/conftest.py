@@ -2,6 +2,7 @@ import pytest
 
 from openhao.articles.tests.factories import ChannelFactory
 from openhao.creators.tests.factories import CreatorFactory, UserFactory
+from openhao.moderation.roles import REVIEWER, role_group
 
 
 @pytest.fixture
@@ -11,7 +12,9 @@ def channel(db):
 
 @pytest.fixture
 def staff(db):
-    return UserFactory(username="editor", is_staff=True, email="editor@example.com")
+    user = UserFactory(username="editor", is_staff=True, email="editor@example.com")
+    user.groups.add(role_group(REVIEWER))  # the review decisions need the 审核 role
+    return user
 
 
 @pytest.fixture

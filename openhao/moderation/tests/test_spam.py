@@ -17,7 +17,7 @@ def post(text, *, age_days=30, recent=(), counts=None, rules=None):
         now=NOW,
         recent_texts=recent,
         domain_counts=counts or {},
-        rules=rules,
+        rules=rules or spam.config(),  # the defaults, not the test settings
     )
 
 
@@ -126,7 +126,9 @@ def test_honeypot():
 def test_the_settings_tune_the_rules(settings):
     settings.OPENHAO_MODERATION_SPAM_RULES = '{"repeated_text": {"max_repeats": 1}}'
     assert spam.configured()["repeated_text"]["max_repeats"] == 1
-    assert names(post("同一句话", recent=["同一句话"])) == ["repeated_text"]
+    assert names(post("同一句话", recent=["同一句话"], rules=spam.configured())) == [
+        "repeated_text"
+    ]
     settings.OPENHAO_MODERATION_SPAM_RULES = '{"repeated_text": {"max": 1}}'
     with pytest.raises(ValueError):
         spam.configured()

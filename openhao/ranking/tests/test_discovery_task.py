@@ -9,6 +9,7 @@ from openhao.articles.tests.factories import ArticleFactory
 from openhao.common import hooks as common_hooks
 from openhao.engagement import selectors as engagement_selectors
 from openhao.engagement import services as engagement_services
+from openhao.moderation import content as moderation_content
 from openhao.ranking import hooks as ranking_hooks
 from openhao.ranking import services
 from openhao.search import services as search_services
@@ -51,8 +52,30 @@ def test_the_immediate_backend_runs_it_at_once_inside_the_transaction():
 
 
 def test_the_hooks_have_the_listeners_the_architecture_document_lists():
-    assert article_hooks.article_published.listeners == (engagement_services.article_published,)
-    assert article_hooks.article_changed.listeners == (services.article_content_changed,)
+    from openhao.campaigns import scoring as campaign_scoring
+    from openhao.campaigns import services as campaign_services
+    from openhao.engagement import hooks as engagement_hooks
+    from openhao.moderation import selectors as moderation_selectors
+
+    assert article_hooks.article_published.listeners == (
+        engagement_services.article_published,
+        campaign_services.article_published_enter,
+    )
+    assert article_hooks.article_changed.listeners == (
+        services.article_content_changed,
+        moderation_content.article_changed_listener,
+    )
+    assert article_hooks.article_publish_check.listeners == (
+        moderation_content.article_publish_check_listener,
+    )
+    assert common_hooks.content_check.listeners == (moderation_content.content_check_listener,)
+    assert common_hooks.content_saved.listeners == (moderation_content.content_saved_listener,)
+    assert engagement_hooks.engagement_recorded.listeners == (campaign_scoring.engagement_recorded,)
+    # Moderation's answers to campaigns and the creator index.
+    assert common_hooks.user_credit.listeners == (moderation_selectors.credit_scores,)
+    assert common_hooks.accounts_flagged.listeners == (moderation_selectors.flagged_accounts,)
+    assert common_hooks.originality_failed.listeners == (moderation_selectors.originality_failed,)
+    assert common_hooks.user_violations.listeners == (moderation_selectors.violation_counts,)
     assert ranking_hooks.article_indexed.listeners == (search_services.search_index_article,)
     assert ranking_hooks.index_rebuilt.listeners == (search_services.search_index_rebuild,)
     assert common_hooks.personal_context.listeners == (engagement_selectors.personal_context,)

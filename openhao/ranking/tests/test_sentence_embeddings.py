@@ -152,7 +152,8 @@ def assert_index_matches_database():
     rows = stored()
     assert index.ids() == set(rows)
     for pk, vector in rows.items():
-        assert float(index.vector(pk) @ vector) > 0.99
+        # The index holds the vectors centred on the corpus mean (ann.py).
+        assert float(index.vector(pk) @ index.prepare(vector)) > 0.99
 
 
 def test_the_index_and_the_database_agree_after_publish_edit_removal_and_rebuild(
@@ -257,3 +258,94 @@ def test_weights_are_dated_data():
     assert related.weights("corpus", date(2026, 12, 2))["embed"] == 1.5
     with pytest.raises(LookupError):
         related.weights("e5", date(2020, 1, 1))
+
+
+def test_search_finds_an_article_that_shares_the_meaning_but_no_word(sentence_model):
+    creator, channel = CreatorFactory(), ChannelFactory()
+    baby = publish(creator, channel, "宝宝夜里睡不踏实", "父母可以试试这些办法")
+    for title in OTHERS:
+        publish(creator, channel, title)
+    terms_rebuild()
+    query = "新生儿哭闹"
+    assert set(query).isdisjoint(baby.title + baby.summary)
+    assert search_ids(query)[:1] == [baby.pk]
+    # Traditional and Simplified are one query.
+    assert search_ids("新生兒哭鬧") == search_ids(query)
+
+
+def test_the_centre_is_the_corpus_mean_and_travels_with_the_index_file(
+    sentence_model, settings, tmp_path
+):
+    settings.OPENHAO_ANN_PATH = str(tmp_path)
+    ann.reset()
+    creator, channel = CreatorFactory(), ChannelFactory()
+    for a, b in PAIRS:
+        publish(creator, channel, a)
+        publish(creator, channel, b)
+    index = ann.get_index()
+    index.rebuild()
+    vectors = np.vstack(list(stored().values()))
+    n = len(vectors)
+    assert np.allclose(index.centre, vectors.mean(axis=0) * n / (n + ann.CENTRE_PRIOR), atol=1e-4)
+    centred = index.prepare(vectors)
+    assert np.allclose(np.linalg.norm(centred, axis=1), 1.0, atol=1e-5)
+    built = index.centre.copy()
+    ann.reset()
+    assert np.allclose(ann.get_index().centre, built, atol=1e-5)
+
+
+def test_shipped_vectors_are_reused_without_running_the_model(
+    sentence_model, monkeypatch, tmp_path
+):
+    from openhao.demo import loader
+
+    channel = ChannelFactory()
+    articles = [ArticleFactory(title=t, summary="", channel=channel) for t in OTHERS]
+    embeddings_rebuild()
+    path = tmp_path / "vectors.npz"
+    assert loader.save_demo_vectors(path) == len(articles)
+    shipped = loader.demo_vectors(path)
+    before = stored()
+    ArticleEmbedding.objects.all().delete()
+
+    def no_model(texts):
+        raise AssertionError(f"the model ran on {texts}")
+
+    monkeypatch.setattr(sentence_model, "embed_articles", no_model)
+    assert embeddings_rebuild(precomputed=shipped) == (0, len(articles))
+    after = stored()
+    assert set(after) == set(before)
+    for pk, vector in after.items():
+        assert np.allclose(vector, before[pk])
+    assert_index_matches_database()
+    # A text that changed since the file was written is embedded again.
+    monkeypatch.undo()
+    Article.objects.filter(pk=articles[0].pk).update(title="一篇改过标题的文章")
+    assert embeddings_rebuild(precomputed=shipped) == (1, len(articles))
+
+
+def test_search_pages_with_meaning_only_articles_never_repeat_or_skip(
+    sentence_model, monkeypatch, settings
+):
+    from openhao.search import selectors as search_selectors
+    from openhao.search.selectors import search
+
+    monkeypatch.setattr(search_selectors, "RERANK", 4)  # pages cross the re-ranked head
+    settings.OPENHAO_PAGE_SIZE = 5
+    original = related.weights
+    monkeypatch.setattr(
+        related, "weights", lambda b, today=None: {**original(b, today), "search_neighbours": 3}
+    )
+    channel = ChannelFactory()
+    matching = {
+        ArticleFactory(title=f"马拉松训练日记第{i}天", channel=channel).pk for i in range(9)
+    }
+    others = {
+        ArticleFactory(title=t, summary="", channel=channel).pk
+        for t in ["长跑配速心得", "半程赛跑完了", *OTHERS]
+    }
+    terms_rebuild()
+    pages = [search(q="马拉松", page_number=n).page for n in (1, 2, 3)]
+    seen = [a.pk for page in pages for a in page.object_list]
+    assert len(seen) == len(set(seen)) == pages[0].paginator.count == 9 + 3
+    assert matching <= set(seen) and len(set(seen) & others) == 3

@@ -221,6 +221,7 @@ def test_staff_edit_in_the_admin_reindexes(admin_client):
         "summary": "",
         "body_html": "<p>正文</p>",
         "status": "published",
+        "comment_mode": "open",
         "published_at_0": "2026-01-01",
         "published_at_1": "08:00:00",
         "view_count": 0,

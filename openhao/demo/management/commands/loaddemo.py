@@ -40,6 +40,12 @@ class Command(BaseCommand):
             "default: generated titles come with bodies about their subject.",
         )
         parser.add_argument(
+            "--save-vectors",
+            action="store_true",
+            help="After loading, write the sentence model's vectors of the demo articles to "
+            "openhao/demo/data/demo-vectors.npz (shipped, so a fresh load need not embed them).",
+        )
+        parser.add_argument(
             "--no-admin",
             action="store_false",
             dest="admin",
@@ -97,6 +103,9 @@ class Command(BaseCommand):
                     f"Long-form article: {result.longform.title} "
                     f"{result.longform.get_absolute_url()}"
                 )
+        if options["save_vectors"]:
+            saved = loader.save_demo_vectors()
+            write(f"Saved {saved} sentence-model vectors to {loader.DEMO_VECTORS}.")
         self.accounts()
 
     def accounts(self):

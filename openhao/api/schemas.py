@@ -1,0 +1,283 @@
+"""What the API shows of each object: public fields only. A user appears by public name and
+avatar, never by e-mail, username of an erased account or any setting; an article only when it
+is public (the selectors), and to its creator in the studio."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+
+def _file_url(field) -> str | None:
+    return field.url if field else None
+
+
+class ChannelOut(Schema):
+    id: int
+    slug: str
+    name: str
+    url: str
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return obj.get_absolute_url()
+
+
+class ChannelRef(Schema):
+    id: int
+    slug: str
+    name: str
+
+
+class TopicOut(Schema):
+    name: str
+    description: str = ""
+    url: str
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return obj.get_absolute_url()
+
+
+class CreatorRef(Schema):
+    id: int
+    display_name: str
+    avatar: str | None
+    verified: bool
+
+    @staticmethod
+    def resolve_avatar(obj) -> str | None:
+        return _file_url(obj.avatar)
+
+
+class CreatorOut(CreatorRef):
+    motto: str
+    bio: str
+    article_count: int
+    follower_count: int
+    url: str
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return obj.get_absolute_url()
+
+
+class ArticleItem(Schema):
+    id: int
+    title: str
+    summary: str
+    cover: str | None
+    cover_alt: str
+    published_at: datetime
+    is_original: bool
+    comment_count: int
+    view_count: int
+    creator: CreatorRef
+    channel: ChannelRef
+    url: str
+
+    @staticmethod
+    def resolve_cover(obj) -> str | None:
+        return _file_url(obj.cover)
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return obj.get_absolute_url()
+
+
+class ReferenceOut(Schema):
+    title: str
+    source: str
+    url: str
+
+
+class ArticleDetail(ArticleItem):
+    body_html: str
+    edited_at: datetime | None
+    like_count: int
+    share_count: int
+    topics: list[str]
+    references: list[ReferenceOut]
+
+    @staticmethod
+    def resolve_topics(obj) -> list[str]:
+        return [t.name for t in obj.api_topics]
+
+    @staticmethod
+    def resolve_references(obj) -> list:
+        return obj.api_references
+
+
+class ArticlePage(Schema):
+    items: list[ArticleItem]
+    next_cursor: str | None = Field(description="下一页的游标；为 null 时没有更多")
+
+
+class ArticleList(Schema):
+    items: list[ArticleItem]
+
+
+class ChannelPage(Schema):
+    items: list[ChannelOut]
+    next_cursor: str | None
+
+
+class TopicPage(Schema):
+    items: list[TopicOut]
+    next_cursor: str | None
+
+
+class CreatorPage(Schema):
+    items: list[CreatorOut]
+    next_cursor: str | None
+
+
+class Author(Schema):
+    name: str
+    avatar: str | None
+
+
+class CommentOut(Schema):
+    id: int
+    parent_id: int | None
+    depth: int
+    author: Author | None
+    body_html: str
+    is_deleted: bool
+    vote_count: int
+    ip_region: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_author(obj) -> dict | None:
+        if obj.is_deleted:
+            return None
+        return {"name": obj.user.public_name, "avatar": _file_url(obj.user.avatar)}
+
+    @staticmethod
+    def resolve_body_html(obj) -> str:
+        return "" if obj.is_deleted else obj.body_html
+
+    @staticmethod
+    def resolve_ip_region(obj) -> str:
+        return "" if obj.is_deleted else obj.ip_region
+
+
+class ThreadOut(Schema):
+    comment: CommentOut
+    replies: list[CommentOut] = Field(description="最早的回复，最多 THREAD_REPLIES 条")
+    reply_count: int
+
+
+class ThreadPage(Schema):
+    items: list[ThreadOut]
+    next_cursor: str | None
+
+
+class CommentPage(Schema):
+    items: list[CommentOut]
+    next_cursor: str | None
+
+
+class CommentIn(Schema):
+    body: str = Field(max_length=5000)
+    parent_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+
+
+class State(Schema):
+    """The state after a write: ``changed`` is False when it was already so."""
+
+    active: bool
+    changed: bool
+    count: int
+
+
+class ReferenceIn(Schema):
+    title: str = Field(max_length=200)
+    source: str = Field(default="", max_length=100)
+    url: str = Field(default="", max_length=2000)
+
+
+class DraftIn(Schema):
+    title: str = Field(max_length=200)
+    channel_id: int = Field(ge=1, le=2**63 - 1)
+    body_html: str = Field(max_length=500_000)
+    summary: str = Field(default="", max_length=400)
+    topics: list[str] = Field(default_factory=list, max_length=20)
+    is_original: bool = False
+    cover_image_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    cover_alt: str = Field(default="", max_length=240)
+    references: list[ReferenceIn] = Field(default_factory=list, max_length=20)
+
+
+class SubmitIn(Schema):
+    at: datetime | None = Field(
+        default=None, description="定时发布时间（带时区），不填则立即发布（或提交审核）"
+    )
+
+
+class StudioArticle(Schema):
+    id: int
+    status: str
+    title: str
+    summary: str
+    body_html: str
+    channel_id: int
+    topics: list[str]
+    references: list[ReferenceOut]
+    cover: str | None
+    cover_alt: str
+    is_original: bool
+    scheduled_at: datetime | None
+    published_at: datetime | None
+    review_note: str
+    created_at: datetime
+    updated_at: datetime
+    problems: list[str] = Field(description="发布前还需解决的问题（与创作者中心一致）")
+
+    @staticmethod
+    def resolve_topics(obj) -> list[str]:
+        return [t.name for t in obj.topics.all()]
+
+    @staticmethod
+    def resolve_references(obj) -> list:
+        return list(obj.references.all())
+
+    @staticmethod
+    def resolve_problems(obj) -> list[str]:
+        return [str(p) for p in obj.api_problems]
+
+    @staticmethod
+    def resolve_cover(obj) -> str | None:
+        return _file_url(obj.cover)
+
+
+class StudioItem(Schema):
+    id: int
+    status: str
+    title: str
+    channel_id: int
+    scheduled_at: datetime | None
+    published_at: datetime | None
+    updated_at: datetime
+
+
+class StudioPage(Schema):
+    items: list[StudioItem]
+    next_cursor: str | None
+
+
+class ImageOut(Schema):
+    id: int
+    url: str
+
+
+class Problem(Schema):
+    """RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str

@@ -1,0 +1,123 @@
+"""The API's reads that the site has no list for: keyset pages (common.keyset) of public
+articles with filters, of channels, topics and creators by id, and comment threads by cursor.
+Every list takes a size the views cap (``MAX_PAGE``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, F, QuerySet, Window
+from django.db.models.functions import RowNumber
+
+from openhao.articles import selectors as article_selectors
+from openhao.articles.models import Channel, Topic
+from openhao.common import keyset
+from openhao.creators.models import Creator
+from openhao.engagement.models import Comment
+
+MAX_PAGE = 50
+DEFAULT_PAGE = 20
+THREAD_REPLIES = 20
+
+
+def articles_page(
+    *,
+    channel_id: int | None = None,
+    creator_id: int | None = None,
+    topic_id: int | None = None,
+    since: datetime | None = None,
+    cursor: str | None,
+    size: int,
+) -> keyset.KeysetPage:
+    """Public articles, newest first, by (published_at, id): article_pub_idx, or
+    article_channel_pub_idx / article_creator_pub_idx with a filter."""
+    qs = article_selectors.list_queryset()
+    if channel_id is not None:
+        qs = qs.filter(channel_id=channel_id)
+    if creator_id is not None:
+        qs = qs.filter(creator_id=creator_id)
+    if topic_id is not None:
+        qs = qs.filter(topics__id=topic_id)
+    if since is not None:
+        qs = qs.filter(published_at__gte=since)
+    return keyset.page(qs, field="published_at", cursor=cursor, size=size)
+
+
+def _id_page(qs: QuerySet, cursor: int | None, size: int) -> tuple[list, int | None]:
+    """Rows in id order after ``cursor`` (the last id of the previous page)."""
+    if cursor is not None:
+        qs = qs.filter(pk__gt=cursor)
+    rows = list(qs.order_by("pk")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (rows[-1].pk if more else None)
+
+
+def channels_page(*, cursor: int | None, size: int):
+    return _id_page(Channel.objects.all(), cursor, size)
+
+
+def topics_page(*, cursor: int | None, size: int):
+    return _id_page(Topic.objects.all(), cursor, size)
+
+
+CREATOR_FIELDS = (
+    "id", "display_name", "avatar", "verified", "motto", "bio", "article_count",
+    "follower_count",
+)  # fmt: skip
+
+
+def creators_page(*, cursor: int | None, size: int):
+    return _id_page(Creator.objects.only(*CREATOR_FIELDS), cursor, size)
+
+
+def creator_get(pk: int) -> Creator | None:
+    return Creator.objects.only(*CREATOR_FIELDS).filter(pk=pk).first()
+
+
+def _comments(qs: QuerySet[Comment]) -> QuerySet[Comment]:
+    return qs.select_related("user").only(
+        "id", "article_id", "parent_id", "root_id", "depth", "body_html", "is_deleted",
+        "vote_count", "created_at", "ip_region", "user__id", "user__username",
+        "user__nickname", "user__avatar", "user__deleted_at",
+    )  # fmt: skip
+
+
+@dataclass
+class Thread:
+    comment: Comment
+    replies: list[Comment]
+    reply_count: int
+
+
+def comment_threads_page(*, article_id: int, cursor: str | None, size: int):
+    """Top-level comments of an article, newest first (comment_thread_idx), each with its first
+    THREAD_REPLIES replies (oldest first) and its number of replies: three queries."""
+    roots = _comments(Comment.objects.filter(article_id=article_id, root__isnull=True))
+    page = keyset.page(roots, field="created_at", cursor=cursor, size=size)
+    ids = [c.pk for c in page.items]
+    replies: dict[int, list[Comment]] = {i: [] for i in ids}
+    counts: dict[int, int] = {}
+    if ids:
+        first = _comments(Comment.objects.filter(root_id__in=ids)).annotate(
+            position=Window(
+                RowNumber(), partition_by=[F("root_id")], order_by=[F("created_at"), F("id")]
+            )
+        )
+        for reply in first.filter(position__lte=THREAD_REPLIES).order_by("created_at", "id"):
+            replies[reply.root_id].append(reply)
+        counts = dict(
+            Comment.objects.filter(root_id__in=ids)
+            .values_list("root_id")
+            .annotate(n=Count("id"))
+            .values_list("root_id", "n")
+        )
+    threads = [Thread(c, replies[c.pk], counts.get(c.pk, 0)) for c in page.items]
+    return threads, page.next_cursor
+
+
+def replies_page(*, root: Comment, cursor: str | None, size: int):
+    """All replies of one thread, newest first, by cursor."""
+    qs = _comments(Comment.objects.filter(root_id=root.pk))
+    return keyset.page(qs, field="created_at", cursor=cursor, size=size)

@@ -1,0 +1,131 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from openhao.campaigns import services
+from openhao.campaigns.models import Campaign, Entry
+from openhao.campaigns.scoring import scores_apply
+from openhao.creators.tests.factories import CreatorFactory, UserFactory
+from openhao.engagement.hooks import Event
+
+from .conftest import publish
+from .factories import CampaignFactory, TierFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _fill(campaign, n):
+    articles = [publish(campaign) for _ in range(n)]
+    scores_apply([Event(a.pk, None, "read", i + 1) for i, a in enumerate(articles)])
+    return articles
+
+
+def test_campaign_page_shows_rules_board_and_entries(client):
+    campaign = CampaignFactory(min_chars=10)
+    TierFactory(campaign=campaign)
+    articles = _fill(campaign, 3)
+    html = client.get(campaign.get_absolute_url()).content.decode()
+    assert campaign.name in html and "正文不少于 10 字" in html
+    assert html.index(articles[2].title) < html.index(articles[0].title)  # board order
+    assert "data-countdown" in html and "js/campaign.js" in html
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_campaign_page_query_count_is_flat(client, n, django_assert_max_num_queries, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    campaign = CampaignFactory()
+    TierFactory(campaign=campaign)
+    _fill(campaign, n)
+    with django_assert_max_num_queries(7):
+        assert client.get(campaign.get_absolute_url()).status_code == 200
+
+
+def test_the_topic_page_links_to_its_campaign(client):
+    campaign = CampaignFactory()
+    html = client.get(f"/topic/{campaign.topic.name}/").content.decode()
+    assert campaign.get_absolute_url() in html
+
+
+def test_draft_campaigns_are_not_public(client):
+    campaign = CampaignFactory(status="draft")
+    assert client.get(campaign.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_studio_campaigns_page_names_failed_rules_with_flat_queries(
+    client, n, django_assert_max_num_queries
+):
+    creator = CreatorFactory()
+    campaign = CampaignFactory(min_chars=500, max_entries=10)
+    for _ in range(n):
+        publish(campaign, creator=creator, body_html="<p>" + "字" * 600 + "</p>")
+    publish(campaign, creator=creator)  # too short
+    _fill(campaign, 3)  # others
+    client.force_login(creator.user)
+    with django_assert_max_num_queries(12):
+        html = client.get("/studio/campaigns/").content.decode()
+    assert "正文至少 500 字" in html and "第 " in html
+
+
+def test_earnings_page_and_csv(client):
+    campaign = CampaignFactory()
+    TierFactory(campaign=campaign, amount=12_345)
+    [article] = _fill(campaign, 1)
+    Campaign.objects.filter(pk=campaign.pk).update(ends_at=timezone.now())
+    services.campaign_settle(campaign=campaign)
+    client.force_login(article.creator.user)
+    assert "¥123.45" in client.get("/studio/earnings/").content.decode()
+    csv = client.get("/studio/earnings/?format=csv").content.decode("utf-8-sig")
+    assert "12345" in csv and campaign.name in csv
+
+
+def test_manage_pages_need_an_operator(client):
+    campaign = CampaignFactory()
+    client.force_login(UserFactory())
+    assert client.get("/manage/campaigns/").status_code == 403
+    user = UserFactory()
+    user.groups.add(Group.objects.get_or_create(name="运营")[0])  # made by moderation 0004_roles
+    client.force_login(user)
+    assert client.get("/manage/campaigns/").status_code == 200
+    assert client.get(f"/manage/campaigns/{campaign.pk}/").status_code == 200
+
+
+def test_operator_creates_publishes_closes_and_settles(client):
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+    data = {
+        "name": "夏日征文",
+        "slug": "summer",
+        "hashtag": "#夏日征文#",
+        "description_html": "<p>写夏天</p><script>alert(1)</script>",
+        "starts_at": "2026-06-01T00:00",
+        "ends_at": "2030-06-30T23:59",
+        "settles_at": "2030-07-05T12:00",
+        "min_chars": "0",
+        "min_images": "0",
+        "min_credit": "0",
+        "max_entries": "2",
+        "budget_fen": "0",
+        "budget_points": "0",
+        "tiers-TOTAL_FORMS": "1",
+        "tiers-INITIAL_FORMS": "0",
+        "tiers-0-label": "冠军",
+        "tiers-0-rank_from": "1",
+        "tiers-0-rank_to": "1",
+        "tiers-0-currency": "fen",
+        "tiers-0-amount": "50000",
+    }
+    response = client.post("/manage/campaigns/new/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    campaign = Campaign.objects.get(slug="summer")
+    assert "<script" not in campaign.description_html
+    # Beijing time in the form, UTC in the database.
+    assert campaign.starts_at.isoformat() == "2026-05-31T16:00:00+00:00"
+    client.post(f"/manage/campaigns/{campaign.pk}/publish/")
+    article = publish(Campaign.objects.get(pk=campaign.pk))
+    assert Entry.objects.filter(campaign=campaign, article=article).exists()
+    client.post(f"/manage/campaigns/{campaign.pk}/close/")
+    client.post(f"/manage/campaigns/{campaign.pk}/settle/")
+    campaign.refresh_from_db()
+    assert campaign.status == "settled"
+    assert campaign.ledger.get().amount == 50_000
