@@ -7,6 +7,8 @@ from openhao.articles import views as article_views
 from openhao.common import views as common_views
 
 urlpatterns = [
+    # First: the JSON API's requests then resolve without trying every site pattern.
+    path("api/", include("openhao.api.urls")),
     path("", article_views.home, name="home"),
     path("", include("openhao.articles.urls")),
     path("creator/", include("openhao.creators.urls")),
@@ -26,7 +28,6 @@ urlpatterns = [
     path("me/account/", include("openhao.privacy.urls")),
     path("feeds/", include("openhao.feeds.urls")),
     path("", include("openhao.feeds.sitemap_urls")),
-    path("api/", include("openhao.api.urls")),
     re_path(r"^care/(?P<state>on|off)/$", common_views.care_mode, name="care-mode"),
     path("accessibility/", common_views.accessibility, name="accessibility"),
     path("_/me", common_views.personal, name="personal"),

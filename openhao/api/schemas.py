@@ -8,6 +8,10 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from openhao.articles.models import Article
+from openhao.common.urls import url_for_pk
+from openhao.creators.models import Creator
+
 
 def _file_url(field) -> str | None:
     return field.url if field else None
@@ -86,6 +90,72 @@ class ArticleItem(Schema):
         return obj.get_absolute_url()
 
 
+_COVERS = Article._meta.get_field("cover").storage
+_AVATARS = Creator._meta.get_field("avatar").storage
+
+
+def article_items(rows: list[dict]) -> list[dict]:
+    """ArticleItem bodies, in its field order, from api.selectors.ITEM_FIELDS rows: plain dicts
+    the operations return as they are (``api.json_response``), without a model instance or a
+    validation per row; test_reads checks them against ArticleItem."""
+    return [
+        {
+            "id": r["id"],
+            "title": r["title"],
+            "summary": r["summary"],
+            "cover": _COVERS.url(r["cover"]) if r["cover"] else None,
+            "cover_alt": r["cover_alt"],
+            "published_at": r["published_at"],
+            "is_original": r["is_original"],
+            "comment_count": r["comment_count"],
+            "view_count": r["view_count"],
+            "creator": {
+                "id": r["creator_id"],
+                "display_name": r["creator__display_name"],
+                "avatar": _AVATARS.url(r["creator__avatar"]) if r["creator__avatar"] else None,
+                "verified": r["creator__verified"],
+            },
+            "channel": {
+                "id": r["channel_id"],
+                "slug": r["channel__slug"],
+                "name": r["channel__name"],
+            },
+            "url": url_for_pk("articles:detail", r["id"]),
+        }
+        for r in rows
+    ]
+
+
+def article_detail(article, topics, references) -> dict:
+    """The ArticleDetail body of an article (with its creator and channel loaded)."""
+    creator, channel = article.creator, article.channel
+    return {
+        "id": article.pk,
+        "title": article.title,
+        "summary": article.summary,
+        "cover": _file_url(article.cover),
+        "cover_alt": article.cover_alt,
+        "published_at": article.published_at,
+        "is_original": article.is_original,
+        "comment_count": article.comment_count,
+        "view_count": article.view_count,
+        "creator": {
+            "id": creator.pk,
+            "display_name": creator.display_name,
+            "avatar": _file_url(creator.avatar),
+            "verified": creator.verified,
+        },
+        "channel": {"id": channel.pk, "slug": channel.slug, "name": channel.name},
+        "url": article.get_absolute_url(),
+        "body_html": article.body_html,
+        "edited_at": article.edited_at,
+        "like_count": article.like_count,
+        "share_count": article.share_count,
+        "topics": [t.name for t in topics],
+        "references": [{"title": r.title, "source": r.source, "url": r.url} for r in references],
+    }
+
+
 class ReferenceOut(Schema):
     title: str
     source: str
@@ -99,14 +169,6 @@ class ArticleDetail(ArticleItem):
     share_count: int
     topics: list[str]
     references: list[ReferenceOut]
-
-    @staticmethod
-    def resolve_topics(obj) -> list[str]:
-        return [t.name for t in obj.api_topics]
-
-    @staticmethod
-    def resolve_references(obj) -> list:
-        return obj.api_references
 
 
 class ArticlePage(Schema):

@@ -20,6 +20,13 @@ MAX_PAGE = 50
 DEFAULT_PAGE = 20
 THREAD_REPLIES = 20
 
+# What an article item of the API shows (schemas.ArticleItem), as ``values()`` names.
+ITEM_FIELDS = (
+    "id", "title", "summary", "cover", "cover_alt", "published_at", "is_original",
+    "comment_count", "view_count", "creator_id", "creator__display_name", "creator__avatar",
+    "creator__verified", "channel_id", "channel__slug", "channel__name",
+)  # fmt: skip
+
 
 def articles_page(
     *,
@@ -31,8 +38,9 @@ def articles_page(
     size: int,
 ) -> keyset.KeysetPage:
     """Public articles, newest first, by (published_at, id): article_pub_idx, or
-    article_channel_pub_idx / article_creator_pub_idx with a filter."""
-    qs = article_selectors.list_queryset()
+    article_channel_pub_idx / article_creator_pub_idx with a filter. The rows are dicts of
+    ITEM_FIELDS (no model instances: schemas.article_items makes the items from them)."""
+    qs = article_selectors.published().values(*ITEM_FIELDS)
     if channel_id is not None:
         qs = qs.filter(channel_id=channel_id)
     if creator_id is not None:

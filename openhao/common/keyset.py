@@ -47,7 +47,8 @@ def decode(raw: object) -> tuple[datetime, int] | None:
 
 def page(qs: QuerySet, *, field: str, cursor: object, size: int) -> KeysetPage:
     """``size`` rows of ``qs`` below ``cursor`` ordered by (``field``, id) descending, and the
-    cursor of the next page (one row more is read to know whether there is one)."""
+    cursor of the next page (one row more is read to know whether there is one). ``qs`` may
+    be a ``values()`` queryset that includes ``field`` and ``id``."""
     after = decode(cursor)
     if after is not None:
         moment, pk = after
@@ -61,5 +62,9 @@ def page(qs: QuerySet, *, field: str, cursor: object, size: int) -> KeysetPage:
     rows = list(qs.order_by(f"-{field}", "-pk")[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
-    last = rows[-1] if more else None
-    return KeysetPage(rows, encode(getattr(last, field), last.pk) if last is not None else None)
+    if not more:
+        return KeysetPage(rows, None)
+    last = rows[-1]
+    if isinstance(last, dict):  # a ``values()`` queryset: its rows carry ``id``
+        return KeysetPage(rows, encode(last[field], last["id"]))
+    return KeysetPage(rows, encode(getattr(last, field), last.pk))

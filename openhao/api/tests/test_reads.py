@@ -267,3 +267,38 @@ def test_wrong_tokens_count_against_the_address(client, settings):
     for _ in range(2):
         assert client.get("/api/v1/channels", HTTP_AUTHORIZATION="Bearer oh_x").status_code == 401
     assert client.get("/api/v1/channels", HTTP_AUTHORIZATION="Bearer oh_x").status_code == 429
+
+
+def test_list_and_detail_bodies_are_what_their_schemas_make(client):
+    """The list and the detail build their bodies as plain dicts (schemas.article_items,
+    schemas.article_detail): the same JSON as the schemas make from the model instances."""
+    from openhao.api import schemas
+    from openhao.api.api import api
+    from openhao.articles import selectors as article_selectors
+
+    creator = CreatorFactory(verified=True)
+    Creator = type(creator)
+    Creator.objects.filter(pk=creator.pk).update(avatar="avatars/2026/12/a.png")
+    with_cover = ArticleFactory(creator=creator, topics=[TopicFactory(name="封面")])
+    Article.objects.filter(pk=with_cover.pk).update(
+        cover="covers/2026/12/c.jpg", cover_alt="雨中的小城", comment_count=3, view_count=7
+    )
+    ReferenceFactory(article=with_cover, title="来源一", source="某报", url="https://example.com/")
+    plain = ArticleFactory(published_at=timezone.now() - timedelta(hours=1))
+
+    def rendered(data):
+        return api.renderer.render(None, data, response_status=200).encode()
+
+    rows = article_selectors.list_queryset().order_by("-published_at", "-pk")
+    expected = [schemas.ArticleItem.from_orm(a).model_dump() for a in rows]
+    assert [i["id"] for i in expected] == [with_cover.pk, plain.pk]
+    assert expected[0]["cover"] and expected[0]["creator"]["avatar"]
+    response = client.get("/api/v1/articles")
+    assert response.content == rendered({"items": expected, "next_cursor": None})
+
+    page = article_selectors.article_page_get(with_cover.pk)
+    body = schemas.article_detail(page.article, page.topics, page.references)
+    base = schemas.ArticleItem.from_orm(page.article).model_dump()
+    assert {k: body[k] for k in base} == base
+    assert body["topics"] == ["封面"] and body["references"][0]["source"] == "某报"
+    assert client.get(f"/api/v1/articles/{with_cover.pk}").content == rendered(body)
