@@ -289,7 +289,7 @@ def _may_straddle(freq: dict[str, int], window: str, s: int, e: int) -> bool:
     ASCII letters and digits, so when no dictionary word of the window straddles an edge and
     no such run can, segmenting is not needed: the match stands. This is a necessary condition
     only (jieba may well not choose the word), so it never changes the answer, it only spares
-    most matches the segmentation (a tenth of the cost, measured in docs/moderation.md).
+    most matches the segmentation (figures in docs/moderation.md).
 
     Straddling: a word [k, j) with k < s < j < e (over the start) or s < k < e < j (over the
     end)."""
@@ -298,21 +298,24 @@ def _may_straddle(freq: dict[str, int], window: str, s: int, e: int) -> bool:
         e < n and window[e - 1] in _ENG and window[e] in _ENG
     ):
         return True
+    # jieba's dictionary holds every prefix of its words (with frequency 0), so a word from k
+    # reaches past an edge only if the text from k to just past the edge is a key: one look-up
+    # for most k.
     # Over the start: words from k < s ending strictly inside the match.
     for k in range(s):
-        i = k + 1
+        i = s + 1
         frag = window[k:i]
         while i < e and frag in freq:
-            if i > s and freq[frag]:
+            if freq[frag]:
                 return True
             i += 1
             frag = window[k:i]
     # Over the end: words from s < k < e ending after it.
     for k in range(s + 1, e):
-        i = k + 1
+        i = e + 1
         frag = window[k:i]
         while i <= n and frag in freq:
-            if i > e and freq[frag]:
+            if freq[frag]:
                 return True
             i += 1
             frag = window[k:i]
