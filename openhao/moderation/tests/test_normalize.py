@@ -74,3 +74,39 @@ def test_the_mapped_path_agrees_with_the_fast_one(text):
 def test_whole_word(text, word, whole):
     start = text.index(word)
     assert normalize.is_whole_word(text, start, start + len(word)) is whole
+
+
+def _segmented_whole_word(text: str, start: int, end: int) -> bool:
+    """is_whole_word without its shortcut: always segment the window."""
+    lo = max(0, start - normalize._WINDOW)
+    window = text[lo : min(len(text), end + normalize._WINDOW)]
+    s, e = start - lo, end - lo
+    pos = 0
+    for token in normalize._tokenizer().lcut(window, HMM=False):
+        t_start, t_end = pos, pos + len(token)
+        pos = t_end
+        if len(token) < 2 or t_end <= s or t_start >= e:
+            continue
+        if not (t_start <= s and t_end >= e) and (t_start < s or t_end > e):
+            return False
+    return True
+
+
+def test_the_segmentation_shortcut_never_changes_the_answer():
+    # Skipping jieba when no dictionary word (or ASCII run) could straddle a match's edge is a
+    # necessary condition only: over every span of a mixed text, the answer is the same.
+    text = normalize.normalize(
+        "牙刷单价，春季过敏感冒高发。这是敏感词ab vx号cd刷单返利3C数码AA制的全心全意"
+        "狩猎者变奏曲，代开发票赌博网站t恤b超"
+    )
+    spans = [
+        (start, start + size)
+        for size in (2, 3, 4)
+        for start in range(len(text) - size + 1)
+        if not text[start : start + size].isascii()
+    ]
+    assert len(spans) > 150
+    for start, end in spans:
+        assert normalize.is_whole_word(text, start, end) is _segmented_whole_word(
+            text, start, end
+        ), text[start:end]
