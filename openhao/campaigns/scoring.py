@@ -19,10 +19,11 @@ Reads are counted per article by the read buffer, without the reader; the signed
 again as ``read_by`` events (the reading history) and the excluded ones are taken back then.
 Shares carry no reader and always count. Likes taken back and comments hidden count −1.
 
-One batch: one query for the entries of the articles concerned, one for the accounts, the
-moderation hook once, then on PostgreSQL one ``UPDATE … FROM unnest(…) RETURNING`` per 5,000
-entries (counters and score together), elsewhere one UPDATE per 500 entries per changed counter
-and one for the scores; then a pipeline of ZADDs to the leaderboard. Counters move relative to
+One batch: identical events counted once (``Counter``), one query for the entries of the
+articles concerned, one for the accounts, the moderation hook once, then on PostgreSQL one
+``UPDATE … FROM unnest(…) RETURNING`` per 20,000 entries (counters and score together),
+elsewhere one UPDATE per 500 entries per changed counter and one for the scores; then a
+pipeline of ZADDs to the leaderboard. Counters move relative to
 the row (concurrent flushes add up); the score is recomputed from the counters in SQL."""
 
 from __future__ import annotations
