@@ -142,9 +142,11 @@ def seed_rows(campaign, channel, now):
             """INSERT INTO articles_article (creator_id, channel_id, title, summary, body_html,
                cover, cover_alt, status, is_original, is_pinned, published_at, review_note,
                created_at, updated_at, view_count, comment_count, like_count, share_count,
-               deleted_status)
+               deleted_status, moderation_label, moderation_label_url, comment_mode,
+               ring_like_count)
                SELECT (%s::bigint[])[1 + (g %% %s)], %s, 'bench-campaign ' || g, '', '<p>x</p>',
-               '', '', 'published', true, false, %s, '', %s, %s, 0, 0, 0, 0, ''
+               '', '', 'published', true, false, %s, '', %s, %s, 0, 0, 0, 0, '', '', '', 'open',
+               0
                FROM generate_series(1, %s) g""",
             [creator_ids, len(creator_ids), channel.pk, now - timedelta(days=1), now, now, ENTRIES],
         )

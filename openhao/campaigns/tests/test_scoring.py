@@ -114,3 +114,49 @@ def test_rebuild_leaderboard_command(campaign):
     scores_apply([Event(a.pk, None, "share", 2)])
     call_command("rebuild_leaderboard", campaign=campaign.slug)
     assert leaderboard_ids(campaign) == [(Entry.objects.get(article=a).pk, 24)]
+
+
+def test_a_batch_scores_as_its_events_one_by_one(campaign):
+    """Identical events are counted together and the exclusions are decided per distinct
+    event: the batch must end where applying its events one at a time ends."""
+    reader, bad, fresh = UserFactory(), UserFactory(), UserFactory()
+    articles = [publish(campaign) for _ in range(3)]
+    fresh.date_joined = articles[0].published_at + timedelta(seconds=1)
+    fresh.save()
+    author = articles[0].creator.user
+    events = []
+    for a in articles:
+        events += [Event(a.pk, None, "read", 1)] * 7 + [Event(a.pk, None, "share", 1)] * 2
+        for user in (reader, bad, fresh, author):
+            events += [Event(a.pk, user.pk, "like", 1)] * 2 + [Event(a.pk, user.pk, "comment", 1)]
+    for a in articles:  # taken back after they were counted: no counter goes below 0
+        for user in (reader, bad, fresh, author):
+            events += [Event(a.pk, user.pk, "read_by", 1)] * 2 + [Event(a.pk, user.pk, "like", -1)]
+        events.append(Event(a.pk, None, "read_by", 1))  # nobody: changes nothing
+    events.append(Event(articles[1].pk, reader.pk, "bookmark", 1))  # not a scored kind
+
+    def flagged(*, user_ids):
+        return {bad.pk} & set(user_ids)
+
+    def state():
+        return list(
+            Entry.objects.order_by("pk").values_list(
+                "pk", "reads", "likes", "comments", "shares", "score"
+            )
+        )
+
+    hooks.accounts_flagged.connect(flagged)
+    try:
+        applied = scores_apply(events)
+        batch, batch_board = state(), leaderboard_ids(campaign)
+        Entry.objects.update(reads=0, likes=0, comments=0, shares=0, score=0)
+        leaderboard_rebuild(campaign=campaign)
+        one_by_one = sum(scores_apply([e]) for e in events)
+    finally:
+        hooks.accounts_flagged._listeners.remove(flagged)
+    assert applied == one_by_one
+    assert batch == state()
+    assert batch_board == leaderboard_ids(campaign)
+    # The author, the flagged and the fresh account count nothing (their reads are taken
+    # back); the reader's reads were already counted (read_by changes nothing for them).
+    assert batch[0][1:] == (1, 1, 1, 2, 1 + 4 + 8 + 24)

@@ -49,6 +49,9 @@ def test_spam_hits_and_rings_flag_accounts_but_review_words_do_not():
     RingMember.objects.create(user=ring, ring=1, ring_size=3)
     ids = [u.pk for u in (spammer, ring, worded, old, clean)]
     assert hooks.moderation_flagged(ids) == {spammer.pk, ring.pk}
+    # Many ids (campaigns' scoring asks ~15,000): one array parameter on PostgreSQL.
+    many = ids + list(range(10**9, 10**9 + 500))
+    assert hooks.moderation_flagged(many) == {spammer.pk, ring.pk}
 
 
 def test_an_article_held_as_a_copy_fails_the_originality_question():
