@@ -1,11 +1,8 @@
-"""Writes of a signed-in reader (scope ``write``): comment and reply, 顶, like, follow. Each
-calls the same service as the site's view, behind the same action limit (common.ratelimit),
-so the rules are the site's: text checks and rendering (engagement.text), closed articles,
-no following oneself, counters and notifications.
-
-举报 (reports) will be here once moderation's reports exist: ``POST /v1/articles/{pk}/report``
-and ``POST /v1/comments/{pk}/report``, calling moderation's report service with the
-``write`` scope and a limit of their own (docs/api.md)."""
+"""Writes of a signed-in reader (scope ``write``): comment and reply, 顶, like, follow, 举报.
+Each calls the same service as the site's view, behind the same action limit
+(common.ratelimit), so the rules are the site's: text checks and rendering (engagement.text),
+closed articles, no following oneself, one report per reader and item, counters and
+notifications."""
 
 from __future__ import annotations
 
@@ -20,6 +17,7 @@ from openhao.engagement import selectors as engagement_selectors
 from openhao.engagement import services as engagement_services
 from openhao.engagement.models import Comment
 from openhao.engagement.text import mentioned_names
+from openhao.moderation import actions as moderation_actions
 
 from . import reads, schemas
 from .access import WRITE, action_allowed
@@ -126,3 +124,50 @@ def follow_put(request, creator_id: int):
 def follow_delete(request, creator_id: int):
     """取消关注。"""
     return _follow(request, creator_id, False)
+
+
+def _report(request, target_type: str, target_id: int, payload: schemas.ReportIn):
+    action_allowed(request, "report")
+    report, created = moderation_actions.report_create(
+        reporter=request.user,
+        target_type=target_type,
+        target_id=target_id,
+        reason=payload.reason,
+        text=payload.text,
+    )
+    body = {
+        "target_type": report.target_type,
+        "target_id": report.target_id,
+        "reason": report.reason,
+        "status": report.status,
+        "created": created,
+    }
+    return Status(201 if created else 200, body)
+
+
+REPORTED = {200: schemas.ReportOut, 201: schemas.ReportOut, **ERRORS}
+
+
+@router.post("/articles/{pk}/report", response=REPORTED, auth=WRITE, tags=TAGS)
+def article_report(request, pk: int, payload: schemas.ReportIn):
+    """举报一篇文章（每人每篇一次）。"""
+    article = _article(pk)  # 404 for what readers cannot see, as everywhere in the API
+    return _report(request, "article", article.pk, payload)
+
+
+@router.post("/comments/{pk}/report", response=REPORTED, auth=WRITE, tags=TAGS)
+def comment_report(request, pk: int, payload: schemas.ReportIn):
+    """举报一条跟贴（每人每条一次）。"""
+    comment = Comment.objects.filter(Comment.shown_q(), pk=pk if pk <= BIGINT else 0).first()
+    if comment is None or not engagement_selectors.article_is_public(comment.article_id):
+        raise Http404
+    return _report(request, "comment", comment.pk, payload)
+
+
+@router.post("/creators/{creator_id}/report", response=REPORTED, auth=WRITE, tags=TAGS)
+def creator_report(request, creator_id: int, payload: schemas.ReportIn):
+    """举报一位创作者（每人每位一次）。"""
+    creator = Creator.objects.filter(pk=creator_id if creator_id <= BIGINT else 0).first()
+    if creator is None:
+        raise Http404
+    return _report(request, "creator", creator.pk, payload)

@@ -255,6 +255,25 @@ class State(Schema):
     count: int
 
 
+class ReportIn(Schema):
+    """举报: ``reason`` is one of illegal, porn, rumor, infringe, ad, abuse, other (``text`` is
+    required with other)."""
+
+    reason: str = Field(max_length=20)
+    text: str = Field(default="", max_length=500)
+
+
+class ReportOut(Schema):
+    """The reader's report of the item; ``created`` is False when they had reported it before
+    (one report per reader and item)."""
+
+    target_type: str
+    target_id: int
+    reason: str
+    status: str
+    created: bool
+
+
 class ReferenceIn(Schema):
     title: str = Field(max_length=200)
     source: str = Field(default="", max_length=100)
