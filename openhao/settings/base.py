@@ -1,6 +1,7 @@
 """Settings shared by every mode. Everything that differs between machines comes from the
 environment, with defaults that give a working site on a laptop with nothing else installed."""
 
+import json
 import os
 from pathlib import Path
 
@@ -30,6 +31,15 @@ def env_int(name: str, default: int) -> int:
 def env_float(name: str, default: float) -> float:
     value = os.environ.get(name)
     return float(value) if value not in (None, "") else default
+
+
+def env_json(name: str, default):
+    """A JSON value (an object is merged over the default's keys)."""
+    value = os.environ.get(name)
+    if not value:
+        return default
+    parsed = json.loads(value)
+    return {**default, **parsed} if isinstance(default, dict) else parsed
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -490,8 +500,10 @@ OPENHAO_PERIODIC_REACTION_RINGS_HOUR = env_int("OPENHAO_PERIODIC_REACTION_RINGS_
 OPENHAO_PERIODIC_CREATOR_INDEX_HOUR = env_int("OPENHAO_PERIODIC_CREATOR_INDEX_HOUR", 3)
 # Creator levels (docs/campaigns.md): the lowest index of levels 2★-5★, and how far under its
 # threshold a creator may fall before losing a level.
-OPENHAO_CREATOR_LEVEL_THRESHOLDS = [300, 500, 700, 850]
-OPENHAO_CREATOR_LEVEL_HYSTERESIS = 30
+OPENHAO_CREATOR_LEVEL_THRESHOLDS = [
+    int(n) for n in env_list("OPENHAO_CREATOR_LEVEL_THRESHOLDS", ["300", "500", "700", "850"])
+]
+OPENHAO_CREATOR_LEVEL_HYSTERESIS = env_int("OPENHAO_CREATOR_LEVEL_HYSTERESIS", 30)
 OPENHAO_PERIODIC_PURGE_TRASH_SECONDS = env_int("OPENHAO_PERIODIC_PURGE_TRASH_SECONDS", 3600)
 # Worker backend (django-tasks-db): a task still running this long after it started is presumed
 # abandoned by a dead worker and queued again (openhao/common/worker.py); checked this often.
@@ -540,5 +552,10 @@ OPENHAO_ORIGINALITY_THRESHOLD = float(os.environ.get("OPENHAO_ORIGINALITY_THRESH
 
 # 信用分 (docs/moderation.md, "Credit"): points a violation deducts, by severity, and the score
 # below which a right is withdrawn (原创声明 at < 100, campaigns < 80, publishing < 60).
-OPENHAO_CREDIT_SEVERITY_POINTS = {"light": 5, "medium": 10, "heavy": 20, "severe": 40}
-OPENHAO_CREDIT_THRESHOLDS = {"original": 100, "campaigns": 80, "publish": 60}
+# JSON objects in the environment, merged over these: OPENHAO_CREDIT_THRESHOLDS='{"publish": 50}'.
+OPENHAO_CREDIT_SEVERITY_POINTS = env_json(
+    "OPENHAO_CREDIT_SEVERITY_POINTS", {"light": 5, "medium": 10, "heavy": 20, "severe": 40}
+)
+OPENHAO_CREDIT_THRESHOLDS = env_json(
+    "OPENHAO_CREDIT_THRESHOLDS", {"original": 100, "campaigns": 80, "publish": 60}
+)

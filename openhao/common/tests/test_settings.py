@@ -111,3 +111,19 @@ def test_development_logs_task_runs_only_from_warning_up():
     run = [sys.executable, "-c", f"import django; django.setup(); {script}"]
     result = subprocess.run(run, cwd=ROOT, env=environ, capture_output=True, text=True)  # noqa: S603
     assert result.stdout.split() == [str(logging.WARNING), str(logging.INFO)], result.stderr
+
+
+def test_json_settings_are_merged_over_their_defaults(monkeypatch):
+    """OPENHAO_CREDIT_THRESHOLDS and OPENHAO_CREDIT_SEVERITY_POINTS come from the environment
+    as JSON objects; the keys left out keep their defaults."""
+    from openhao.settings.base import env_json
+
+    default = {"original": 100, "campaigns": 80, "publish": 60}
+    monkeypatch.delenv("OPENHAO_TEST_JSON", raising=False)
+    assert env_json("OPENHAO_TEST_JSON", default) == default
+    monkeypatch.setenv("OPENHAO_TEST_JSON", '{"publish": 50}')
+    assert env_json("OPENHAO_TEST_JSON", default) == {
+        "original": 100,
+        "campaigns": 80,
+        "publish": 50,
+    }
