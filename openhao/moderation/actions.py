@@ -227,6 +227,15 @@ def _notify_author(action: ModerationAction) -> None:
     _notify(action.subject_user_id, Notification.Kind.MODERATION, message, action_url(action))
 
 
+def _act(*, item: Item, **record) -> ModerationAction:
+    """An action taken on an item: its audit row (and credit), the item's open reports closed
+    as actioned, the author told."""
+    action = _record(item=item, **record)
+    _close_reports(item, action, Report.Status.ACTIONED)
+    _notify_author(action)
+    return action
+
+
 def _comment_state_set(comment_id: int, state: str) -> bool:
     comment = Comment.objects.filter(pk=comment_id).first()
     if comment is None:
@@ -276,7 +285,7 @@ def action_remove(
         raise ValidationError(
             _("创作者不能下架：请警告或封禁其账号，或下架具体内容。"), code="target"
         )
-    action = _record(
+    return _act(
         actor=actor,
         kind=Kind.REMOVE,
         item=item,
@@ -286,9 +295,6 @@ def action_remove(
         before=before,
         after=after,
     )
-    _close_reports(item, action, Report.Status.ACTIONED)
-    _notify_author(action)
-    return action
 
 
 @transaction.atomic
@@ -310,7 +316,7 @@ def action_label(
     }
     article_services.article_label_set(article=item.obj, label=label, url=url)
     after = {"moderation_label": label, "moderation_label_url": url}
-    action = _record(
+    return _act(
         actor=actor,
         kind=Kind.LABEL,
         item=item,
@@ -320,9 +326,6 @@ def action_label(
         before=before,
         after=after,
     )
-    _close_reports(item, action, Report.Status.ACTIONED)
-    _notify_author(action)
-    return action
 
 
 @transaction.atomic
@@ -334,12 +337,7 @@ def action_warn(
     if not reason.strip():
         raise ValidationError(_("请填写处置理由（作者可见）。"), code="reason")
     item = item_get(target_type, target_id)
-    action = _record(
-        actor=actor, kind=Kind.WARN, item=item, rule=rule, reason=reason, evidence=evidence
-    )
-    _close_reports(item, action, Report.Status.ACTIONED)
-    _notify_author(action)
-    return action
+    return _act(actor=actor, kind=Kind.WARN, item=item, rule=rule, reason=reason, evidence=evidence)
 
 
 @transaction.atomic
