@@ -598,3 +598,17 @@ def test_the_data_export_holds_the_readers_moderation_data(operator, comment):
     ]
     assert [e["points"] for e in theirs["credit"]] == [credit.rule_points("abuse")]
     assert "冒充客服" not in json.dumps(theirs, ensure_ascii=False)
+
+
+def test_the_manage_pages_link_to_what_the_role_may_open(client, operator, reviewer):
+    """From /manage/ an operator reaches every page of their role: the content checks for
+    both roles, the word lists and campaigns for 运营 only."""
+    client.force_login(reviewer)
+    body = client.get(reverse("moderation:queue")).content.decode()
+    assert reverse("modcontent:comments") in body and reverse("modcontent:flags") in body
+    assert reverse("modcontent:word_lists") not in body
+    client.force_login(operator)
+    body = client.get(reverse("moderation:queue")).content.decode()
+    for name in ("modcontent:word_lists", "campaigns_manage:list"):
+        assert reverse(name) in body
+        assert client.get(reverse(name)).status_code == 200
