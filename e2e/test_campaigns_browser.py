@@ -31,12 +31,14 @@ def sign_in(page, base: str, username: str) -> None:
 def people(transactional_db):
     from openhao.articles.tests.factories import ArticleFactory, ChannelFactory
     from openhao.campaigns.leaderboard import reset_board
+    from openhao.campaigns.permissions import operator_group
     from openhao.creators.tests.factories import CreatorFactory, UserFactory
 
     reset_board()
-    operator = UserFactory(username="yunying", is_staff=True)
+    operator = UserFactory(username="yunying")  # is_staff alone would not run campaigns
     operator.set_password(PASSWORD)
     operator.save()
+    operator.groups.add(operator_group())
     channel = ChannelFactory(slug="travel", name="旅游")
     creators = []
     for name, username in (("山海旅行家", "shanhai"), ("江南小记", "jiangnan")):
@@ -73,7 +75,9 @@ def test_operator_creator_readers_settlement(browser, live_server, people, scree
     ops.fill("input[name=name]", "春季图文激励计划")
     ops.fill("input[name=slug]", "spring")
     ops.fill("input[name=hashtag]", "春季图文激励计划")
-    ops.fill("textarea[name=description_html]", "<p>用图文记录春天。</p>")
+    # The description in the studio's rich-text editor.
+    ops.locator(".ProseMirror[contenteditable=true]").click()
+    ops.keyboard.type("用图文记录春天。")
     ops.fill("input[name=starts_at]", "2026-01-01T00:00")
     ops.fill("input[name=ends_at]", "2036-01-01T00:00")
     ops.fill("input[name=settles_at]", "2036-01-02T00:00")
@@ -132,5 +136,6 @@ def test_operator_creator_readers_settlement(browser, live_server, people, scree
     winner.screenshot(path=str(screenshot_dir / "campaign-earnings.png"), full_page=True)
 
     reader_page.reload()
+    expect(reader_page.locator(".campaign-description")).to_contain_text("用图文记录春天。")
     expect(reader_page.locator(".campaign-results")).to_contain_text("西湖边的三月花事")
     assert re.search("已结算", reader_page.content())

@@ -1,12 +1,30 @@
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorFormField
 
+from openhao.articles.editor_strings import EDITOR_STRINGS
+from openhao.articles.sanitize import sanitize_body
 from openhao.articles.services import topic_names_clean, topics_get_or_create
 
 from .models import Campaign, RewardTier
 
 _DT = "%Y-%m-%dT%H:%M"
+
+# The studio's editor without images (a description has no uploads of its own); the same
+# server-side sanitiser as an article body (articles/sanitize.py), and Campaign.save runs it
+# again for any other write path.
+DESCRIPTION_EXTENSIONS = {
+    "Heading": {"levels": [2, 3]},
+    "Bold": True,
+    "Italic": True,
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+}
 
 
 class BeijingDateTimeInput(forms.DateTimeInput):
@@ -17,6 +35,16 @@ class BeijingDateTimeInput(forms.DateTimeInput):
 
 
 class CampaignForm(forms.ModelForm):
+    # The editor's toolbar and dialogs in Chinese (js/editor-i18n.js), as in the studio.
+    editor_strings = EDITOR_STRINGS
+
+    description_html = ProseEditorFormField(
+        label=_("说明"),
+        required=False,
+        config={"extensions": DESCRIPTION_EXTENSIONS},
+        sanitize=sanitize_body,
+        help_text=_("活动页顶部显示：活动主题、参与方式、注意事项。"),
+    )
     hashtag = forms.CharField(
         label=_("话题（不含 #）"), max_length=40, help_text=_("带此话题发布的文章自动参赛。")
     )
@@ -43,7 +71,6 @@ class CampaignForm(forms.ModelForm):
             "starts_at": BeijingDateTimeInput(),
             "ends_at": BeijingDateTimeInput(),
             "settles_at": BeijingDateTimeInput(),
-            "description_html": forms.Textarea(attrs={"rows": 8, "class": "rich-text"}),
             "channels": forms.CheckboxSelectMultiple,
         }
         help_texts = {

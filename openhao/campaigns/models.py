@@ -65,6 +65,8 @@ class Campaign(models.Model):
         ]
         verbose_name = _("活动")
         verbose_name_plural = _("活动")
+        # Checked by permissions.can_run_campaigns; the 运营 group holds it (migration 0004).
+        permissions = [("run_campaigns", _("运行活动（创建、发布、结束、结算）"))]
 
     def __str__(self) -> str:
         return self.name

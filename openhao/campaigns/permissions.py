@@ -1,20 +1,34 @@
-"""Who may run campaigns: one function, so the rule changes in one place (moderation's roles
-may take it over)."""
+"""Who may run campaigns: the ``campaigns.run_campaigns`` permission (``Campaign.Meta``).
+
+Migration 0004_run_campaigns_permission grants it to the 运营 group (made by moderation's
+0004_roles; the roles themselves are moderation's, docs/moderation.md "Roles"), so an account
+runs campaigns when it is in 运营, is given the permission directly, or is a superuser.
+``is_staff`` alone grants nothing (it only opens the admin), and 审核 does not run campaigns."""
 
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
+RUN_CAMPAIGNS = "campaigns.run_campaigns"
 OPERATOR_GROUP = "运营"
 
 
-def is_operator(user) -> bool:
-    """Active staff, or a member of the 运营 group."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return user.is_staff or user.groups.filter(name=OPERATOR_GROUP).exists()
+def can_run_campaigns(user) -> bool:
+    # has_perm is False for inactive accounts and True for active superusers.
+    return user.is_authenticated and user.has_perm(RUN_CAMPAIGNS)
+
+
+def operator_group() -> Group:
+    """The 运营 group with the permission: what the migration made, again, for a test database
+    whose flush dropped the groups, and for the demo (which resets the group's permissions)."""
+    group, _ = Group.objects.get_or_create(name=OPERATOR_GROUP)
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="campaigns", codename="run_campaigns")
+    )
+    return group
 
 
 def operator_required(view):
@@ -22,7 +36,7 @@ def operator_required(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-        if not is_operator(request.user):
+        if not can_run_campaigns(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

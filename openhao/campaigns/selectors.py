@@ -230,3 +230,43 @@ def creator_earnings_totals(creator) -> dict[str, int]:
 
 def creator_index(creator) -> CreatorIndex | None:
     return CreatorIndex.objects.filter(creator=creator).first()
+
+
+def creator_campaigns_export(creator) -> dict:
+    """The creator's part of the 个人信息副本 (privacy.services.export_contents): their entries
+    with score and rank, and every ledger row (rewards and corrections) paid to them."""
+    entries = (
+        Entry.objects.filter(creator=creator)
+        .order_by("entered_at", "id")
+        .values(
+            "campaign_id",
+            "campaign__name",
+            "article_id",
+            "article__title",
+            "entered_at",
+            "reads",
+            "likes",
+            "comments",
+            "shares",
+            "score",
+            "final_rank",
+        )
+    )
+    ledger = (
+        LedgerEntry.objects.filter(creator=creator)
+        .order_by("created_at", "id")
+        .values(
+            "id",
+            "campaign_id",
+            "campaign__name",
+            "tier__label",
+            "rank",
+            "kind",
+            "currency",
+            "amount",
+            "corrects_id",
+            "note",
+            "created_at",
+        )
+    )
+    return {"entries": list(entries), "ledger": list(ledger)}

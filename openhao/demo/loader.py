@@ -36,6 +36,7 @@ from openhao.analytics.models import ArticleDailyStats, CreatorDailyStats
 from openhao.articles.models import Article, Channel, Reference, Topic
 from openhao.articles.sanitize import sanitize_body
 from openhao.articles.services import article_create
+from openhao.campaigns.permissions import operator_group as campaign_operator_group
 from openhao.common.cache import LISTS_TAG, bump_tags, creator_tag
 from openhao.creators.models import Badge, Creator, CreatorApplication
 from openhao.creators.services import creator_create
@@ -235,7 +236,8 @@ def _operator_group() -> Group:
     for app, models in OPERATOR_PERMISSIONS:
         query |= Q(content_type__app_label=app, content_type__model__in=models)
     group.permissions.set(Permission.objects.filter(query).exclude(codename__startswith="delete_"))
-    return role_group(group.name)  # and the moderation permissions of the 运营 role
+    role_group(group.name)  # and the moderation permissions of the 运营 role
+    return campaign_operator_group()  # and running campaigns
 
 
 def ensure_operator() -> bool:

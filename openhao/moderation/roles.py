@@ -28,9 +28,21 @@ ROLES = {
 }
 
 
+# Permissions of other apps that a role holds, granted by those apps' own migrations (which
+# depend on 0004_roles): named here so that role_group rebuilds the whole role.
+GRANTED_ELSEWHERE = {
+    REVIEWER: [],
+    OPERATOR: [("campaigns", "run_campaigns")],  # campaigns 0004_run_campaigns_permission
+}
+
+
 def role_group(name: str) -> Group:
     group, _ = Group.objects.get_or_create(name=name)
     group.permissions.add(
         *Permission.objects.filter(content_type__app_label="moderation", codename__in=ROLES[name])
     )
+    for app_label, codename in GRANTED_ELSEWHERE[name]:
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        )
     return group

@@ -36,6 +36,7 @@ from openhao.accounts import services as account_services
 from openhao.accounts.models import AccessToken
 from openhao.articles import services as article_services
 from openhao.articles.models import Article, ArticleImage
+from openhao.campaigns import selectors as campaign_selectors
 from openhao.creators import services as creator_services
 from openhao.engagement import services as engagement_services
 from openhao.engagement.models import ArticleLike, Bookmark, Comment, CommentVote, Follow
@@ -368,6 +369,8 @@ def export_contents(user) -> dict[str, bytes]:
         files["feed_subscriptions.json"] = _dump(
             importer_services.creator_imports_export(creator=creator)
         )
+        # Campaign entries and the reward ledger (收益), as the studio's CSV shows them.
+        files["campaigns.json"] = _dump(campaign_selectors.creator_campaigns_export(creator))
         articles = Article.objects.filter(creator=creator).prefetch_related("topics")
         for article in articles.select_related("channel").order_by("id"):
             files[f"articles/{article.pk}.json"] = _dump(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 
+from openhao.articles.editor_strings import EDITOR_STRINGS
 from openhao.articles.models import Article, ArticleRevision, Channel
 from openhao.articles.sanitize import sanitize_body
 from openhao.articles.services import (
@@ -23,8 +24,6 @@ from openhao.articles.services import (
 from openhao.articles.validators import validate_topic_name
 from openhao.common.images import validate_image_upload
 from openhao.common.params import parse_id
-
-from .editor_strings import EDITOR_STRINGS
 
 # What the editor offers; the server's whitelist (articles/sanitize.py) covers all of it.
 EDITOR_EXTENSIONS = {

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from openhao.campaigns import services
 from openhao.campaigns.models import Campaign, Entry, LedgerEntry
+from openhao.campaigns.permissions import operator_group
 from openhao.campaigns.scoring import scores_apply
 from openhao.engagement.hooks import Event
 
@@ -123,8 +124,9 @@ def test_payouts_csv_equals_the_ledger(ended, client, django_user_model):
     services.campaign_settle(campaign=campaign)
     row = LedgerEntry.objects.filter(campaign=campaign, tier__label="前五").first()
     services.ledger_correct(row=row, amount=1_000, note="补发")
-    staff = django_user_model.objects.create_user("ops", password="x", is_staff=True)
-    client.force_login(staff)
+    ops = django_user_model.objects.create_user("ops", password="x")
+    ops.groups.add(operator_group())
+    client.force_login(ops)
     response = client.get(f"/manage/campaigns/{campaign.pk}/?format=csv")
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))

@@ -40,6 +40,7 @@ ALLOWED: dict[str, set[str]] = {
         "engagement",
         "importer",
         "moderation",
+        "campaigns",
     },
     # RSS/Atom feeds, sitemaps and robots.txt: reads of the public articles.
     "feeds": {"common", "accounts", "creators", "articles"},

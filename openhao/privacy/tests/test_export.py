@@ -124,3 +124,27 @@ def test_exports_are_rate_limited(client, settings):
     assert client.post(reverse("privacy:export")).status_code == 302
     assert client.post(reverse("privacy:export")).status_code == 429
     assert DataExport.objects.count() == 2
+
+
+def test_creator_export_has_campaign_entries_and_the_reward_ledger():
+    from openhao.campaigns import services as campaign_services
+    from openhao.campaigns.models import Campaign
+    from openhao.campaigns.tests.conftest import publish
+    from openhao.campaigns.tests.factories import CampaignFactory, TierFactory
+
+    campaign = CampaignFactory(name="春季图文激励计划")
+    TierFactory(campaign=campaign, label="冠军", currency="fen", amount=88_800)
+    article = publish(campaign, title="春雨里的乌镇一日")
+    other = publish(campaign, title="别人的参赛作品")
+    Campaign.objects.filter(pk=campaign.pk).update(ends_at=timezone.now())
+    campaign_services.campaign_settle(campaign=campaign)
+    winner = campaign.ledger.get().creator
+    data = json.loads(services.export_contents(winner.user)["campaigns.json"])
+    [entry] = data["entries"]
+    assert entry["campaign__name"] == "春季图文激励计划" and entry["final_rank"] == 1
+    [row] = data["ledger"]
+    assert (row["amount"], row["currency"], row["tier__label"]) == (88_800, "fen", "冠军")
+    loser = other.creator if winner == article.creator else article.creator
+    theirs = json.loads(services.export_contents(loser.user)["campaigns.json"])
+    assert theirs["ledger"] == [] and len(theirs["entries"]) == 1
+    assert "88800" not in json.dumps(theirs)

@@ -1,5 +1,5 @@
 """The studio editor's toolbar and dialogs are Chinese: the page carries the table of
-openhao/creators/editor_strings.py for js/editor-i18n.js, ahead of the editor's modules, and the
+openhao/articles/editor_strings.py for js/editor-i18n.js, ahead of the editor's modules, and the
 table covers every English string the installed django-prose-editor shows."""
 
 import json
@@ -9,7 +9,7 @@ from pathlib import Path
 import django_prose_editor
 import pytest
 
-from openhao.studio.editor_strings import EDITOR_STRINGS
+from openhao.articles.editor_strings import EDITOR_STRINGS
 
 pytestmark = pytest.mark.django_db
 

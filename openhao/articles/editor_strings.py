@@ -1,8 +1,11 @@
 """The Chinese of django-prose-editor's toolbar and dialogs.
 
+Here, beside the sanitiser (sanitize.py) that bounds what any editor may store, because more
+than the studio uses the editor: the campaign description (campaigns.forms) does too.
+
 The editor's JavaScript is written in English: its dialogs translate their labels with
 ``window.gettext`` (Django's JavaScript catalog convention) and its toolbar sets fixed English
-titles. The studio editor page hands this table to ``js/editor-i18n.js``, which provides that
+titles. A page with the editor hands this table to ``js/editor-i18n.js``, which provides that
 ``gettext`` and retitles the toolbar as it is drawn. The keys are the editor's own English
 strings (django-prose-editor 0.28); the values go through Django's translation machinery like
 every other UI string, so another language needs only a catalogue."""
