@@ -291,7 +291,14 @@ class DraftIn(Schema):
     summary: str = Field(default="", max_length=400)
     topics: list[str] = Field(default_factory=list, max_length=20)
     is_original: bool = False
-    cover_image_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    cover_image_id: int | None = Field(
+        default=None,
+        ge=1,
+        le=2**63 - 1,
+        description=(
+            "封面：先用 /studio/images 上传得到的 id；修改时不传则保留原封面，传 null 则去掉封面"
+        ),
+    )
     cover_alt: str = Field(default="", max_length=240)
     references: list[ReferenceIn] = Field(default_factory=list, max_length=20)
 
