@@ -111,3 +111,40 @@ def test_ranked_lists_say_they_have_no_next_page(client):
     for url in ("/api/v1/hot", f"/api/v1/articles/{article.pk}/related"):
         body = client.get(url).json()
         assert "next_cursor" in body and body["next_cursor"] is None, url
+
+
+def test_search_shows_no_draft_or_removed_article(client):
+    from openhao.articles.models import Article
+
+    public = ArticleFactory(title="桂花糕的做法", summary="")
+    draft = ArticleFactory(
+        title="桂花糕草稿", summary="", status=Article.Status.DRAFT, published_at=None
+    )
+    removed = ArticleFactory(title="桂花糕下架", summary="", status=Article.Status.REMOVED)
+    found, _cursor = page(client, "/api/v1/search?q=桂花糕")
+    assert public.pk in found and draft.pk not in found and removed.pk not in found
+
+
+def test_every_read_endpoint_has_an_etag(client, bearer):
+    article = ArticleFactory(title="桂花糕的做法", topics=[TopicFactory()])
+    root = engagement_services.comment_create(user=UserFactory(), article=article, body="楼")
+    headers = bearer(UserFactory(), "read")
+    for url in (
+        "/api/v1/articles",
+        f"/api/v1/articles/{article.pk}",
+        f"/api/v1/articles/{article.pk}/comments",
+        f"/api/v1/articles/{article.pk}/related",
+        f"/api/v1/comments/{root.pk}/replies",
+        "/api/v1/channels",
+        "/api/v1/topics",
+        "/api/v1/creators",
+        f"/api/v1/creators/{article.creator_id}",
+        "/api/v1/hot",
+        "/api/v1/search?q=桂花糕",
+        "/api/v1/me/feed",
+    ):
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200, url
+        etag = response["ETag"]
+        again = client.get(url, headers={**headers, "If-None-Match": etag})
+        assert again.status_code == 304, url
