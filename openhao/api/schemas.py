@@ -176,10 +176,10 @@ class ArticlePage(Schema):
     next_cursor: str | None = Field(description="下一页的游标；为 null 时没有更多")
 
 
+# A ranked top-N list (hot, related): bounded by its ``limit`` and never paged, in the same
+# shape as the paged lists so a client reads it the same way (a comment, not a docstring: the
+# schema's public description stays Chinese).
 class TopList(Schema):
-    """A ranked top-N list (hot, related): bounded by its ``limit`` and never paged, in the same
-    shape as the paged lists so a client reads it the same way."""
-
     items: list[ArticleItem]
     next_cursor: None = Field(None, description="排行榜不分页，总是 null")
 
