@@ -14,7 +14,6 @@ from openhao.articles import selectors as article_selectors
 from openhao.common import keyset
 from openhao.engagement.models import Comment
 from openhao.ranking import selectors as ranking_selectors
-from openhao.search import selectors as search_selectors
 
 from . import schemas
 from . import selectors as api_selectors
@@ -104,11 +103,11 @@ def _public_article(pk: int):
     return article
 
 
-@router.get("/articles/{pk}/related", response={200: schemas.ArticleList, **ERRORS}, auth=PUBLIC)
+@router.get("/articles/{pk}/related", response={200: schemas.TopList, **ERRORS}, auth=PUBLIC)
 def article_related(request, pk: int, limit: int = Query(6, ge=1, le=12)):
-    """相关推荐（最多 12 篇，不分页）。"""
+    """相关推荐：与这篇最相近的前 N 篇（最多 12 篇）。这是排名，不分页：next_cursor 总是 null。"""
     article = _public_article(pk)
-    return {"items": ranking_selectors.related_articles(article, limit=limit)}
+    return {"items": ranking_selectors.related_articles(article, limit=limit), "next_cursor": None}
 
 
 @router.get("/articles/{pk}/comments", response={200: schemas.ThreadPage, **ERRORS}, auth=PUBLIC)
@@ -161,25 +160,34 @@ def creator_detail(request, creator_id: int):
     return creator
 
 
-@router.get("/hot", response={200: schemas.ArticleList, **ERRORS}, auth=PUBLIC)
+@router.get("/hot", response={200: schemas.TopList, **ERRORS}, auth=PUBLIC)
 def hot(request, limit: int = Query(10, ge=1, le=20)):
-    """热点推荐（最多 20 篇，不分页）。"""
-    return {"items": ranking_selectors.hot_articles(limit=limit)}
+    """热点推荐：按热度排名的前 N 篇（最多 20 篇）。这是排行榜，不分页：next_cursor 总是 null。"""
+    return {"items": ranking_selectors.hot_articles(limit=limit), "next_cursor": None}
 
 
-@router.get("/search", response={200: schemas.ArticleList, **ERRORS}, auth=PUBLIC)
+@router.get("/search", response={200: schemas.ArticlePage, **ERRORS}, auth=PUBLIC)
 def search(
     request,
     q: str = Query(..., min_length=1, max_length=100, description="搜索词"),
-    limit: int = Query(20, ge=1, le=50),
+    cursor: str | None = Query(None, max_length=128, description="上一页返回的 next_cursor"),
+    limit: int = Limit,
 ):
-    """全文搜索：最相关的文章（最多 50 篇，不分页）。"""
-    ids = search_selectors.search_ids(q, limit=limit)
-    return {"items": article_selectors.articles_in_order(ids)}
+    """全文搜索：最相关的在前，用游标翻页可翻完全部结果；翻页期间新发布的文章不会打乱后面的页。"""
+    position = None
+    if cursor:
+        position = api_selectors.search_cursor_decode(q, cursor)
+        if position is None:
+            raise ApiError(422, _("游标无效，请使用上一页返回的 next_cursor。"))
+    page = api_selectors.search_page(query=q, position=position, size=limit)
+    items = schemas.article_items(page.items)
+    return json_response(request, {"items": items, "next_cursor": page.next_cursor})
 
 
 @router.get("/me/feed", response={200: schemas.ArticlePage, **ERRORS}, auth=READ)
 def my_feed(request, cursor: str | None = Cursor, limit: int = Limit):
     """登录读者的推荐流：关注的创作者、与阅读相近的和热门文章（与首页“推荐”一致）。"""
+    if cursor and not ranking_selectors.feed_cursor_valid(cursor):
+        raise ApiError(422, _("游标无效，请使用上一页返回的 next_cursor。"))
     page = ranking_selectors.feed_page(cursor=cursor or None, size=limit, user=request.user)
     return {"items": page.articles, "next_cursor": page.next_cursor}

@@ -176,8 +176,12 @@ class ArticlePage(Schema):
     next_cursor: str | None = Field(description="下一页的游标；为 null 时没有更多")
 
 
-class ArticleList(Schema):
+# A ranked top-N list (hot, related): bounded by its ``limit`` and never paged, in the same
+# shape as the paged lists so a client reads it the same way (a comment, not a docstring: the
+# schema's public description stays Chinese).
+class TopList(Schema):
     items: list[ArticleItem]
+    next_cursor: None = Field(None, description="排行榜不分页，总是 null")
 
 
 class ChannelPage(Schema):
@@ -287,7 +291,14 @@ class DraftIn(Schema):
     summary: str = Field(default="", max_length=400)
     topics: list[str] = Field(default_factory=list, max_length=20)
     is_original: bool = False
-    cover_image_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    cover_image_id: int | None = Field(
+        default=None,
+        ge=1,
+        le=2**63 - 1,
+        description=(
+            "封面：先用 /studio/images 上传得到的 id；修改时不传则保留原封面，传 null 则去掉封面"
+        ),
+    )
     cover_alt: str = Field(default="", max_length=240)
     references: list[ReferenceIn] = Field(default_factory=list, max_length=20)
 

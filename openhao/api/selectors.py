@@ -5,16 +5,19 @@ Every list takes a size the views cap (``MAX_PAGE``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.core import signing
 from django.db.models import Count, F, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
 from openhao.articles import selectors as article_selectors
 from openhao.articles.models import Channel, Topic
 from openhao.common import keyset
 from openhao.creators.models import Creator
 from openhao.engagement.models import Comment
+from openhao.search import selectors as search_selectors
 
 MAX_PAGE = 50
 DEFAULT_PAGE = 20
@@ -129,3 +132,50 @@ def replies_page(*, root: Comment, cursor: str | None, size: int):
     """All replies of one thread, newest first, by cursor."""
     qs = _comments(Comment.objects.filter(root_id=root.pk))
     return keyset.page(qs, field="created_at", cursor=cursor, size=size)
+
+
+# --- search by cursor ---------------------------------------------------------------------------
+
+# The search engine's order is relevance (a score the engine computes, re-ordered by meaning at
+# the top), which is no column a keyset could seek on. The cursor is therefore the position in
+# the matches as they stood when page 1 was asked for: (pin, offset), signed so that a client
+# cannot forge positions or reuse a cursor for another query. Articles published after the pin
+# are in no later page, so publishing between pages neither repeats nor skips an item.
+SEARCH_SALT = "openhao.api.search"
+SEARCH_FALLBACK_PAGE = DEFAULT_PAGE  # when "all terms" falls back to "any term": fixed per query
+
+
+def _search_signer(query: str) -> signing.Signer:
+    return signing.Signer(salt=f"{SEARCH_SALT}:{search_selectors.parse_query(query).text}")
+
+
+def search_cursor_decode(query: str, raw: str) -> tuple[datetime, int] | None:
+    """(pin, offset) of a cursor that ``search_page`` gave for this query, else None."""
+    try:
+        value = _search_signer(query).unsign(raw)
+    except signing.BadSignature:
+        return None
+    pin, _sep, offset = value.partition(".")
+    if not (pin.isdigit() and offset.isdigit()):
+        return None
+    return keyset._EPOCH + timedelta(microseconds=int(pin)), int(offset)
+
+
+def search_page(
+    *, query: str, position: tuple[datetime, int] | None, size: int
+) -> keyset.KeysetPage:
+    """Article items (dicts of ITEM_FIELDS, in the engine's order) of one page of matches and
+    the signed cursor of the next; ``position`` is a decoded cursor (None: the first page,
+    pinned now)."""
+    pin, offset = position or (timezone.now(), 0)
+    ids, more = search_selectors.search_window(
+        query, until=pin, offset=offset, limit=size, page_size=SEARCH_FALLBACK_PAGE
+    )
+    rows = {
+        r["id"]: r for r in article_selectors.published().filter(pk__in=ids).values(*ITEM_FIELDS)
+    }
+    items = [rows[i] for i in ids if i in rows]
+    if not more:
+        return keyset.KeysetPage(items, None)
+    micros = keyset.encode(pin, 0).partition("_")[0]
+    return keyset.KeysetPage(items, _search_signer(query).sign(f"{micros}.{offset + size}"))

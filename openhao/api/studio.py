@@ -82,8 +82,12 @@ def _cleaned(creator, payload: schemas.DraftIn):
     formset = ReferenceFormSet(refs, prefix="refs")
     if not (form.is_valid() and formset.is_valid()):
         raise _form_errors(form, formset)
+    # No cover_image_id keeps the cover; an explicit null removes it (article_update writes
+    # an empty cover, on the article or on its pending revision, like any other edit).
     cover = None
-    if payload.cover_image_id is not None:
+    if "cover_image_id" in payload.model_fields_set and payload.cover_image_id is None:
+        cover = ""
+    elif payload.cover_image_id is not None:
         image = ArticleImage.objects.filter(pk=payload.cover_image_id, creator=creator).first()
         if image is None:
             raise ApiError(422, _("封面图片不存在，请先上传。"), errors={"cover_image_id": []})

@@ -173,6 +173,12 @@ def _parse_cursor(cursor: str | None) -> tuple[float, int] | None:
     return value, article_id
 
 
+def feed_cursor_valid(cursor: str) -> bool:
+    """Whether ``cursor`` has the form feed_page gives (the API refuses any other with a 422;
+    the web's feed starts from the top)."""
+    return _parse_cursor(cursor) is not None
+
+
 def _below(hot: float, article_id: int) -> Q:
     """Keyset condition (hot, id) < (cursor): written with a plain range on ``hot`` first, so
     the planner walks ranking_hot_idx from the cursor and stops at the LIMIT. The equivalent

@@ -49,8 +49,11 @@ class SearchBackend:
         since: datetime | None,
         offset: int,
         limit: int,
+        until: datetime | None = None,
     ) -> Hits:
-        """Article ids by relevance (ties: newest first) and the number of matches."""
+        """Article ids by relevance (ties: newest first, then the higher id, so the order is
+        total and an offset means the same rows twice) and the number of matches; ``until``
+        leaves out what was published after it (the API's search cursor pins it)."""
         raise NotImplementedError
 
     def matching(self, terms: list[str], article_ids: list[int]) -> set[int]:
@@ -94,7 +97,7 @@ class SqliteFtsBackend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_fts")
 
-    def search(self, terms, *, match_all, channel_id, since, offset, limit):
+    def search(self, terms, *, match_all, channel_id, since, offset, limit, until=None):
         # Every term is a quoted FTS5 string ("" escapes a quote), so operators in a query
         # (AND, NEAR, *, ^, column filters) are only ever text.
         quoted = ['"' + t.replace('"', '""') + '"' for t in terms]
@@ -107,13 +110,16 @@ class SqliteFtsBackend(SearchBackend):
         if since is not None:
             where.append("published >= %s")
             params.append(since.timestamp())
+        if until is not None:
+            where.append("published <= %s")
+            params.append(until.timestamp())
         cond = " AND ".join(where)
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM search_fts WHERE {cond}", params)  # noqa: S608
             total = cursor.fetchone()[0]
             cursor.execute(
                 f"SELECT rowid FROM search_fts WHERE {cond} "  # noqa: S608
-                f"ORDER BY round({self.RANK}, 3), published DESC LIMIT %s OFFSET %s",
+                f"ORDER BY round({self.RANK}, 3), published DESC, rowid DESC LIMIT %s OFFSET %s",
                 [*params, limit, offset],
             )
             ids = [row[0] for row in cursor.fetchall()]
@@ -167,7 +173,7 @@ class PostgresBackend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE search_entry")
 
-    def search(self, terms, *, match_all, channel_id, since, offset, limit):
+    def search(self, terms, *, match_all, channel_id, since, offset, limit, until=None):
         # plainto_tsquery takes any text as words, so operators in a query are only text.
         op = " && " if match_all else " || "
         tsquery = op.join(["plainto_tsquery('simple', %s)"] * len(terms))
@@ -179,13 +185,16 @@ class PostgresBackend(SearchBackend):
         if since is not None:
             where.append("published_at >= %s")
             params.append(since)
+        if until is not None:
+            where.append("published_at <= %s")
+            params.append(until)
         cond = " AND ".join(where)
         sql = (
             f"WITH query AS (SELECT ({tsquery}) AS q) "  # noqa: S608
             "SELECT article_id, count(*) OVER () FROM search_entry, query "
             f"WHERE {cond} "
             f"ORDER BY round(ts_rank_cd('{self.WEIGHTS}', document, q)::numeric, 3) DESC, "
-            "published_at DESC "
+            "published_at DESC, article_id DESC "
             "LIMIT %s OFFSET %s"
         )
         with connection.cursor() as cursor:

@@ -11,7 +11,7 @@ from django.core.paginator import Page
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openhao.articles.models import Channel
+from openhao.articles.models import Article, Channel
 from openhao.articles.selectors import list_queryset, paginate
 from openhao.common.text import normalize, search_terms
 from openhao.creators.models import Creator
@@ -53,11 +53,11 @@ def parse_query(raw: str | None) -> ParsedQuery:
     return ParsedQuery(raw=raw, text=text, terms=terms, message=message)
 
 
-def _match(terms, *, channel_id, since, offset, limit, page_size) -> Hits:
+def _match(terms, *, channel_id, since, offset, limit, page_size, until=None) -> Hits:
     """All terms must match; when that finds less than a page, any term may match (ranked by
     relevance, so the best matches still come first)."""
     backend = get_backend()
-    kw = {"channel_id": channel_id, "since": since}
+    kw = {"channel_id": channel_id, "since": since, "until": until}
     hits = backend.search(terms, match_all=True, offset=offset, limit=limit, **kw)
     if len(terms) > 1 and hits.total < page_size:
         hits = backend.search(terms, match_all=False, offset=offset, limit=limit, **kw)
@@ -65,7 +65,7 @@ def _match(terms, *, channel_id, since, offset, limit, page_size) -> Hits:
 
 
 def _rerank(
-    ids: list[int], text: str, *, terms=(), channel_id=None, since=None
+    ids: list[int], text: str, *, terms=(), channel_id=None, since=None, until=None
 ) -> tuple[list[int], int]:
     """The best text matches re-ordered by meaning, joined by articles that share the query's
     meaning but not its words. Score: text rank (1 at the top, falling by 1 / RERANK a place;
@@ -82,7 +82,16 @@ def _rerank(
     # Meaning-only: articles that match none of the words (an article the engine matches comes
     # in its own place, and a page must never show it twice).
     matched = get_backend().matching(list(terms), near) if near else set()
-    extra = [pk for pk in near if pk not in matched][: search_neighbours()]
+    extra = [pk for pk in near if pk not in matched]
+    if until is not None and extra:
+        # A pinned search (the API's cursor) leaves out what was published after its pin.
+        kept = set(
+            Article.objects.filter(pk__in=extra, published_at__lte=until).values_list(
+                "pk", flat=True
+            )
+        )
+        extra = [pk for pk in extra if pk in kept]
+    extra = extra[: search_neighbours()]
     weight = search_embed_weight()
     pool = ids + extra
     text_rank = [1 - place / RERANK for place in range(len(ids))] + [0.0] * len(extra)
@@ -91,15 +100,19 @@ def _rerank(
     return [pool[i] for i in order], len(extra)
 
 
-def _search(terms, *, text="", channel_id, since, offset, limit, page_size, rerank=True) -> Hits:
+def _search(
+    terms, *, text="", channel_id, since, offset, limit, page_size, rerank=True, until=None
+) -> Hits:
     """``_match``, with the first ``RERANK`` matches and the meaning-only articles re-ordered
     by ``_rerank``; pages past them keep the engine's order (shifted by the meaning-only
     articles), so paging never repeats or skips an item. The total counts both."""
-    kw = {"channel_id": channel_id, "since": since, "page_size": page_size}
+    kw = {"channel_id": channel_id, "since": since, "page_size": page_size, "until": until}
     if not rerank or not text:
         return _match(terms, offset=offset, limit=limit, **kw)
     block = _match(terms, offset=0, limit=RERANK, **kw)
-    head, joined = _rerank(block.ids, text, terms=terms, channel_id=channel_id, since=since)
+    head, joined = _rerank(
+        block.ids, text, terms=terms, channel_id=channel_id, since=since, until=until
+    )
     total = block.total + joined
     if offset + limit <= len(head) or block.total <= len(block.ids):
         return Hits(head[offset : offset + limit], total)
@@ -124,6 +137,30 @@ def search_ids(query: str, *, limit: int = 10) -> list[int]:
         page_size=limit,
     )
     return hits.ids
+
+
+def search_window(
+    query: str, *, until: datetime, offset: int, limit: int, page_size: int
+) -> tuple[list[int], bool]:
+    """``limit`` ids from ``offset`` of the matches of ``query`` as they stood at ``until``
+    (the web's order: relevance, re-ordered by meaning at the top), and whether more follow.
+    The API's search cursor pins ``until`` and the offset: an article published after the pin
+    is in no later page, so publishing between two pages shifts nothing. ``page_size`` decides
+    when "all terms" falls back to "any term" and must not change between pages."""
+    parsed = parse_query(query)
+    if not parsed.terms:
+        return [], False
+    hits = _search(
+        parsed.terms,
+        text=parsed.text,
+        channel_id=None,
+        since=None,
+        offset=offset,
+        limit=limit + 1,
+        page_size=page_size,
+        until=until,
+    )
+    return hits.ids[:limit], len(hits.ids) > limit
 
 
 class _LazyResults:

@@ -224,6 +224,7 @@ def _count(client, url) -> int:
         "/api/v1/channels?limit=50",
         "/api/v1/topics?limit=50",
         "/api/v1/hot?limit=20",
+        "/api/v1/search?q=计数&limit=50",
         "/api/v1/articles/{pk}/comments?limit=50",
     ],
 )

@@ -270,6 +270,53 @@ def test_image_upload(client, creator, bearer):
     assert Article.objects.get(pk=pk).cover
 
 
+def test_a_draft_cover_is_kept_replaced_and_removed(client, creator, bearer):
+    headers = bearer(creator.user, "studio")
+
+    def upload(color):
+        buffer = io.BytesIO()
+        Image.new("RGB", (40, 30), color).save(buffer, "PNG")
+        buffer.seek(0)
+        buffer.name = "a.png"
+        response = client.post("/api/v1/studio/images", {"file": buffer}, headers=headers)
+        assert response.status_code == 201, response.content
+        return response.json()["id"]
+
+    channel = ChannelFactory()
+
+    def put(pk, **extra):
+        response = client.put(
+            f"/api/v1/studio/articles/{pk}",
+            draft(channel, **extra),
+            content_type="application/json",
+            headers=headers,
+        )
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    first = upload("red")
+    created = client.post(
+        "/api/v1/studio/articles",
+        draft(channel, cover_image_id=first, cover_alt="红色"),
+        content_type="application/json",
+        headers=headers,
+    ).json()
+    pk, cover = created["id"], created["cover"]
+    assert cover and put(pk, cover_alt="红色")["cover"] == cover  # not sent: kept
+    second = put(pk, cover_image_id=upload("blue"), cover_alt="蓝色")
+    assert second["cover"] and second["cover"] != cover and second["cover_alt"] == "蓝色"
+    cleared = put(pk, cover_image_id=None)
+    assert cleared["cover"] is None and not Article.objects.get(pk=pk).cover
+    # An id that is no image of this creator is refused, the cover stays as it was.
+    response = client.put(
+        f"/api/v1/studio/articles/{pk}",
+        draft(channel, cover_image_id=2**62),
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 422 and "封面" in response.json()["detail"]
+
+
 def test_a_form_body_where_json_is_expected_is_a_problem_not_a_500(client, article, bearer):
     """The site's NUL check reads a multipart form before the API does (found by the fuzz
     test): the API answers 400 problem JSON rather than failing on the consumed body."""
