@@ -195,3 +195,15 @@ def test_campaign_page_board_is_an_accessible_table_and_one_rank_tier_reads_plai
     assert '<table class="data-table campaign-board">' in html and "<caption" in html
     assert 'th scope="col"' in html and 'th scope="row"' in html
     assert 'class="rank-badge rank-top rank-1"' in html
+
+
+def test_studio_lists_my_entries_best_rank_first(client):
+    campaign = CampaignFactory()
+    creator = CreatorFactory()
+    articles = [publish(campaign, creator=creator) for _ in range(3)]
+    # The middle one scores most, the first least.
+    scores_apply([Event(a.pk, None, "read", n) for a, n in zip(articles, (1, 9, 5), strict=True)])
+    client.force_login(creator.user)
+    html = client.get("/studio/campaigns/").content.decode()
+    positions = [html.index(a.title) for a in (articles[1], articles[2], articles[0])]
+    assert positions == sorted(positions)
