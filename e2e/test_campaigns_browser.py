@@ -108,7 +108,7 @@ def test_operator_creator_readers_settlement(browser, live_server, people, scree
 
     reader_page = browser.new_context().new_page()
     reader_page.goto(f"{base}{campaign.get_absolute_url()}")
-    board = reader_page.locator(".campaign-board li")
+    board = reader_page.locator(".campaign-board tbody tr")
     expect(board).to_have_count(2)
     expect(board.first).to_contain_text("春雨里的乌镇一日")  # tie: the earlier entry first
 

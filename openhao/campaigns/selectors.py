@@ -204,6 +204,8 @@ def studio_campaigns(creator) -> list[StudioCampaign]:
         else:
             ranks = board().ranks(c.pk, [(e.pk, e.score) for e in mine])
             rows = [(e, ranks.get(e.pk)) for e in mine]
+        # Best rank first (the browser walk showed 2, 18, 1); unranked entries last.
+        rows.sort(key=lambda row: (row[1] is None, row[1] or 0, row[0].pk))
         out.append(
             StudioCampaign(
                 c,

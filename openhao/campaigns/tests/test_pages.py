@@ -184,3 +184,26 @@ def test_operator_creates_publishes_closes_and_settles(client):
     campaign.refresh_from_db()
     assert campaign.status == "settled"
     assert campaign.ledger.get().amount == 50_000
+
+
+def test_campaign_page_board_is_an_accessible_table_and_one_rank_tier_reads_plainly(client):
+    campaign = CampaignFactory()
+    TierFactory(campaign=campaign, label="冠军", rank_from=1, rank_to=1)
+    _fill(campaign, 2)
+    html = client.get(campaign.get_absolute_url()).content.decode()
+    assert "第 1 名" in html and "第 1–1 名" not in html
+    assert '<table class="data-table campaign-board">' in html and "<caption" in html
+    assert 'th scope="col"' in html and 'th scope="row"' in html
+    assert 'class="rank-badge rank-top rank-1"' in html
+
+
+def test_studio_lists_my_entries_best_rank_first(client):
+    campaign = CampaignFactory()
+    creator = CreatorFactory()
+    articles = [publish(campaign, creator=creator) for _ in range(3)]
+    # The middle one scores most, the first least.
+    scores_apply([Event(a.pk, None, "read", n) for a, n in zip(articles, (1, 9, 5), strict=True)])
+    client.force_login(creator.user)
+    html = client.get("/studio/campaigns/").content.decode()
+    positions = [html.index(a.title) for a in (articles[1], articles[2], articles[0])]
+    assert positions == sorted(positions)
