@@ -13,7 +13,6 @@ from collections import Counter
 
 import jieba
 import rjieba
-
 from opencc_compare import article
 
 jieba.setLogLevel(logging.WARNING)
