@@ -29,6 +29,7 @@ urlpatterns = [
     path("feeds/", include("openhao.feeds.urls")),
     path("", include("openhao.feeds.sitemap_urls")),
     re_path(r"^care/(?P<state>on|off)/$", common_views.care_mode, name="care-mode"),
+    re_path(r"^script/(?P<script>hans|hant|tw|hk)/$", common_views.script_mode, name="script"),
     path("accessibility/", common_views.accessibility, name="accessibility"),
     path("_/me", common_views.personal, name="personal"),
     path("healthz", common_views.healthz, name="healthz"),

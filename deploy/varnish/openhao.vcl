@@ -58,17 +58,33 @@ sub vcl_recv {
     }
     # Personal fragments and beacons (/_/…), the studio, review, accounts, admin, 我的: private
     # by their own headers too; passing them here spares the lookup.
-    if (req.url ~ "^/(_/|studio/|review/|accounts/|admin/|me/|care/)") {
+    if (req.url ~ "^/(_/|studio/|review/|accounts/|admin/|me/|care/|script/)") {
         set req.http.x-edge-pass = "1";
         return (pass);
     }
-    # The care-mode flag is the only cookie a cached page depends on: keep it, drop the rest
-    # (analytics cookies, a stale csrftoken) so they neither split the cache nor reach the app.
+    # The care-mode flag and the script (简体/繁體, docs/scripts.md) are the only cookies a
+    # cached page depends on: keep them in a fixed form, drop the rest (analytics cookies, a
+    # stale csrftoken) so they neither split the cache nor reach the app.
+    set req.http.x-oh-keep = "";
     if (req.http.Cookie ~ "(^|;\s*)oh_care=1(;|$)") {
-        set req.http.Cookie = "oh_care=1";
+        set req.http.x-oh-keep = "oh_care=1";
+    }
+    if (req.http.Cookie ~ "(^|;\s*)oh_script=(hant|tw|hk)(;|$)") {
+        set req.http.x-oh-script = regsub(req.http.Cookie,
+            "^(.*;\s*)?oh_script=(hant|tw|hk)(;.*)?$", "\2");
+        if (req.http.x-oh-keep != "") {
+            set req.http.x-oh-keep = req.http.x-oh-keep + "; ";
+        }
+        set req.http.x-oh-keep = req.http.x-oh-keep + "oh_script=" + req.http.x-oh-script;
+    } else {
+        unset req.http.x-oh-script;
+    }
+    if (req.http.x-oh-keep != "") {
+        set req.http.Cookie = req.http.x-oh-keep;
     } else {
         unset req.http.Cookie;
     }
+    unset req.http.x-oh-keep;
     if (req.restarts == 0 && std.healthy(req.backend_hint)) {
         # Stale-while-revalidate: a page expired less than 10 s ago is served while one
         # request fetches the new copy in the background.
@@ -89,8 +105,11 @@ sub vcl_hash {
         hash_data(server.ip);
     }
     hash_data(req.http.X-Forwarded-Proto);
-    if (req.http.Cookie == "oh_care=1") {
+    if (req.http.Cookie ~ "(^|;\s*)oh_care=1(;|$)") {
         hash_data("care");
+    }
+    if (req.http.x-oh-script) {
+        hash_data("script:" + req.http.x-oh-script);
     }
     return (lookup);
 }

@@ -7,8 +7,10 @@ version (``bump_tags``) makes every entry that recorded it stale at once, withou
 the entries' keys. Versions are random tokens rather than counters, so a version evicted from the
 cache can never come back equal to an old one.
 
-The only per-visitor input a cached page may depend on is the care-mode flag, which is part of
-the key (and of the proxy's key: see docs/caching.md). Views under ``public_page`` may not read
+The only per-visitor inputs a cached page may depend on are the care-mode flag and the script
+(简体/繁體, docs/scripts.md), which are part of the key (and of the proxy's key: see
+docs/caching.md). Pages are converted to the script before they are stored. Views under
+``public_page`` may not read
 ``request.user`` or the session: a guard raises, because that would leak one visitor's data to
 every other. Nor may they use the Content-Security-Policy nonce (``request.csp_nonce``): the
 cached bytes go out under many responses, each with its own header, so a nonce baked into them
@@ -38,6 +40,7 @@ from django.utils.encoding import iri_to_uri
 
 from . import edge, redis_health
 from .metrics import FRAGMENT_CACHE, PAGE_CACHE
+from .scripts import convert_response, get_script
 
 CARE_COOKIE = "oh_care"
 KEY_PREFIX = "oh:v1"
@@ -126,7 +129,9 @@ def _versions_current(stored: dict[str, str]) -> bool:
 def page_cache_key(request: HttpRequest) -> str:
     url = iri_to_uri(request.get_full_path())
     digest = hashlib.sha256(url.encode()).hexdigest()[:32]
-    return f"{KEY_PREFIX}:page:{digest}:care{int(is_care_mode(request))}"
+    return (
+        f"{KEY_PREFIX}:page:{digest}:care{int(is_care_mode(request))}:script{get_script(request)}"
+    )
 
 
 class EdgeCachedUserAccess(RuntimeError):
@@ -194,6 +199,7 @@ def public_page(view: Callable) -> Callable:
             response["ETag"] = entry["etag"]
             _set_public_headers(response, entry["max_age"], entry["tags"])
             response["X-Page-Cache"] = "hit"
+            response._oh_script_done = True  # noqa: SLF001 (converted before it was stored)
             PAGE_CACHE.labels("hit").inc()
             return response
         request._cache_tags = []  # noqa: SLF001
@@ -209,6 +215,8 @@ def public_page(view: Callable) -> Callable:
             if response.status_code == 200
             else settings.OPENHAO_404_CACHE_SECONDS
         )
+        # Converted before the ETag and the store: the conversion is paid once per variant.
+        convert_response(request, response)
         content = response.content
         etag = f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
         response["ETag"] = etag

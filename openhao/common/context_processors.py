@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from .cache import is_care_mode
+from .scripts import SCRIPT_LABELS, get_script
 
 
 def site(request):
@@ -9,4 +10,6 @@ def site(request):
         "site_name": settings.OPENHAO_SITE_NAME,
         "base_url": settings.OPENHAO_BASE_URL,
         "care_mode": is_care_mode(request),
+        "script": get_script(request),
+        "script_choices": SCRIPT_LABELS,
     }

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from . import hooks
 from .cache import CARE_COOKIE, LISTS_TAG, add_cache_tags, public_page
+from .scripts import SCRIPT_COOKIE, SIMPLIFIED
 from .visitors import ensure_visitor_cookie
 
 CARE_COOKIE_AGE = 365 * 24 * 3600
@@ -63,6 +64,25 @@ def care_mode(request, state: str):
         )
     else:
         response.delete_cookie(CARE_COOKIE, samesite="Lax")
+    return private_response(response)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def script_mode(request, script: str):
+    """Switch the script (简体 / 繁體 / 繁體（台灣）/ 繁體（香港）) and go back. A plain link
+    works without JavaScript: the choice is a display preference of this browser only (like a
+    language switch), so a GET may set it; the redirect goes only to a path of this site."""
+    response = HttpResponseRedirect(safe_next(request))
+    if script == SIMPLIFIED:
+        response.delete_cookie(SCRIPT_COOKIE, samesite="Lax")
+    else:
+        response.set_cookie(
+            SCRIPT_COOKIE,
+            script,
+            max_age=CARE_COOKIE_AGE,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
     return private_response(response)
 
 

@@ -117,6 +117,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it answers If-None-Match for cached and freshly rendered pages alike.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Innermost: converts HTML to 繁體 before ConditionalGet computes its ETag.
+    "openhao.common.scripts.ScriptMiddleware",
 ]
 
 ROOT_URLCONF = "openhao.urls"

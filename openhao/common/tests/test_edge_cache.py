@@ -114,6 +114,27 @@ def test_the_care_cookie_gets_its_own_copy(edge):
     assert plain_again.getheader("X-Edge-Cache") == "hit" and "care.css" not in plain_body
 
 
+def test_the_script_cookie_gets_its_own_copy_and_joins_the_care_flag(edge):
+    article = ArticleFactory(title="软件信息")
+    path = f"/article/{article.pk}/"
+    plain, body = get(edge.url, path)
+    assert "软件信息" in body
+    tw, tw_body = get(edge.url, path, cookie="_ga=x; oh_script=tw")
+    assert tw.getheader("X-Edge-Cache") == "miss" and "軟體資訊" in tw_body
+    hk, hk_body = get(edge.url, path, cookie="oh_script=hk")
+    assert hk.getheader("X-Edge-Cache") == "miss" and "軟件信息" in hk_body
+    both, both_body = get(edge.url, path, cookie="oh_script=tw; csrftoken=a; oh_care=1")
+    assert both.getheader("X-Edge-Cache") == "miss"
+    assert "軟體資訊" in both_body and "care.css" in both_body
+    again, again_body = get(edge.url, path, cookie="oh_care=1; oh_script=tw")
+    assert again.getheader("X-Edge-Cache") == "hit" and again_body == both_body
+    tw_again, tw_again_body = get(edge.url, path, cookie="oh_script=tw")
+    assert tw_again.getheader("X-Edge-Cache") == "hit" and tw_again_body == tw_body
+    # An unknown value is 简体: the plain copy.
+    bogus, bogus_body = get(edge.url, path, cookie="oh_script=zz")
+    assert bogus.getheader("X-Edge-Cache") == "hit" and bogus_body == body
+
+
 def test_writes_and_personal_fragments_are_not_cached(edge):
     article = ArticleFactory()
     for _ in range(2):

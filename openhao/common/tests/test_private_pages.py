@@ -102,6 +102,7 @@ def url_for(name: str, pattern, world) -> str:
         "slug": world["article"].channel.slug,
         "name": "缓存话题",
         "state": "on",
+        "script": "tw",
         "article_id": world["article"].pk,
         "creator_id": world["creator"].pk,
         "key": "no-such-key",

@@ -138,3 +138,24 @@ def test_bulk_rebuild_indexes_everything():
     ArticleTerms.objects.all().delete()
     assert terms_rebuild() == len(FOOTBALL) + len(COOKING)
     assert RelatedArticle.objects.filter(article=football[0]).exists()
+
+
+def test_an_article_typed_in_traditional_is_related_like_its_simplified_twin():
+    from opencc import OpenCC
+
+    to_traditional = OpenCC("s2t").convert
+    channel = ChannelFactory()
+    football, cooking = corpus(channel)
+    traditional = ArticleFactory(
+        title=to_traditional(FOOTBALL[1]), summary="", channel=channel, creator=CreatorFactory()
+    )
+    assert traditional.title != FOOTBALL[1]
+    idf_refresh()
+    for a in [*football, *cooking, traditional]:
+        related_refresh(article_id=a.pk)
+    # Once normalised the two scripts are the same text: each is the other's closest match ...
+    assert ids(related_articles(traditional, limit=1)) == [football[1].pk]
+    assert ids(related_articles(football[1], limit=1)) == [traditional.pk]
+    # ... and Simplified articles list it as they list the twin.
+    assert traditional.pk in ids(related_articles(football[0], limit=4))
+    assert related.features(traditional.title) == related.features(FOOTBALL[1])

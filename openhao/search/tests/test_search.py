@@ -234,3 +234,17 @@ def test_staff_edit_in_the_admin_reindexes(admin_client):
     assert response.status_code == 302, response.content.decode()[:2000]
     assert search_ids("敦煌") == [article.pk]
     assert search_ids("桂林") == []
+
+
+def test_article_typed_in_traditional_is_found_by_a_simplified_query(client):
+    ArticleFactory(
+        title="體育新聞：國足備戰世預賽",
+        summary="",
+        body_html="<p>球迷湧入體育場，主教練談軟體分析。</p>",
+    )
+    ArticleFactory(title="红烧肉的家常做法", summary="")
+    assert titles("体育新闻") == ["體育新聞：國足備戰世預賽"]
+    assert titles("球迷涌入") == ["體育新聞：國足備戰世預賽"]  # body text, Simplified query
+    assert titles("體育新聞") == ["體育新聞：國足備戰世預賽"]  # and in its own script
+    html = client.get("/search/", {"q": "体育"}).content.decode()
+    assert "<mark>體育</mark>新聞" in html
