@@ -10,6 +10,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 
 RUN_CAMPAIGNS = "campaigns.run_campaigns"
@@ -24,10 +25,16 @@ def can_run_campaigns(user) -> bool:
 def operator_group() -> Group:
     """The 运营 group with the permission: what the migration made, again, for a test database
     whose flush dropped the groups, and for the demo (which resets the group's permissions)."""
+    from .models import Campaign
+
     group, _ = Group.objects.get_or_create(name=OPERATOR_GROUP)
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="campaigns", codename="run_campaigns")
+    # A flushed test database has no permission rows until post_migrate runs again: make it.
+    permission, _ = Permission.objects.get_or_create(
+        content_type=ContentType.objects.get_for_model(Campaign),
+        codename="run_campaigns",
+        defaults={"name": "运行活动（创建、发布、结束、结算）"},
     )
+    group.permissions.add(permission)
     return group
 
 
