@@ -30,7 +30,10 @@ def operator_group() -> Group:
     group, _ = Group.objects.get_or_create(name=OPERATOR_GROUP)
     # A flushed test database has no permission rows until post_migrate runs again: make it.
     permission, _ = Permission.objects.get_or_create(
-        content_type=ContentType.objects.get_for_model(Campaign),
+        # Not get_for_model: its cache may hold a row an earlier flush deleted.
+        content_type=ContentType.objects.get_or_create(
+            app_label=Campaign._meta.app_label, model=Campaign._meta.model_name
+        )[0],
         codename="run_campaigns",
         defaults={"name": "运行活动（创建、发布、结束、结算）"},
     )
