@@ -171,8 +171,12 @@ def read_headlines(path: Path) -> dict[str, list[str]]:
 
 
 def default_headlines_path() -> Path:
-    """The labelled headlines the benchmarks use, next to the repository (not shipped)."""
-    return settings.BASE_DIR.parent / "shared" / "data" / "nlpcc2017-headlines" / "headlines.tsv"
+    """The labelled headlines the benchmarks use, next to the repository (not shipped): beside
+    the repository's directory or any parent of it (a worktree lives deeper than the checkout)."""
+    name = Path("shared") / "data" / "nlpcc2017-headlines" / "headlines.tsv"
+    base = Path(settings.BASE_DIR)
+    found = next((p / name for p in base.parents if (p / name).exists()), None)
+    return found or base.parent / name
 
 
 # --- files -------------------------------------------------------------------------------------
