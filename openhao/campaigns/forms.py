@@ -6,6 +6,7 @@ from django_prose_editor.fields import ProseEditorFormField
 from openhao.articles.editor_strings import EDITOR_STRINGS
 from openhao.articles.sanitize import sanitize_body
 from openhao.articles.services import topic_names_clean, topics_get_or_create
+from openhao.common.admin import SafeModelMultipleChoiceField
 
 from .models import Campaign, RewardTier
 
@@ -67,6 +68,8 @@ class CampaignForm(forms.ModelForm):
             "budget_fen",
             "budget_points",
         ]
+        # A channel id past the column's range is a form error, not a driver error.
+        field_classes = {"channels": SafeModelMultipleChoiceField}
         widgets = {
             "starts_at": BeijingDateTimeInput(),
             "ends_at": BeijingDateTimeInput(),

@@ -186,6 +186,20 @@ def test_operator_creates_publishes_closes_and_settles(client):
     assert campaign.ledger.get().amount == 50_000
 
 
+@pytest.mark.parametrize("channel", ["10000000000000000000", "-10000000000000000000", "abc"])
+def test_a_channel_id_that_is_no_id_is_a_form_error_not_a_500(client, channel):
+    # Found by the fuzz test: a number past the column's range reached pk__in and the
+    # driver raised (SQLite OverflowError, PostgreSQL DataError).
+    client.force_login(_in_group(OPERATOR_GROUP))
+    response = client.post(
+        "/manage/campaigns/new/",
+        {"name": "x", "slug": "x", "hashtag": "x", "channels": ["1", channel]},
+    )
+    assert response.status_code == 200
+    assert "channels" in response.context["form"].errors
+    assert not Campaign.objects.filter(slug="x").exists()
+
+
 def test_campaign_page_board_is_an_accessible_table_and_one_rank_tier_reads_plainly(client):
     campaign = CampaignFactory()
     TierFactory(campaign=campaign, label="冠军", rank_from=1, rank_to=1)
