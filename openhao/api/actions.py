@@ -29,7 +29,7 @@ router = reads.router
 TAGS = ["互动"]
 
 BIGINT = 2**63 - 1
-ERRORS = {frozenset({400, 401, 403, 404, 422, 429}): schemas.Problem}
+ERRORS = schemas.BODY_ERRORS
 
 
 def _article(pk: int) -> Article:

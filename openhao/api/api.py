@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.http.multipartparser import MultiPartParserError
@@ -103,6 +103,12 @@ def _http_error(request, exc: HttpError):
 @api.exception_handler(MultiPartParserError)
 def _bad_body(request, exc):
     return problem(request, 400)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):
+    # Past DATA_UPLOAD_MAX_MEMORY_SIZE: the client's to fix, not a server error.
+    return problem(request, 413)
 
 
 @api.exception_handler(RawPostDataException)

@@ -23,7 +23,7 @@ from .problems import ApiError
 router = Router(tags=["读取"])
 
 BIGINT = 2**63 - 1
-ERRORS = {frozenset({400, 401, 403, 404, 422, 429}): schemas.Problem}
+ERRORS = schemas.ERRORS
 Limit = Query(
     api_selectors.DEFAULT_PAGE, ge=1, le=api_selectors.MAX_PAGE, description="每页条数（1-50）"
 )

@@ -373,3 +373,8 @@ class Problem(Schema):
     status: int
     detail: str
     instance: str
+
+
+# The problems every operation may answer; a request with a body may also be too large (413).
+ERRORS = {frozenset({400, 401, 403, 404, 422, 429}): Problem}
+BODY_ERRORS = {frozenset({400, 401, 403, 404, 413, 422, 429}): Problem}

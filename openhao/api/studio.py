@@ -26,7 +26,7 @@ from .reads import Cursor, Limit, checked_cursor
 router = Router(tags=["创作"])
 
 BIGINT = 2**63 - 1
-ERRORS = {frozenset({400, 401, 403, 404, 422, 429}): schemas.Problem}
+ERRORS = schemas.BODY_ERRORS
 STATUSES = {value for value, _label in Article.Status.choices}
 
 

@@ -327,3 +327,19 @@ def test_a_form_body_where_json_is_expected_is_a_problem_not_a_500(client, artic
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/problem+json")
     assert response.json()["detail"] == "请求体应为 JSON。"
+
+
+def test_a_body_past_the_upload_limit_is_413_problem_json(client, creator, bearer, settings):
+    """Found by schemathesis: a JSON body larger than DATA_UPLOAD_MAX_MEMORY_SIZE raised
+    RequestDataTooBig inside the API and the catch-all answered 500."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    headers = bearer(creator.user, "read", "write", "studio")
+    response = client.post(
+        "/api/v1/studio/articles",
+        {"title": "长", "body_html": "<p>" + "字" * 20_000 + "</p>"},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert response.json()["status"] == 413
