@@ -126,6 +126,8 @@ def test_operator_creator_readers_settlement(browser, live_server, people, scree
     # The operator ends the campaign early and settles it.
     ops.goto(f"{base}/manage/campaigns/{campaign.pk}/")
     ops.get_by_role("button", name="提前结束").click()
+    # The next page first: under load a click on 运行结算 could land on the page being left.
+    expect(ops.locator("#flash, .messages").first).to_contain_text("活动已提前结束")
     ops.get_by_role("button", name="运行结算").click()
     expect(ops.locator("#flash, .messages").first).to_contain_text("结算完成")
 
