@@ -10,6 +10,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -119,6 +120,27 @@ def personal(request):
         ensure_visitor_cookie(request, response)
     private_response(response)
     return response
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the site's 403 page instead of Django's (whose inline style the CSP
+    blocks). The usual cause is benign: a form left open while the visitor signed in or out
+    elsewhere, or a token replaced by a parallel first request. The way back is the page the
+    form came from, when it is on this site, reloaded for a fresh token."""
+    message = _("页面已过期，请返回刷新后重新提交。")
+    referer = request.headers.get("Referer", "")
+    if url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        parts = urlsplit(referer)
+        back = parts.path + (f"?{parts.query}" if parts.query else "")
+    else:
+        back = reverse("home")
+    if request.headers.get("HX-Request") or "application/json" in request.headers.get("Accept", ""):
+        return error_response(request, message, status=403)
+    response = TemplateResponse(request, "403.html", {"message": message, "back": back}, status=403)
+    response.render()
+    return private_response(response)
 
 
 def private_response(response: HttpResponse) -> HttpResponse:

@@ -55,6 +55,8 @@ SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The site's own 403 page (Django's carries an inline style the CSP blocks).
+CSRF_FAILURE_VIEW = "openhao.common.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
