@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "openhao.privacy",
     "openhao.feeds",
     "openhao.importer",
+    "openhao.corrections",
     # The JSON API (docs/api.md); "ninja" for its Swagger UI files, served as static files.
     "ninja",
     "openhao.api",
