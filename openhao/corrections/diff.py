@@ -68,7 +68,8 @@ def sentence_diff(old: str, new: str, *, context: int = CONTEXT) -> list[Segment
             run = a[i1:i2]
             head = context if index > 0 else 0
             tail = context if index < len(opcodes) - 1 else 0
-            if len(run) > head + tail:
+            # Folding one sentence would hide it behind a line as long as itself.
+            if len(run) > head + tail + 1:
                 segments += [Segment("equal", s) for s in run[:head]]
                 segments.append(Segment("skip", count=len(run) - head - tail))
                 segments += [Segment("equal", s) for s in run[len(run) - tail :]]
