@@ -19,7 +19,7 @@ BODY = (
 
 
 @pytest.fixture
-def article(trusted_creator, channel):
+def article(trusted_creator, channel):  # noqa: F811 (fixtures)
     """A published article of a creator past 先审后发: edits go straight to the public page."""
     return ArticleFactory(
         creator=trusted_creator,
