@@ -222,3 +222,19 @@ def test_a_readers_suggestions_are_in_the_export_and_go_with_the_account(
     deletion = AccountDeletion.objects.create(user=reader, due_at=timezone.now())
     assert privacy_services.account_erase(deletion_id=deletion.pk)
     assert not Suggestion.objects.exists()
+
+
+def test_block_words_refuse_and_replace_words_are_masked(client, article, reader):
+    from openhao.moderation import content, wordfilter
+    from openhao.moderation.roles import OPERATOR, role_group
+
+    staff = UserFactory(username="yunying")
+    staff.groups.add(role_group(OPERATOR))
+    word_list = content.wordlist_create(user=staff, name="纠错词表")
+    content.words_add(user=staff, word_list=word_list, words=["禁用词"], action=wordfilter.BLOCK)
+    content.words_add(user=staff, word_list=word_list, words=["脏话"], action=wordfilter.REPLACE)
+    client.force_login(reader)
+    response = _suggest(client, article, text="这里有禁用词，应当删去。")
+    assert response.status_code == 400 and not Suggestion.objects.exists()
+    assert _suggest(client, article, text="脏话不该出现，日期应为4日。").status_code == 302
+    assert "脏话" not in Suggestion.objects.get().text
