@@ -238,3 +238,24 @@ def test_block_words_refuse_and_replace_words_are_masked(client, article, reader
     assert response.status_code == 400 and not Suggestion.objects.exists()
     assert _suggest(client, article, text="脏话不该出现，日期应为4日。").status_code == 302
     assert "脏话" not in Suggestion.objects.get().text
+
+
+def test_the_studio_list_query_count_is_flat(client, article, django_assert_max_num_queries):
+    def queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("studio:corrections")).status_code == 200
+        return len(ctx.captured_queries)
+
+    client.force_login(article.creator.user)
+    suggestion_create(user=UserFactory(), article=article, passage=PASSAGE, text="应为4日。")
+    few = queries()
+    other = ArticleFactory(creator=article.creator, body_html=BODY)
+    for _ in range(5):
+        for target in (article, other):
+            suggestion_create(user=UserFactory(), article=target, passage=PASSAGE, text="应为4日。")
+    assert queries() == few
+    with django_assert_max_num_queries(8):
+        client.get(reverse("studio:corrections"))
