@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/", include("openhao.api.urls")),
     path("", article_views.home, name="home"),
     path("", include("openhao.articles.urls")),
+    path("", include("openhao.corrections.urls")),
     path("creator/", include("openhao.creators.urls")),
     path("studio/", include("openhao.studio.urls")),
     path("studio/", include("openhao.campaigns.urls_studio")),

@@ -12,6 +12,7 @@ from ninja import Query, Router
 
 from openhao.articles import selectors as article_selectors
 from openhao.common import keyset
+from openhao.corrections import selectors as correction_selectors
 from openhao.engagement.models import Comment
 from openhao.ranking import selectors as ranking_selectors
 
@@ -108,6 +109,16 @@ def article_related(request, pk: int, limit: int = Query(6, ge=1, le=12)):
     """相关推荐：与这篇最相近的前 N 篇（最多 12 篇）。这是排名，不分页：next_cursor 总是 null。"""
     article = _public_article(pk)
     return {"items": ranking_selectors.related_articles(article, limit=limit), "next_cursor": None}
+
+
+@router.get(
+    "/articles/{pk}/corrections", response={200: schemas.CorrectionLog, **ERRORS}, auth=PUBLIC
+)
+def article_corrections(request, pk: int):
+    """更正记录：文章发布后的每次更正、修改和平台标注，最新的在前，附按句比较的改动。"""
+    if pk > BIGINT:
+        raise Http404
+    return schemas.correction_log(correction_selectors.corrections_log(pk))
 
 
 @router.get("/articles/{pk}/comments", response={200: schemas.ThreadPage, **ERRORS}, auth=PUBLIC)

@@ -184,6 +184,58 @@ class TopList(Schema):
     next_cursor: None = Field(None, description="排行榜不分页，总是 null")
 
 
+class DiffSegment(Schema):
+    op: str = Field(description="equal（未改动）、delete（删去）、insert（新增）或 skip（从略）")
+    text: str
+    count: int = Field(description="skip 时省略的未改动句数，其余为 0")
+
+
+class CorrectionEntry(Schema):
+    id: int
+    kind: str = Field(description="correction（更正）、edit（修改）或 label（平台标注）")
+    at: datetime
+    note: str = Field(description="更正说明；修改与标注为空")
+    label: str = Field(description="label 时设置的标注（rumor、disputed），为空表示撤销")
+    label_url: str
+    title_before: str
+    title_after: str
+    summary: list[DiffSegment]
+    body: list[DiffSegment] = Field(description="正文按句比较的改动")
+
+
+class CorrectionLog(Schema):
+    correction_count: int
+    items: list[CorrectionEntry] = Field(description="最新的在前；全部列出，不分页")
+    next_cursor: None = Field(None, description="更正记录不分页，总是 null")
+
+
+def correction_log(log) -> dict:
+    """The change log (corrections.selectors.corrections_log) as CorrectionLog."""
+
+    def segments(items):
+        return [{"op": s.op, "text": s.text, "count": s.count} for s in items]
+
+    return {
+        "correction_count": log.correction_count,
+        "items": [
+            {
+                "id": e.change.pk,
+                "kind": e.change.kind,
+                "at": e.change.at,
+                "note": e.change.note,
+                "label": e.change.label,
+                "label_url": e.change.label_url,
+                "title_before": e.title_before,
+                "title_after": e.title_after,
+                "summary": segments(e.summary),
+                "body": segments(e.body),
+            }
+            for e in log.entries
+        ],
+        "next_cursor": None,
+    }
+
+
 class ChannelPage(Schema):
     items: list[ChannelOut]
     next_cursor: str | None

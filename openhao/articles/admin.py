@@ -3,7 +3,7 @@ from django.contrib import admin
 from openhao.common.admin import SafeManyToManyAdmin
 
 from . import hooks
-from .models import Article, Channel, Reference, Section, Topic
+from .models import Article, ArticleChange, Channel, Reference, Section, Topic
 
 
 @admin.register(Section)
@@ -23,6 +23,25 @@ class ChannelAdmin(admin.ModelAdmin):
 class TopicAdmin(admin.ModelAdmin):
     list_display = ("name", "created_at")
     search_fields = ("name",)
+
+
+@admin.register(ArticleChange)
+class ArticleChangeAdmin(admin.ModelAdmin):
+    """The public change log, read-only: it records what readers saw, so nobody rewrites it."""
+
+    list_display = ("article", "kind", "at", "note", "label")
+    list_filter = ("kind",)
+    raw_id_fields = ("article", "revision")
+    search_fields = ("note",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ReferenceInline(admin.TabularInline):

@@ -130,6 +130,9 @@ class Article(models.Model):
     # Likes given by accounts in a reaction ring (moderation's periodic job): counted in
     # like_count as the reader sees it, left out of the hot score (ranking.scores).
     ring_like_count = models.PositiveIntegerField(_("互赞圈点赞数"), default=0)
+    # How many of the edits readers saw were marked 更正 (ArticleChange, kind correction): the
+    # "本文已更正 N 次" line of the article page, read with the row at no extra query.
+    correction_count = models.PositiveIntegerField(_("更正次数"), default=0)
 
     class CommentMode(models.TextChoices):
         OPEN = "open", _("开放跟贴")
@@ -257,6 +260,9 @@ class ArticleRevision(models.Model):
         _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     review_note = models.CharField(_("审核意见"), max_length=500, blank=True)
+    # The creator marked this edit as a 更正 with this note (blank: a plain edit); carried to
+    # the public change log (ArticleChange) when the revision is approved.
+    correction_note = models.CharField(_("更正说明"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
@@ -285,6 +291,49 @@ class ArticleRevision(models.Model):
     def save(self, *args, **kwargs):
         self.body_html = sanitize_body(self.body_html)
         super().save(*args, **kwargs)
+
+
+class ArticleChange(models.Model):
+    """One entry of an article's public change log (更正记录, ``/article/<id>/corrections/``): a
+    change to what readers saw of a published article. An edit (修改) or a correction (更正, with
+    the creator's note) keeps the version it replaced — title, summary, body as they were
+    public — so the log can show what changed; an operator's label (谣言 / 存在争议, or its
+    removal) keeps the label. Written only by articles.services, never changed afterwards.
+    Edits of drafts and of pending articles leave no entry: readers never saw them."""
+
+    class Kind(models.TextChoices):
+        EDIT = "edit", _("修改")
+        CORRECTION = "correction", _("更正")
+        LABEL = "label", _("平台标注")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    at = models.DateTimeField(_("时间"))
+    note = models.CharField(_("更正说明"), max_length=300, blank=True)
+    # The version this change replaced (edit, correction), and since when readers saw it.
+    title = models.CharField(_("原标题"), max_length=64, blank=True)
+    summary = models.CharField(_("原摘要"), max_length=200, blank=True)
+    body_html = models.TextField(_("原正文"), blank=True)
+    shown_since = models.DateTimeField(_("原版本发布时间"), null=True, blank=True)
+    # The approved revision that made this change (先审后发), so that a reader's 纠错 accepted
+    # while the edit waited for review finds its correction.
+    revision = models.OneToOneField(
+        ArticleRevision, null=True, blank=True, on_delete=models.SET_NULL, related_name="change"
+    )
+    # kind label: the label set ("" when it was removed) and its 辟谣 link.
+    label = models.CharField(_("标注"), max_length=10, choices=ModerationLabel.choices, blank=True)
+    label_url = models.CharField(_("辟谣/更正链接"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("更正记录")
+        verbose_name_plural = _("更正记录")
+        indexes = [
+            # The log page of one article, in time order (selectors.article_changes).
+            models.Index(fields=["article", "at"], name="article_change_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.kind} @ {self.at:%Y-%m-%d %H:%M:%S}"
 
 
 class ArticleAutosave(models.Model):

@@ -26,6 +26,7 @@ from . import hooks
 from .models import (
     Article,
     ArticleAutosave,
+    ArticleChange,
     ArticleImage,
     ArticleRevision,
     Channel,
@@ -174,9 +175,22 @@ def article_label_set(*, article: Article, label: str, url: str = "") -> Article
     if label and label not in ModerationLabel.values:
         raise ValidationError(_("未知的标注。"))
     article = Article.objects.select_for_update().get(pk=article.pk)
+    url = url if label else ""
+    if (label, url) == (article.moderation_label, article.moderation_label_url):
+        return article
+    had_label = bool(article.moderation_label)
     article.moderation_label = label
-    article.moderation_label_url = url if label else ""
+    article.moderation_label_url = url
     article.save(update_fields=["moderation_label", "moderation_label_url", "updated_at"])
+    # The public change log shows labels beside corrections; removing no label is no event.
+    if label or had_label:
+        ArticleChange.objects.create(
+            article=article,
+            kind=ArticleChange.Kind.LABEL,
+            at=timezone.now(),
+            label=label,
+            label_url=url,
+        )
     _article_discovery_changed(article)
     return article
 
@@ -311,9 +325,14 @@ def article_update(
     references: Sequence[ReferenceData] | None = None,
     cover=None,
     cover_alt: str | None = None,
+    correction_note: str = "",
 ) -> Article:
     """Save the creator's edits. A published article keeps its URL and records when it was last
     edited; the autosaved copy is dropped once the edit is saved for real.
+
+    An edit that changes what readers see of a published article leaves an entry in its public
+    change log (``ArticleChange``) with the version it replaced: a 更正 when the creator gives a
+    ``correction_note`` (the article's ``correction_count`` goes up), a 修改 otherwise.
 
     While its creator is still under 先审后发 an approved article cannot be swapped for unreviewed
     content: an edit of a published article becomes its pending ArticleRevision (the public
@@ -324,6 +343,7 @@ def article_update(
     body_html = sanitize_body(body_html)
     title, summary, body_html = _texts_checked(article.creator, title, summary, body_html)
     summary = summary or summary_from_html(body_html)
+    correction_note = _correction_note_checked(article, correction_note)
     note = ""
     if article.status == Article.Status.PUBLISHED and not article_edit_needs_review(article):
         candidate = copy.copy(article)
@@ -351,12 +371,14 @@ def article_update(
             references=references,
             cover=cover,
             cover_alt=cover_alt,
+            correction_note=correction_note,
         )
         if note:
             revision.review_note = note
             revision.save(update_fields=["review_note"])
         ArticleAutosave.objects.filter(article=article).delete()
         return article
+    before = _public_version(article)
     _edit_fields_set(
         article,
         channel=channel,
@@ -367,11 +389,15 @@ def article_update(
         cover=cover,
         cover_alt=cover_alt,
     )
+    change = None
     if article.status == Article.Status.PUBLISHED:
         article.edited_at = timezone.now()
+        change = _change_prepare(article, before, note=correction_note)
     elif article.status == Article.Status.SCHEDULED and creator_needs_review(article.creator):
         article.status = Article.Status.PENDING
     article.save()
+    if change is not None:
+        change.save()
     if topic_names is not None:
         article.topics.set(topics_get_or_create(topic_names))
     if references is not None:
@@ -379,6 +405,59 @@ def article_update(
     ArticleAutosave.objects.filter(article=article).delete()
     _article_discovery_changed(article)
     return article
+
+
+CORRECTION_NOTE_MAX = 300
+
+
+def _correction_note_checked(article: Article, note: str) -> str:
+    """The note of an edit marked 更正, stripped and run through the word lists (it is shown
+    publicly in the change log); "" for a plain edit. Only a published article's edit can be a
+    correction: a draft has no readers to correct anything for."""
+    note = (note or "").strip()
+    if not note:
+        return ""
+    if article.status != Article.Status.PUBLISHED:
+        raise ValidationError(_("只有已发布的文章才能标记为更正。"), code="not_published")
+    if len(note) > CORRECTION_NOTE_MAX:
+        raise ValidationError(
+            _("更正说明最多 %(max)d 个字。"),
+            code="note_too_long",
+            params={"max": CORRECTION_NOTE_MAX},
+        )
+    verdict = content_check(texts={"note": note}, kind="article", user=article.creator.user)
+    return verdict.texts["note"]
+
+
+def _public_version(article: Article) -> dict:
+    """What readers see of a published article now, as an ArticleChange keeps it."""
+    return {
+        "title": article.title,
+        "summary": article.summary,
+        "body_html": article.body_html,
+        "shown_since": article.edited_at or article.published_at,
+    }
+
+
+def _change_prepare(article: Article, before: dict, *, note: str) -> ArticleChange | None:
+    """The change-log entry of an edit about to be saved over a public article (``before``: its
+    ``_public_version`` ahead of the edit), or None when readers will see no difference in the
+    texts and the edit is not a correction (a new hashtag alone is no entry). A correction
+    counts at once on the article row, which the caller saves."""
+    if not article.is_public:
+        return None
+    changed = any(before[f] != getattr(article, f) for f in ("title", "summary", "body_html"))
+    if not changed and not note:
+        return None
+    if note:
+        article.correction_count += 1
+    return ArticleChange(
+        article=article,
+        kind=ArticleChange.Kind.CORRECTION if note else ArticleChange.Kind.EDIT,
+        at=article.edited_at or timezone.now(),
+        note=note,
+        **before,
+    )
 
 
 def _texts_checked(creator: Creator, title: str, summary: str, body_html: str):
@@ -436,6 +515,7 @@ def _revision_save(
     references,
     cover,
     cover_alt,
+    correction_note="",
 ) -> ArticleRevision:
     """Create or update the article's pending revision. What the edit leaves out (no new cover,
     no topics or references given) is taken from the pending revision, else from the article."""
@@ -466,12 +546,17 @@ def _revision_save(
         revision.topic_names = topic_names_clean(topic_names)
     if references is not None:
         revision.references = _references_data(references)
+    # Each save of the pending edit says again whether it is a correction.
+    revision.correction_note = correction_note
     revision.save()
     return revision
 
 
-def _revision_apply(article: Article, revision: ArticleRevision) -> None:
-    """Copy an approved revision over the published article (same row, same URL)."""
+def _revision_apply(article: Article, revision: ArticleRevision, *, record: bool = True) -> None:
+    """Copy an approved revision over the published article (same row, same URL). ``record``:
+    the public change log keeps the version it replaces (not when the article is leaving the
+    site for the drafts, where no reader sees the new version)."""
+    before = _public_version(article)
     article.channel_id = revision.channel_id
     article.title = revision.title
     article.summary = revision.summary
@@ -480,7 +565,11 @@ def _revision_apply(article: Article, revision: ArticleRevision) -> None:
     article.cover_alt = revision.cover_alt
     article.is_original = revision.is_original
     article.edited_at = timezone.now()
+    change = _change_prepare(article, before, note=revision.correction_note) if record else None
     article.save()
+    if change is not None:
+        change.revision = revision
+        change.save()
     article.topics.set(topics_get_or_create(revision.topic_names))
     _references_set(article, revision.references)
 
@@ -650,7 +739,7 @@ def article_unpublish(*, article: Article) -> Article:
     if revision is not None:
         # A draft needs no review: the waiting edit becomes the draft, so nothing is lost.
         edited_at = article.edited_at
-        _revision_apply(article, revision)
+        _revision_apply(article, revision, record=False)
         article.edited_at = edited_at
         revision.delete()
     article.save(update_fields=["status", "scheduled_at", "edited_at", "updated_at"])

@@ -11,7 +11,7 @@ from django.dispatch import receiver
 
 from openhao.common.cache import LISTS_TAG, article_tag, bump_tags, creator_tag
 
-from .models import Article, Channel, Reference, Section, Topic
+from .models import Article, ArticleChange, Channel, Reference, Section, Topic
 
 
 @receiver([post_save, post_delete], sender=Article)
@@ -27,6 +27,12 @@ def _article_topics_changed(sender, instance, action, **kwargs):
 
 @receiver([post_save, post_delete], sender=Reference)
 def _reference_changed(sender, instance: Reference, **kwargs):
+    bump_tags(article_tag(instance.article_id))
+
+
+@receiver([post_save, post_delete], sender=ArticleChange)
+def _change_logged(sender, instance: ArticleChange, **kwargs):
+    # The article page's 已更正 line and the change-log page carry the article's tag.
     bump_tags(article_tag(instance.article_id))
 
 

@@ -194,6 +194,7 @@ class Notification(models.Model):
         REPORT = "report", _("举报有了处理结果")
         MODERATION = "moderation", _("你的内容被处置")
         APPEAL = "appeal", _("申诉有了结果")
+        CORRECTION = "correction", _("纠错有了结果")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -215,8 +216,8 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    # The text of a moderation notice (REPORT, MODERATION, APPEAL): written by moderation,
-    # which engagement does not import.
+    # The text of a notice written by an app above engagement, which engagement does not
+    # import: moderation (REPORT, MODERATION, APPEAL), corrections (CORRECTION).
     message = models.CharField(max_length=300, blank=True)
     link = models.CharField(max_length=300, blank=True)
     count = models.PositiveIntegerField(default=1)

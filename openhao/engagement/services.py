@@ -531,11 +531,13 @@ def user_engagement_erase(*, user, remove_comments: bool) -> None:
 
 
 def notification_for_moderation(*, user_id: int, kind: str, message: str, link: str = "") -> None:
-    """A moderation notice (举报结果, 处置, 申诉结果), written by moderation with its own text."""
+    """A notice with its own text from an app above: moderation (举报结果, 处置, 申诉结果) or
+    corrections (纠错结果)."""
     if kind not in (
         Notification.Kind.REPORT,
         Notification.Kind.MODERATION,
         Notification.Kind.APPEAL,
+        Notification.Kind.CORRECTION,
     ):
         raise ValueError(f"not a moderation notice: {kind}")
     Notification.objects.create(user_id=user_id, kind=kind, message=message[:300], link=link)

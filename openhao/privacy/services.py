@@ -37,6 +37,8 @@ from openhao.accounts.models import AccessToken
 from openhao.articles import services as article_services
 from openhao.articles.models import Article, ArticleImage
 from openhao.campaigns import selectors as campaign_selectors
+from openhao.corrections import selectors as correction_selectors
+from openhao.corrections import services as correction_services
 from openhao.creators import services as creator_services
 from openhao.engagement import services as engagement_services
 from openhao.engagement.models import ArticleLike, Bookmark, Comment, CommentVote, Follow
@@ -77,6 +79,9 @@ USER_RELATIONS = {
     ("engagement.Notification", "user"): "deleted",
     ("engagement.Notification", "actor"): "actor cleared",
     ("engagement.Bookmark", "user"): "deleted",
+    # A correction a suggestion led to stays: it is the creator's text and never names the
+    # reader (corrections.services.user_suggestions_erase).
+    ("corrections.Suggestion", "user"): "deleted; the corrections they led to stay",
     ("ranking.FeedHidden", "user"): "deleted",
     ("ranking.FeedMuted", "user"): "deleted",
     ("ranking.ReadHistory", "user"): "deleted",
@@ -222,6 +227,7 @@ def account_erase(*, deletion_id: int) -> bool:
         user=user, remove_comments=deletion.comments == AccountDeletion.Comments.REMOVE
     )
     ranking_services.reader_data_erase(user=user)
+    correction_services.user_suggestions_erase(user=user)
     for export in DataExport.objects.filter(user=user):
         _export_file_delete(export)
     DataExport.objects.filter(user=user).delete()
@@ -356,6 +362,7 @@ def export_contents(user) -> dict[str, bytes]:
         rows = model.objects.filter(user=user).order_by(*order).values(*fields)
         files[name] = _dump(list(rows))
     files["moderation.json"] = _dump(moderation_selectors.user_moderation_export(user))
+    files["corrections.json"] = _dump(correction_selectors.user_suggestions_export(user))
     creator = getattr(user, "creator", None)
     if creator is not None:
         files["creator.json"] = _dump(

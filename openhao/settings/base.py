@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "openhao.privacy",
     "openhao.feeds",
     "openhao.importer",
+    "openhao.corrections",
     # The JSON API (docs/api.md); "ninja" for its Swagger UI files, served as static files.
     "ninja",
     "openhao.api",
@@ -228,6 +229,7 @@ ACCOUNT_RATE_LIMITS = {
     "follow": os.environ.get("RATE_LIMIT_FOLLOW", "30/m/user,100/m/ip"),
     "like": os.environ.get("RATE_LIMIT_LIKE", "60/m/user,200/m/ip"),
     "report": os.environ.get("RATE_LIMIT_REPORT", "20/h/user,60/h/ip"),
+    "correction": os.environ.get("RATE_LIMIT_CORRECTION", "10/h/user,60/h/ip"),
     "share": os.environ.get("RATE_LIMIT_SHARE", "30/m/ip"),
     "autosave": os.environ.get("RATE_LIMIT_AUTOSAVE", "20/m/user"),
     "image_upload": os.environ.get("RATE_LIMIT_IMAGE_UPLOAD", "120/h/user"),

@@ -16,6 +16,7 @@ from openhao.articles.editor_strings import EDITOR_STRINGS
 from openhao.articles.models import Article, ArticleRevision, Channel
 from openhao.articles.sanitize import sanitize_body
 from openhao.articles.services import (
+    CORRECTION_NOTE_MAX,
     TITLE_MAX,
     TITLE_MIN,
     ReferenceData,
@@ -106,6 +107,30 @@ class ArticleForm(forms.Form):
         error_messages={"invalid": _("请按“年-月-日 时:分”填写定时发布时间。")},
     )
 
+    # Shown for a published article only (editor.html): the edit is a public 更正 with a note.
+    is_correction = forms.BooleanField(
+        label=_("这是一次更正：修正了已发布内容中的错误（将公开显示在更正记录中）"),
+        required=False,
+    )
+    correction_note = forms.CharField(
+        label=_("更正说明"),
+        max_length=CORRECTION_NOTE_MAX,
+        required=False,
+        help_text=_("向读者说明更正了什么，例如：原文将日期误写为 5 月 3 日，已更正为 5 月 4 日。"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    # The reader's 纠错 this edit accepts (the studio's 采纳 link); checked again on save.
+    suggestion = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("is_correction"):
+            if not (data.get("correction_note") or "").strip():
+                self.add_error("correction_note", _("标记为更正时，请填写更正说明。"))
+        else:
+            data["correction_note"] = ""
+        return data
+
     def clean_body_html(self):
         html = self.cleaned_data["body_html"]
         validate_body_length(html)
@@ -157,6 +182,8 @@ class ArticleForm(forms.Form):
             "cover_alt": version.cover_alt,
             "topics": " ".join(topics),
             "is_original": version.is_original,
+            "is_correction": bool(revision and revision.correction_note),
+            "correction_note": revision.correction_note if revision else "",
             "scheduled_at": timezone.localtime(article.scheduled_at)
             if article.scheduled_at
             else None,

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from openhao.analytics import views as analytics_views
+from openhao.corrections import views as correction_views
 from openhao.moderation import content_views as moderation_views
 
 from . import views
@@ -26,6 +27,12 @@ urlpatterns = [
     path("images/", views.image_upload, name="upload"),
     path("import/", include("openhao.importer.urls")),
     path("comments/", moderation_views.studio_comments, name="comments"),
+    path("corrections/", correction_views.studio_list, name="corrections"),
+    path(
+        "corrections/<int:pk>/dismiss/",
+        correction_views.studio_dismiss,
+        name="corrections_dismiss",
+    ),
     path("analytics/", analytics_views.dashboard, name="analytics"),
     path("analytics/articles/<int:pk>/", analytics_views.article, name="analytics_article"),
 ]

@@ -23,6 +23,9 @@ from openhao.articles import services as article_services
 from openhao.articles.models import Article, ArticleRevision
 from openhao.articles.views import article_page_context
 from openhao.common import ratelimit
+from openhao.common.params import parse_id
+from openhao.corrections import selectors as correction_selectors
+from openhao.corrections import services as correction_services
 from openhao.creators.permissions import creator_required
 
 from .forms import ArticleForm, AutosaveForm, ReferenceFormSet, references_from
@@ -125,6 +128,19 @@ def _editor(request, article: Article | None):
             if autosave is not None and autosave.saved_at > since:
                 initial.update(title=autosave.title, body_html=autosave.body_html)
                 restored = autosave
+            suggestion = None
+            if article.status == Article.Status.PUBLISHED:
+                suggestion = correction_selectors.studio_suggestion_get(
+                    creator, parse_id(request.GET.get("suggestion", "")), article=article
+                )
+            if suggestion is not None:
+                # 采纳 a reader's 纠错: the edit is a correction, its note drafted from the passage.
+                initial.update(
+                    is_correction=True,
+                    suggestion=suggestion.pk,
+                    correction_note=_("根据读者纠错，更正了“%(passage)s”一处的错误。")
+                    % {"passage": suggestion.passage[:80]},
+                )
             form = ArticleForm(initial=initial)
             formset = ReferenceFormSet(
                 prefix="refs", initial=_references_initial(pending or article)
@@ -167,7 +183,22 @@ def _save(creator, article, form, formset) -> Article:
     }
     if article is None:
         return article_services.article_create(creator=creator, cover=cover or "", **fields)
-    return article_services.article_update(article=article, cover=cover, **fields)
+    note = data.get("correction_note", "") if article.status == Article.Status.PUBLISHED else ""
+    suggestion = correction_selectors.studio_suggestion_get(
+        creator, data.get("suggestion"), article=article
+    )
+    if suggestion is not None and note:
+        return correction_services.article_update_accepting(
+            creator=creator,
+            suggestion=suggestion,
+            article=article,
+            correction_note=note,
+            cover=cover,
+            **fields,
+        )
+    return article_services.article_update(
+        article=article, cover=cover, correction_note=note, **fields
+    )
 
 
 def _submit(request, article, at):

@@ -41,6 +41,7 @@ ALLOWED: dict[str, set[str]] = {
         "importer",
         "moderation",
         "campaigns",
+        "corrections",
     },
     # RSS/Atom feeds, sitemaps and robots.txt: reads of the public articles.
     "feeds": {"common", "accounts", "creators", "articles"},
@@ -58,6 +59,9 @@ ALLOWED: dict[str, set[str]] = {
         "ranking",
         "engagement",
     },
+    # 更正记录 (the page of articles' change log) and readers' 纠错; readers are notified
+    # through engagement.
+    "corrections": {"common", "accounts", "creators", "articles", "engagement"},
     # The creator's workspace: editor, uploads, preview, scheduling, the routes into 数据中心.
     "studio": {
         "common",
@@ -70,6 +74,7 @@ ALLOWED: dict[str, set[str]] = {
         "engagement",
         "moderation",
         "importer",
+        "corrections",
     },
     # The JSON API (docs/api.md): the reads and writes of every app, through their selectors
     # and services; no app imports it.
@@ -85,6 +90,7 @@ ALLOWED: dict[str, set[str]] = {
         "moderation",
         "privacy",
         "studio",
+        "corrections",
     },
 }
 # Health, metrics, backups: reads every layer's state, and no app imports it.

@@ -44,6 +44,7 @@ PUBLIC = {
     "sitemap-channels",
     "sitemap-news",
     "campaigns:detail",
+    "corrections:log",
 }
 
 
