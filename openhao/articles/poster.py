@@ -28,18 +28,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import manimgx_fonts_cjk
 import qrcode
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageOps
 
 from openhao.common.cache import article_tag, creator_tag, fragment
 
 from .models import Article
-from .share import article_url
+from .share import absolute_url, article_url
 
 WIDTH = 1080
 # Bump when the layout changes: every cached poster is then drawn again.
@@ -165,6 +168,56 @@ def poster_jpeg(article: Article, *, care: bool) -> bytes:
     )
 
 
+@dataclass(frozen=True)
+class PosterImage:
+    """What the poster page says about the image: where it is, its size and its alt text."""
+
+    url: str
+    width: int
+    height: int
+    file_name: str
+    alt: str
+    weibo: str
+
+
+def poster_image(article: Article, *, care: bool) -> PosterImage:
+    data = poster_data(article)
+    path = poster_path(article.pk, care=care)
+    published = _beijing_time(data.published_at)
+    alt = _("分享海报：%(title)s。%(summary)s作者 %(creator)s，%(time)s发布；附本文二维码。") % {
+        "title": data.title,
+        "summary": f"{data.summary} " if data.summary else "",
+        "creator": data.creator_name,
+        "time": f"{published} " if published else "",
+    }
+    # Weibo's share page takes a picture URL (pic) beside the link and title.
+    weibo = "https://service.weibo.com/share/share.php?" + urlencode(
+        {"url": data.url, "title": data.title, "pic": absolute_url(path)}
+    )
+    return PosterImage(
+        url=path,
+        width=WIDTH,
+        height=layout(data, care=care).height,
+        file_name=file_name(article.pk, care=care),
+        alt=alt,
+        weibo=weibo,
+    )
+
+
+def poster_path(article_id: int, *, care: bool) -> str:
+    name = "articles:poster-image-care" if care else "articles:poster-image"
+    return reverse(name, args=[article_id])
+
+
+def file_name(article_id: int, *, care: bool) -> str:
+    """The name a download is saved under."""
+    return f"openhao-poster-{article_id}{'-care' if care else ''}.jpg"
+
+
+def jpeg_etag(jpeg: bytes) -> str:
+    return hashlib.md5(jpeg, usedforsecurity=False).hexdigest()
+
+
 # --- fonts and text ------------------------------------------------------------------------
 
 
@@ -177,7 +230,9 @@ def font(size: int, weight: str = "Regular") -> ImageFont.FreeTypeFont:
     return face
 
 
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-_.@#&+/]*|\s+|.", re.S)
+_WORD = r"[A-Za-z0-9][A-Za-z0-9'’\-_.@#&+/]*"
+_TOKEN = re.compile(rf"{_WORD}|\s+|.", re.S)
+_LAST_UNIT = re.compile(rf"{_WORD}$|.$", re.S)
 
 
 def wrap(text: str, face: ImageFont.FreeTypeFont, width: int, max_lines: int) -> list[str]:
@@ -209,9 +264,12 @@ def wrap(text: str, face: ImageFont.FreeTypeFont, width: int, max_lines: int) ->
             for char in token:
                 push(char)
             return
-        if token[0] in NO_LINE_START and len(current.rstrip()) > 1:
+        if token[0] in NO_LINE_START:
+            # The mark takes the character (or Latin word) before it along.
             current = current.rstrip()
-            token, current = current[-1] + token, current[:-1]
+            last = _LAST_UNIT.search(current)
+            if last and last.start() > 0:
+                token, current = current[last.start() :] + token, current[: last.start()]
         if current.strip():
             lines.append(current.rstrip())
         current = token
@@ -337,29 +395,58 @@ def _beijing_time(value: datetime | None) -> str:
 # --- layout --------------------------------------------------------------------------------
 
 
-def render_poster(data: PosterData, *, care: bool = False) -> bytes:
-    """Draw the poster and return its JPEG bytes."""
+@dataclass(frozen=True)
+class Layout:
+    """The poster's lines and height, measured before anything is drawn."""
+
+    style: Style
+    title_lines: list[str]
+    summary_lines: list[str]
+    title_step: int
+    summary_step: int
+    height: int
+
+
+def layout(data: PosterData, *, care: bool = False) -> Layout:
+    """Where the text goes: cheap (font measurement only), so the poster page can give the
+    image its height without drawing it."""
     style = CARE if care else NORMAL
     text_width = WIDTH - 2 * MARGIN
-
     title_face = font(style.title_size, "Bold")
     title_lines = wrap(data.title, title_face, text_width, style.title_lines)
-    title_step = line_height(title_face, 1.38)
     summary_face = font(style.summary_size, "Regular")
     summary_lines = (
         wrap(data.summary, summary_face, text_width, style.summary_lines) if data.summary else []
     )
+    title_step = line_height(title_face, 1.38)
     summary_step = line_height(summary_face, 1.6)
-    name_face = font(style.name_size, "Bold")
-    meta_face = font(style.meta_size, "Regular")
-
-    qr_panel = style.qr + 32
-    footer_height = qr_panel + 2 * 48
-    content_top = COVER_HEIGHT + 64
     title_block = title_step * len(title_lines)
     summary_block = summary_step * len(summary_lines) + (32 if summary_lines else 0)
     creator_block = style.avatar + 56
-    height = content_top + title_block + summary_block + 48 + creator_block + footer_height
+    height = CONTENT_TOP + title_block + summary_block + 48 + creator_block + _footer(style)
+    return Layout(style, title_lines, summary_lines, title_step, summary_step, height)
+
+
+CONTENT_TOP = COVER_HEIGHT + 64
+
+
+def _footer(style: Style) -> int:
+    return style.qr + 32 + 2 * 48
+
+
+def render_poster(data: PosterData, *, care: bool = False) -> bytes:
+    """Draw the poster and return its JPEG bytes."""
+    plan = layout(data, care=care)
+    style, height = plan.style, plan.height
+    title_face = font(style.title_size, "Bold")
+    summary_face = font(style.summary_size, "Regular")
+    name_face = font(style.name_size, "Bold")
+    meta_face = font(style.meta_size, "Regular")
+    title_lines, summary_lines = plan.title_lines, plan.summary_lines
+    title_step, summary_step = plan.title_step, plan.summary_step
+    qr_panel = style.qr + 32
+    footer_height = _footer(style)
+    content_top = CONTENT_TOP
 
     poster = Image.new("RGB", (WIDTH, height), WHITE)
     poster.paste(_cover(data, style), (0, 0))
