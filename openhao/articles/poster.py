@@ -116,6 +116,8 @@ CARE = Style(
 )
 MARGIN = 72
 COVER_HEIGHT = 608  # 16:9 at the full width
+# White around the QR code: the four modules of quiet zone the QR standard asks for.
+QR_QUIET = 32
 
 
 @dataclass(frozen=True)
@@ -431,7 +433,7 @@ CONTENT_TOP = COVER_HEIGHT + 64
 
 
 def _footer(style: Style) -> int:
-    return style.qr + 32 + 2 * 48
+    return style.qr + 2 * QR_QUIET + 2 * 40
 
 
 def render_poster(data: PosterData, *, care: bool = False) -> bytes:
@@ -444,7 +446,7 @@ def render_poster(data: PosterData, *, care: bool = False) -> bytes:
     meta_face = font(style.meta_size, "Regular")
     title_lines, summary_lines = plan.title_lines, plan.summary_lines
     title_step, summary_step = plan.title_step, plan.summary_step
-    qr_panel = style.qr + 32
+    qr_panel = style.qr + 2 * QR_QUIET
     footer_height = _footer(style)
     content_top = CONTENT_TOP
 
