@@ -135,6 +135,7 @@ def tour(site):
             PageType("search", "/search/?q=马拉松"),
             PageType("sign-in", "/accounts/login/"),
             PageType("sign-up", "/accounts/signup/"),
+            PageType("poster", f"/article/{article.pk}/poster/"),
             PageType("404", "/article/999999/"),
             PageType(
                 "article-signed-in", article.get_absolute_url(), signed_in=True, comments=True

@@ -12,4 +12,12 @@ urlpatterns = [
     path("creator/<int:pk>/", views.creator_detail, name="creator"),
     path("article/<int:pk>/", views.article_detail, name="detail"),
     path("article/<int:pk>/qr.png", views.article_qr, name="qr"),
+    path("article/<int:pk>/poster/", views.article_poster, name="poster"),
+    path("article/<int:pk>/poster.jpg", views.article_poster_image, name="poster-image"),
+    path(
+        "article/<int:pk>/poster-care.jpg",
+        views.article_poster_image,
+        {"care": True},
+        name="poster-image-care",
+    ),
 ]

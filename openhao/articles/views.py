@@ -4,18 +4,20 @@ from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from openhao.common import edge
 from openhao.common.cache import (
     LISTS_TAG,
     add_cache_tags,
     article_tag,
     creator_tag,
     fragment,
+    is_care_mode,
     public_page,
 )
 from openhao.creators import selectors as creator_selectors
 from openhao.ranking import selectors as ranking
 
-from . import fragments, selectors
+from . import fragments, poster, selectors
 from .renditions import body_with_renditions
 from .share import article_url, qr_png, share_links
 
@@ -133,4 +135,45 @@ def article_qr(request, pk):
     png = fragment(f"qr:{pk}", [article_tag(pk)], lambda: qr_png(url), timeout=86400)
     response = HttpResponse(png, content_type="image/png")
     patch_cache_control(response, public=True, max_age=86400)
+    return response
+
+
+@require_safe
+@public_page
+def article_poster(request, pk):
+    """分享海报: the poster image with its alt text and a download link, in a plain page (no
+    script needed). The page is cached per care mode like every page; it points at the
+    poster of its own mode."""
+    add_cache_tags(request, article_tag(pk))
+    article = selectors.article_page_get(pk).article
+    add_cache_tags(request, creator_tag(article.creator_id))
+    care = is_care_mode(request)
+    return TemplateResponse(
+        request,
+        "articles/poster.html",
+        {
+            "article": article,
+            "creator": article.creator,
+            "poster": poster.poster_image(article, care=care),
+            "canonical_url": article_url(article),
+        },
+    )
+
+
+@require_safe
+def article_poster_image(request, pk, care=False):
+    """The poster's JPEG. The variant is in the URL rather than read from the care cookie, so
+    a proxy, a download and a shared link all get the same picture. Drawn once per article
+    and variant (poster.poster_jpeg); browsers revalidate with the ETag, shared caches keep it
+    for a page's lifetime and the edge purges it with the article's tags."""
+    article = selectors.article_page_get(pk).article
+    jpeg = poster.poster_jpeg(article, care=care)
+    response = HttpResponse(jpeg, content_type="image/jpeg")
+    response["ETag"] = f'"{poster.jpeg_etag(jpeg)}"'
+    response["Content-Disposition"] = f'inline; filename="{poster.file_name(pk, care=care)}"'
+    patch_cache_control(
+        response, public=True, max_age=0, s_maxage=settings.OPENHAO_PAGE_CACHE_SECONDS
+    )
+    if edge.edge_configured():
+        response[edge.TAG_HEADER] = f"{article_tag(pk)} {creator_tag(article.creator_id)}"
     return response
