@@ -71,6 +71,9 @@ ALLOWED: dict[str, set[str]] = {
         "moderation",
         "importer",
     },
+    # ActivityPub (docs/federation.md): creators and public articles as actors and objects,
+    # told about changes through the articles' hooks.
+    "federation": {"common", "accounts", "creators", "articles"},
     # The JSON API (docs/api.md): the reads and writes of every app, through their selectors
     # and services; no app imports it.
     "api": {
