@@ -150,7 +150,7 @@ class RemoteObject(models.Model):
     removes the row). ``content`` went through the article sanitiser."""
 
     uri = models.URLField(max_length=500, unique=True)
-    actor = models.ForeignKey(RemoteActor, on_delete=models.CASCADE, related_name="objects")
+    actor = models.ForeignKey(RemoteActor, on_delete=models.CASCADE, related_name="remote_objects")
     type = models.CharField(max_length=40)
     name = models.CharField(max_length=300, blank=True)
     summary = models.TextField(blank=True)

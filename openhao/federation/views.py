@@ -109,13 +109,16 @@ def article_object(request, pk):
 
 
 def _receive(request) -> HttpResponse:
+    headers = dict(request.headers)
+    if "Host" not in headers:
+        headers["Host"] = request.get_host()
     try:
         services.inbox_receive(
             services.InboxRequest(
                 method=request.method,
                 url=request.build_absolute_uri(),
                 path=request.get_full_path(),
-                headers=dict(request.headers),
+                headers=headers,
                 body=request.body,
             )
         )
