@@ -660,3 +660,18 @@ def delivery_attempt(*, inbox: str, activity: dict, signer: str, attempt: int, c
             ).enqueue(inbox=inbox, activity=activity, signer=signer, attempt=attempt + 1)
             return False
         attempt += 1
+
+
+# --- 注销 -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def account_federation_erase(*, user: User, creator: Creator | None) -> None:
+    """privacy's 注销: the reader's follows of remote authors and the reader's key go (its actor
+    answers 404 once the account is anonymised, so nothing could be signed with it anyway);
+    a creator's remote followers go, as its local followers do. The creator's key stays: the
+    profile stays (as 已注销作者), and so may its articles."""
+    RemoteFollowing.objects.filter(user=user).delete()
+    ActorKey.objects.filter(user=user).delete()
+    if creator is not None:
+        RemoteFollower.objects.filter(creator=creator).delete()

@@ -40,6 +40,7 @@ from openhao.campaigns import selectors as campaign_selectors
 from openhao.creators import services as creator_services
 from openhao.engagement import services as engagement_services
 from openhao.engagement.models import ArticleLike, Bookmark, Comment, CommentVote, Follow
+from openhao.federation import services as federation_services
 from openhao.importer import services as importer_services
 from openhao.moderation import selectors as moderation_selectors
 from openhao.ranking import services as ranking_services
@@ -84,6 +85,8 @@ USER_RELATIONS = {
     ("privacy.AccountDeletion", "user"): "kept: the record of the request",
     ("privacy.DataExport", "user"): "files and rows deleted",
     ("accounts.AccessToken", "user"): "deleted (accounts.services.account_anonymise)",
+    ("federation.RemoteFollowing", "user"): "deleted: federation.services.account_federation_erase",
+    ("federation.ActorKey", "user"): "deleted: federation.services.account_federation_erase",
 }
 
 
@@ -99,6 +102,11 @@ CREATOR_RELATIONS = {
     ("analytics.CreatorDailyStats", "creator"): "kept: aggregate counts, nothing personal",
     ("engagement.Follow", "creator"): "deleted: engagement.services.creator_followers_erase",
     ("importer.FeedSubscription", "creator"): "deleted with its items and runs; exported",
+    (
+        "federation.RemoteFollower",
+        "creator",
+    ): "deleted: federation.services.account_federation_erase",
+    ("federation.ActorKey", "creator"): "kept: the profile (已注销作者) stays an actor",
     # Campaigns keep what the results and the payouts rest on; the rows point at the tombstone
     # profile (已注销作者), which holds no personal data.
     ("campaigns.Entry", "creator"): "kept: the campaign's entries and results stay auditable",
@@ -222,6 +230,7 @@ def account_erase(*, deletion_id: int) -> bool:
         user=user, remove_comments=deletion.comments == AccountDeletion.Comments.REMOVE
     )
     ranking_services.reader_data_erase(user=user)
+    federation_services.account_federation_erase(user=user, creator=creator)
     for export in DataExport.objects.filter(user=user):
         _export_file_delete(export)
     DataExport.objects.filter(user=user).delete()

@@ -41,6 +41,7 @@ ALLOWED: dict[str, set[str]] = {
         "importer",
         "moderation",
         "campaigns",
+        "federation",
     },
     # RSS/Atom feeds, sitemaps and robots.txt: reads of the public articles.
     "feeds": {"common", "accounts", "creators", "articles"},
