@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ActorKey(models.Model):
-    """The RSA key pair of one local actor (a creator, or a reader who follows remote authors),
-    made on first need. The private key never leaves the server: no view or serializer reads
-    ``private_key_pem`` but the signing code."""
+    """The RSA key pair of one local actor (a creator, a reader who follows remote authors, or
+    the instance actor that signs our fetches of remote documents), made on first need. The
+    private key never leaves the server: only the signing code reads ``private_key_pem``."""
 
     creator = models.OneToOneField(
         "creators.Creator", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -20,6 +20,8 @@ class ActorKey(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # True only on the instance actor's key (the unique constraint needs a column to hold).
+    instance = models.BooleanField(default=False)
     public_key_pem = models.TextField()
     private_key_pem = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -28,14 +30,22 @@ class ActorKey(models.Model):
         verbose_name = _("本站行为者密钥")
         verbose_name_plural = _("本站行为者密钥")
         constraints = [
+            # A creator's, a reader's, or (neither) the instance actor's: never both.
             models.CheckConstraint(
-                condition=models.Q(creator__isnull=True) ^ models.Q(user__isnull=True),
+                condition=models.Q(creator__isnull=True) | models.Q(user__isnull=True),
                 name="actorkey_one_owner",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["instance"],
+                condition=models.Q(creator__isnull=True, user__isnull=True),
+                name="actorkey_one_instance_key",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"creator {self.creator_id}" if self.creator_id else f"user {self.user_id}"
+        if self.creator_id:
+            return f"creator {self.creator_id}"
+        return f"user {self.user_id}" if self.user_id else "instance"
 
 
 class RemoteActor(models.Model):

@@ -60,6 +60,13 @@ def webfinger(resource: str) -> dict | None:
         creator_id = uris.local_creator_id(resource)
         if creator_id is not None:
             name = uris.creator_username(creator_id)
+    if (name or "").lower() == uris.INSTANCE_USERNAME:
+        actor = uris.instance_actor()
+        return {
+            "subject": f"acct:{uris.INSTANCE_USERNAME}@{uris.host()}",
+            "aliases": [actor],
+            "links": [{"rel": "self", "type": ACTIVITY_JSON, "href": actor}],
+        }
     parsed = uris.parse_username(name or "")
     if parsed is None:
         return None
@@ -117,6 +124,25 @@ def creator_actor_document(creator: Creator, key: ActorKey) -> dict:
     if creator.avatar:
         document["icon"] = {"type": "Image", "url": _absolute_media(creator.avatar.url)}
     return document
+
+
+def instance_actor_document(key: ActorKey) -> dict:
+    """The site itself, as the actor that signs our fetches (Mastodon's instance actor is an
+    ``Application`` the same way)."""
+    actor = uris.instance_actor()
+    return {
+        "@context": CONTEXT,
+        "id": actor,
+        "type": "Application",
+        "preferredUsername": uris.INSTANCE_USERNAME,
+        "name": settings.OPENHAO_SITE_NAME,
+        "url": uris.base() + "/",
+        "inbox": uris.shared_inbox(),
+        "outbox": actor + "/outbox",
+        "endpoints": {"sharedInbox": uris.shared_inbox()},
+        "manuallyApprovesFollowers": True,
+        "publicKey": _public_key(actor, key),
+    }
 
 
 def user_actor_document(user: User, key: ActorKey) -> dict:

@@ -51,6 +51,7 @@ from .models import (
 logger = logging.getLogger("openhao.federation")
 
 INBOX_MAX_BYTES = 256 * 1024
+URL_MAX = 500  # the URL columns' length
 ACTOR_TYPES = {"Person", "Service", "Application", "Group", "Organization"}
 OBJECT_TYPES = {"Article", "Note", "Page"}
 
@@ -97,6 +98,27 @@ def user_key(user: User) -> ActorKey:
     return _key_get_or_create(user=user)
 
 
+def instance_key() -> ActorKey:
+    return _key_get_or_create(creator=None, user=None, instance=True)
+
+
+def _signed_get_headers(url: str) -> dict[str, str]:
+    """Headers that sign a GET of ``url`` as the instance actor (authorized fetch)."""
+    host, path = fetch.request_target(url)
+    headers = signatures.sign(
+        method="GET",
+        url=url,
+        host=host,
+        path=path,
+        body=None,
+        key_id=uris.key_id(uris.instance_actor()),
+        private_pem=instance_key().private_key_pem,
+        style=settings.OPENHAO_FEDERATION_SIGN_WITH,
+    )
+    headers.pop("Host")  # the fetcher sets it, from the same URL
+    return headers
+
+
 def _signer(signer: str) -> tuple[str, str]:
     """(key id, private PEM) of a signer named ``"creator:12"`` or ``"user:3"``."""
     kind, _sep, pk = signer.partition(":")
@@ -116,6 +138,18 @@ def _id_of(value) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _link(value) -> str:
+    """A URL from an ActivityStreams ``url``: a string, a Link (``href``) or a list of them;
+    "" when there is none or it would not fit the column."""
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    if isinstance(value, dict):
+        value = value.get("href") or value.get("id") or ""
+    if not isinstance(value, str) or len(value) > URL_MAX:
+        return ""
+    return value if value.startswith(("http://", "https://")) else ""
+
+
 def _same_origin(a: str, b: str) -> bool:
     pa, pb = urlsplit(a), urlsplit(b)
     return (pa.scheme, pa.netloc.lower()) == (pb.scheme, pb.netloc.lower())
@@ -123,7 +157,7 @@ def _same_origin(a: str, b: str) -> bool:
 
 def _fetch_document(url: str) -> dict:
     try:
-        result = fetch.fetch_json(url)
+        result = fetch.fetch_json(url, headers=_signed_get_headers(url))
         document = json.loads(result.content)
     except fetch.FetchError as exc:
         raise FederationError(exc.message) from None
@@ -149,6 +183,9 @@ def remote_actor_fetch(uri: str) -> RemoteActor:
     shared = endpoints.get("sharedInbox", "")
     key = document.get("publicKey") if isinstance(document.get("publicKey"), dict) else {}
     key_id = key.get("id", "") if _id_of(key.get("owner", "")) == actor_id else ""
+    if any(len(v) > URL_MAX for v in (actor_id, inbox, shared if isinstance(shared, str) else "",
+                                      key_id if isinstance(key_id, str) else "")):  # fmt: skip
+        raise FederationError(_("联邦宇宙用户的地址太长。"))
     actor, _created = RemoteActor.objects.update_or_create(
         uri=actor_id,
         defaults={
@@ -157,7 +194,7 @@ def remote_actor_fetch(uri: str) -> RemoteActor:
             "preferred_username": str(document.get("preferredUsername", ""))[:200],
             "domain": urlsplit(actor_id).netloc.lower(),
             "name": str(document.get("name") or "")[:200],
-            "url": _id_of(document.get("url")) or actor_id,
+            "url": _link(document.get("url")) or actor_id,
             "key_id": key_id if isinstance(key_id, str) else "",
             "public_key_pem": key.get("publicKeyPem", "") if key_id else "",
             "fetched_at": timezone.now(),
@@ -192,11 +229,9 @@ def webfinger_lookup(handle: str) -> RemoteActor:
         raise FederationError(_("请输入 @用户名@域名 形式的联邦宇宙账号。"))
     scheme = settings.OPENHAO_FEDERATION_WEBFINGER_SCHEME
     resource = quote(f"acct:{name}@{host}", safe="")
+    url = f"{scheme}://{host}/.well-known/webfinger?resource={resource}"
     try:
-        result = fetch.fetch_json(
-            f"{scheme}://{host}/.well-known/webfinger?resource={resource}",
-            headers={"Accept": "application/jrd+json, application/json"},
-        )
+        result = fetch.fetch_json(url, headers={"Accept": "application/jrd+json, application/json"})
         jrd = json.loads(result.content)
     except fetch.FetchError as exc:
         raise FederationError(exc.message) from None
@@ -282,6 +317,14 @@ def inbox_receive(request: InboxRequest) -> str:
         raise InboxError(400, "not JSON") from None
     if not isinstance(activity, dict) or not isinstance(activity.get("type"), str):
         raise InboxError(400, "not an activity")
+    if (
+        activity["type"] == "Delete"
+        and _id_of(activity.get("object")) == _id_of(activity.get("actor"))
+        and not RemoteActor.objects.filter(uri=_id_of(activity.get("actor"))).exists()
+    ):
+        # A deleted account is announced to every server it ever met; one we never knew has
+        # nothing here to delete, and its key can no longer be fetched: no need to look.
+        return "ignored"
     actor = _verify(request)
     if _id_of(activity.get("actor")) != actor.uri:
         raise InboxError(403, "the activity's actor is not the signer")
@@ -312,6 +355,8 @@ def _on_follow(actor: RemoteActor, activity: dict) -> str | None:
     if creator_id is None or not Creator.objects.filter(pk=creator_id).exists():
         return "ignored"
     follow_id = _id_of(activity) or f"{actor.uri}#follow"
+    if len(follow_id) > URL_MAX:
+        return "ignored"
     RemoteFollower.objects.update_or_create(
         creator_id=creator_id, actor=actor, defaults={"follow_id": follow_id}
     )
@@ -365,6 +410,8 @@ def _on_reaction(actor: RemoteActor, activity: dict) -> str | None:
     if article_id is None or not Article.objects.public().filter(pk=article_id).exists():
         return "ignored"
     kind = RemoteReaction.Kind.LIKE if activity["type"] == "Like" else RemoteReaction.Kind.ANNOUNCE
+    if len(_id_of(activity)) > URL_MAX:
+        return "ignored"
     RemoteReaction.objects.update_or_create(
         article_id=article_id,
         actor=actor,
@@ -412,8 +459,11 @@ def _on_reject(actor: RemoteActor, activity: dict) -> str | None:
     return None
 
 
-def _date(value) -> object:
-    return parse_datetime(value) if isinstance(value, str) else None
+def _date(value):
+    try:
+        return parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def _on_create_or_update(actor: RemoteActor, activity: dict) -> str | None:
@@ -421,7 +471,9 @@ def _on_create_or_update(actor: RemoteActor, activity: dict) -> str | None:
     if not isinstance(obj, dict) or obj.get("type") not in OBJECT_TYPES:
         return "ignored"
     uri = _id_of(obj)
-    if not uri or not _same_origin(uri, actor.uri) or _id_of(obj.get("attributedTo")) != actor.uri:
+    if not uri or len(uri) > URL_MAX or not _same_origin(uri, actor.uri):
+        return "ignored"
+    if _id_of(obj.get("attributedTo")) != actor.uri:
         return "ignored"
     if not RemoteFollowing.objects.filter(
         actor=actor, state=RemoteFollowing.State.ACCEPTED
@@ -439,7 +491,7 @@ def _on_create_or_update(actor: RemoteActor, activity: dict) -> str | None:
             "name": str(obj.get("name") or "")[:300],
             "summary": sanitize_body(str(obj.get("summary") or "")),
             "content": sanitize_body(content),
-            "url": (_id_of(obj.get("url")) or uri)[:500],
+            "url": _link(obj.get("url")) or uri,
             "published": _date(obj.get("published")),
             "updated": _date(obj.get("updated")),
         },

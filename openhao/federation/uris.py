@@ -58,6 +58,15 @@ def user_actor(user_id: int) -> str:
     return absolute(reverse("federation:user", args=[user_id]))
 
 
+# The instance actor's name: it signs our fetches of remote documents (servers in Mastodon's
+# "authorized fetch" mode answer only signed GETs).
+INSTANCE_USERNAME = "instance"
+
+
+def instance_actor() -> str:
+    return absolute(reverse("federation:instance"))
+
+
 def key_id(actor_uri: str) -> str:
     return f"{actor_uri}#main-key"
 

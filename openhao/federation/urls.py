@@ -8,6 +8,7 @@ urlpatterns = [
     path(".well-known/nodeinfo", views.nodeinfo_links, name="nodeinfo_links"),
     path("ap/nodeinfo/2.0", views.nodeinfo, name="nodeinfo"),
     path("ap/inbox", views.shared_inbox, name="shared_inbox"),
+    path("ap/actor", views.instance_actor, name="instance"),
     path("ap/creators/<int:pk>", views.creator_actor, name="creator"),
     path("ap/creators/<int:pk>/inbox", views.creator_inbox, name="creator_inbox"),
     path("ap/creators/<int:pk>/outbox", views.creator_outbox, name="creator_outbox"),

@@ -73,6 +73,11 @@ def nodeinfo(request):
 
 
 @require_safe
+def instance_actor(request):
+    return _json(selectors.instance_actor_document(services.instance_key()))
+
+
+@require_safe
 def creator_actor(request, pk):
     creator = selectors.creator_get(pk)
     return _json(selectors.creator_actor_document(creator, services.creator_key(creator)))

@@ -19,6 +19,7 @@ class RemoteServer:
     style: str = signatures.CAVAGE
     documents: dict[str, dict] = field(default_factory=dict)
     posts: list[tuple[str, dict, dict]] = field(default_factory=list)
+    fetched: list[tuple[str, dict]] = field(default_factory=list)
 
     def __post_init__(self):
         self.public_pem, self.private_pem = signatures.new_key_pair()
@@ -46,6 +47,7 @@ class RemoteServer:
 
     def install(self, monkeypatch):
         def fetch_json(url, headers=None):
+            self.fetched.append((url, dict(headers or {})))
             if url not in self.documents:
                 raise fetch.FetchError("404")
             body = json.dumps(self.documents[url]).encode()

@@ -177,3 +177,36 @@ def test_a_rotated_key_is_fetched_again(client, remote):
 def test_bad_json_is_400(client, remote):
     response = client.post("/ap/inbox", data=b"{nope", content_type="application/activity+json")
     assert response.status_code == 400
+
+
+def test_fetches_of_remote_actors_are_signed_by_the_instance_actor(client, remote, settings):
+    """Servers in Mastodon's authorized-fetch mode answer only signed GETs."""
+    from openhao.federation import services
+
+    creator = CreatorFactory()
+    remote.send(client, "/ap/inbox", _follow(remote, creator))
+    [(url, headers)] = remote.fetched
+    assert url == remote.actor
+    key = services.instance_key()
+    verified = signatures.verify(
+        method="GET", url=url, path="/users/alice", headers={**headers, "Host": "remote.example"},
+        body=b"", public_key=lambda kid: key.public_key_pem, window_seconds=60,
+    )  # fmt: skip
+    assert verified.key_id == uris.key_id(uris.instance_actor())
+    instance = json.loads(client.get("/ap/actor").content)
+    assert instance["type"] == "Application"
+    assert instance["publicKey"]["publicKeyPem"] == key.public_key_pem
+    jrd = json.loads(
+        client.get(f"/.well-known/webfinger?resource=acct:instance@{uris.host()}").content
+    )
+    assert jrd["links"][0]["href"] == uris.instance_actor()
+
+
+def test_the_delete_of_an_unknown_account_is_accepted_without_a_lookup(client, remote):
+    delete = {"id": f"{remote.actor}#delete", "type": "Delete", "actor": remote.actor,
+              "object": remote.actor}  # fmt: skip
+    response = client.post(
+        "/ap/inbox", data=json.dumps(delete), content_type="application/activity+json"
+    )
+    assert response.status_code == 202
+    assert remote.fetched == []
