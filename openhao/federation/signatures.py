@@ -284,14 +284,19 @@ def _verify_rfc9421(method, url, headers, body, has_body, public_key, window, no
             _Message(method, url, headers), max_age=datetime.timedelta(seconds=window)
         )
     except HTTPMessageSignaturesException as exc:
-        raise SignatureError(f"signature does not verify: {exc}") from None
+        message = str(exc)
+        if any(word in message for word in ('"created"', '"expires"', "age exceeds")):
+            raise SignatureError(f"stale signature: {message}") from None
+        raise SignatureError(f"signature does not verify: {message}") from None
     covered = {
         str(c.value) if hasattr(c, "value") else str(c) for c in results[0].covered_components
     }
     covered = {c.strip('"') for c in covered}
-    required = {"@method", "@authority"} | ({"content-digest"} if has_body else set())
-    if not required <= covered or not ({"@path", "@target-uri"} & covered):
-        raise SignatureError("the signature must cover @method, @authority, @path and the digest")
+    # What was requested must be signed: @target-uri (scheme, authority, path and query), or
+    # @authority with @path; and the method, and for a body its digest.
+    target = "@target-uri" in covered or {"@authority", "@path"} <= covered
+    if "@method" not in covered or not target or (has_body and "content-digest" not in covered):
+        raise SignatureError("the signature must cover @method, the target and the digest")
     if has_body and headers.get("content-digest", "") != content_digest_header(body):
         raise SignatureError("Content-Digest does not match the body")
     return Verified(
