@@ -178,3 +178,9 @@ def test_creator_page_shows_the_handle(client):
     assert "在联邦宇宙关注：" in html
     assert f"@{uris.creator_username(creator.pk)}@{uris.host()}" in html
     assert 'type="application/activity+json"' in html
+
+
+def test_article_page_links_its_activitypub_object(client):
+    article = ArticleFactory()
+    html = client.get(f"/article/{article.pk}/").content.decode()
+    assert f'type="application/activity+json" href="/ap/articles/{article.pk}"' in html
