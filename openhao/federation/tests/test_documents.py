@@ -184,3 +184,16 @@ def test_article_page_links_its_activitypub_object(client):
     article = ArticleFactory()
     html = client.get(f"/article/{article.pk}/").content.decode()
     assert f'type="application/activity+json" href="/ap/articles/{article.pk}"' in html
+
+
+def test_query_counts_of_the_documents(client, django_assert_max_num_queries):
+    """Flat in the number of articles: the outbox page prefetches the topics."""
+    creator = CreatorFactory()
+    ArticleFactory.create_batch(5, creator=creator, topics=[TopicFactory()])
+    client.get(f"/ap/creators/{creator.pk}")  # the key is made once, on first need
+    with django_assert_max_num_queries(2):
+        client.get(f"/ap/creators/{creator.pk}", headers={"Accept": AP})
+    with django_assert_max_num_queries(4):
+        client.get(f"/ap/creators/{creator.pk}/outbox?page=1", headers={"Accept": AP})
+    with django_assert_max_num_queries(2):
+        client.get(f"/.well-known/webfinger?resource=acct:hao{creator.pk}@{uris.host()}")
