@@ -28,6 +28,7 @@ urlpatterns = [
     path("me/history/", include("openhao.ranking.history_urls")),
     path("me/account/", include("openhao.privacy.urls")),
     path("feeds/", include("openhao.feeds.urls")),
+    path("", include("openhao.federation.urls")),
     path("", include("openhao.feeds.sitemap_urls")),
     re_path(r"^care/(?P<state>on|off)/$", common_views.care_mode, name="care-mode"),
     re_path(r"^script/(?P<script>hans|hant|tw|hk)/$", common_views.script_mode, name="script"),

@@ -56,9 +56,16 @@ sub vcl_recv {
         set req.http.x-edge-pass = "1";
         return (pass);
     }
+    # A server asking for ActivityPub JSON (docs/federation.md): the app redirects it from an
+    # HTML page to the /ap/ id, and a cached HTML page must never answer it.
+    if (req.http.Accept ~ "application/activity\+json" ||
+        req.http.Accept ~ "application/ld\+json") {
+        set req.http.x-edge-pass = "1";
+        return (pass);
+    }
     # Personal fragments and beacons (/_/…), the studio, review, accounts, admin, 我的: private
     # by their own headers too; passing them here spares the lookup.
-    if (req.url ~ "^/(_/|studio/|review/|accounts/|admin/|me/|care/|script/)") {
+    if (req.url ~ "^/(_/|studio/|review/|accounts/|admin/|me/|care/|script/|ap/|\.well-known/)") {
         set req.http.x-edge-pass = "1";
         return (pass);
     }

@@ -61,6 +61,10 @@ FEED_TYPES = frozenset(
 IMAGE_TYPES = frozenset(
     {"image/jpeg", "image/jpg", "image/pjpeg", "image/png", "image/webp", "image/gif"}
 )
+# ActivityPub documents (actors, objects, WebFinger answers).
+JSON_TYPES = frozenset(
+    {"application/activity+json", "application/ld+json", "application/json", "application/jrd+json"}
+)
 
 _CGNAT = ipaddress.ip_network("100.64.0.0/10")
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
@@ -122,6 +126,15 @@ def allow_for_tests(*networks: str) -> Iterator[None]:
         _test_allowed = previous
 
 
+def _allowed_for_tests():
+    """The networks a test opened: ``allow_for_tests`` blocks, and the setting that only the
+    test settings define (for a server process a test started)."""
+    configured = getattr(settings, "OPENHAO_FETCH_TEST_ALLOWED_NETWORKS", ())
+    if not configured:
+        return _test_allowed
+    return _test_allowed + tuple(ipaddress.ip_network(n) for n in configured)
+
+
 def resolve(host: str, port: int) -> list[str]:
     """Every address ``host`` resolves to (the one DNS lookup of a fetch; tests replace it)."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -175,7 +188,7 @@ def refusal(address: str) -> str | None:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return _("无法识别的地址")
-    if any(ip in net for net in _test_allowed if net.version == ip.version):
+    if any(ip in net for net in _allowed_for_tests() if net.version == ip.version):
         return None
     return _kind(ip)
 
@@ -258,11 +271,35 @@ def fetch(
     raise FetchError(_("跳转次数过多（超过 %(n)d 次）。") % {"n": MAX_REDIRECTS})
 
 
-def _request(url: str, headers: dict[str, str]):
-    """(response, pool) of one GET to the checked address of ``url``'s host."""
+def post(
+    url: str,
+    *,
+    body: bytes,
+    headers: dict[str, str] | None = None,
+    max_bytes: int = 64 * 1024,
+) -> FetchResult:
+    """POST ``body`` to ``url`` under the address rules above. Any 2xx is a success (its body,
+    capped at ``max_bytes``, is read whatever its type); a redirect or any other status is a
+    FetchError whose ``status`` attribute holds the HTTP status."""
+    response, pool = _request(url, headers or {}, method="POST", body=body)
+    try:
+        if not 200 <= response.status < 300:
+            error = FetchError(
+                _("对方网站返回错误（HTTP %(status)d）。") % {"status": response.status}
+            )
+            error.status = response.status
+            raise error
+        return _result(url, response, None, max_bytes, [])
+    finally:
+        response.release_conn()
+        pool.close()
+
+
+def request_target(url: str) -> tuple[str, str]:
+    """(Host header, path with query) of ``url`` exactly as ``_request`` sends them, so a
+    signature over them matches what the server receives."""
     parts, port = _split(url)
     host = _ascii_host(parts.hostname)
-    addresses = _checked_addresses(host, port)
     default_port = 443 if parts.scheme == "https" else 80
     host_header = host if ":" not in host else f"[{host}]"
     if port != default_port:
@@ -270,6 +307,15 @@ def _request(url: str, headers: dict[str, str]):
     path = parts.path or "/"
     if parts.query:
         path = f"{path}?{parts.query}"
+    return host_header, path
+
+
+def _request(url: str, headers: dict[str, str], method: str = "GET", body: bytes | None = None):
+    """(response, pool) of one request to the checked address of ``url``'s host."""
+    parts, port = _split(url)
+    host = _ascii_host(parts.hostname)
+    addresses = _checked_addresses(host, port)
+    host_header, path = request_target(url)
     timeout = urllib3.Timeout(
         connect=settings.OPENHAO_FETCH_CONNECT_TIMEOUT, read=settings.OPENHAO_FETCH_READ_TIMEOUT
     )
@@ -299,8 +345,9 @@ def _request(url: str, headers: dict[str, str]):
             )
         try:
             response = pool.urlopen(
-                "GET",
+                method,
                 path,
+                body=body,
                 headers=request_headers,
                 redirect=False,
                 preload_content=False,
@@ -337,7 +384,7 @@ def _result(url, response, accept, max_bytes, redirects) -> FetchResult:
         key, _sep, value = param.partition("=")
         if key.strip().lower() == "charset":
             charset = value.strip().strip('"').lower()
-    if content_type not in accept:
+    if accept is not None and content_type not in accept:
         raise FetchError(
             _("对方网站返回的内容类型不对（%(type)s）。") % {"type": content_type or _("未知")}
         )
@@ -378,6 +425,17 @@ def fetch_html(url: str) -> FetchResult:
 
 def fetch_image(url: str) -> FetchResult:
     return fetch(url, accept=IMAGE_TYPES, max_bytes=settings.OPENHAO_FETCH_IMAGE_MAX_BYTES)
+
+
+def fetch_json(url: str, *, headers: dict[str, str] | None = None) -> FetchResult:
+    """An ActivityPub or WebFinger document (``JSON_TYPES``), at most
+    OPENHAO_FETCH_JSON_MAX_BYTES."""
+    return fetch(
+        url,
+        accept=JSON_TYPES,
+        max_bytes=settings.OPENHAO_FETCH_JSON_MAX_BYTES,
+        headers={"Accept": "application/activity+json, application/ld+json", **(headers or {})},
+    )
 
 
 def fetch_feed(url: str, *, etag: str = "", modified: str = "") -> FetchResult:

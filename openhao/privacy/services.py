@@ -42,6 +42,7 @@ from openhao.corrections import services as correction_services
 from openhao.creators import services as creator_services
 from openhao.engagement import services as engagement_services
 from openhao.engagement.models import ArticleLike, Bookmark, Comment, CommentVote, Follow
+from openhao.federation import services as federation_services
 from openhao.importer import services as importer_services
 from openhao.moderation import selectors as moderation_selectors
 from openhao.ranking import services as ranking_services
@@ -89,6 +90,8 @@ USER_RELATIONS = {
     ("privacy.AccountDeletion", "user"): "kept: the record of the request",
     ("privacy.DataExport", "user"): "files and rows deleted",
     ("accounts.AccessToken", "user"): "deleted (accounts.services.account_anonymise)",
+    ("federation.RemoteFollowing", "user"): "deleted: federation.services.account_federation_erase",
+    ("federation.ActorKey", "user"): "deleted: federation.services.account_federation_erase",
 }
 
 
@@ -104,6 +107,11 @@ CREATOR_RELATIONS = {
     ("analytics.CreatorDailyStats", "creator"): "kept: aggregate counts, nothing personal",
     ("engagement.Follow", "creator"): "deleted: engagement.services.creator_followers_erase",
     ("importer.FeedSubscription", "creator"): "deleted with its items and runs; exported",
+    (
+        "federation.RemoteFollower",
+        "creator",
+    ): "deleted: federation.services.account_federation_erase",
+    ("federation.ActorKey", "creator"): "kept: the profile (已注销作者) stays an actor",
     # Campaigns keep what the results and the payouts rest on; the rows point at the tombstone
     # profile (已注销作者), which holds no personal data.
     ("campaigns.Entry", "creator"): "kept: the campaign's entries and results stay auditable",
@@ -228,6 +236,7 @@ def account_erase(*, deletion_id: int) -> bool:
     )
     ranking_services.reader_data_erase(user=user)
     correction_services.user_suggestions_erase(user=user)
+    federation_services.account_federation_erase(user=user, creator=creator)
     for export in DataExport.objects.filter(user=user):
         _export_file_delete(export)
     DataExport.objects.filter(user=user).delete()

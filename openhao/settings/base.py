@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     # The JSON API (docs/api.md); "ninja" for its Swagger UI files, served as static files.
     "ninja",
     "openhao.api",
+    # ActivityPub: creators followed from Mastodon and the fediverse (docs/federation.md).
+    "openhao.federation",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +113,9 @@ MIDDLEWARE = [
     "openhao.common.dbrouter.ReadAfterWriteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Servers asking an article or creator page for ActivityPub JSON go to its /ap/ id, before
+    # any view (and the page cache) runs (docs/federation.md, "Caching").
+    "openhao.federation.middleware.ActivityNegotiationMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -525,13 +530,15 @@ OPENHAO_PERIODIC_ACCOUNT_DELETIONS_SECONDS = env_int(
     "OPENHAO_PERIODIC_ACCOUNT_DELETIONS_SECONDS", 3600
 )
 # Downloads by the server (openhao/common/fetch.py, docs/importer.md): timeouts (seconds) and
-# size caps. No setting opens private addresses: only tests can (fetch.allow_for_tests).
+# size caps. No setting here opens private addresses: only tests can (fetch.allow_for_tests,
+# and settings/test.py's OPENHAO_FETCH_TEST_ALLOWED_NETWORKS).
 OPENHAO_FETCH_CONNECT_TIMEOUT = env_float("OPENHAO_FETCH_CONNECT_TIMEOUT", 5.0)
 OPENHAO_FETCH_READ_TIMEOUT = env_float("OPENHAO_FETCH_READ_TIMEOUT", 10.0)
 OPENHAO_FETCH_TOTAL_SECONDS = env_float("OPENHAO_FETCH_TOTAL_SECONDS", 30.0)
 OPENHAO_FETCH_HTML_MAX_BYTES = env_int("OPENHAO_FETCH_HTML_MAX_MB", 5) * 1024 * 1024
 OPENHAO_FETCH_FEED_MAX_BYTES = env_int("OPENHAO_FETCH_FEED_MAX_MB", 5) * 1024 * 1024
 OPENHAO_FETCH_IMAGE_MAX_BYTES = env_int("OPENHAO_FETCH_IMAGE_MAX_MB", 10) * 1024 * 1024
+OPENHAO_FETCH_JSON_MAX_BYTES = env_int("OPENHAO_FETCH_JSON_MAX_KB", 1024) * 1024
 # Imports: at most this many images of one article are downloaded and re-hosted.
 OPENHAO_IMPORT_MAX_IMAGES = env_int("OPENHAO_IMPORT_MAX_IMAGES", 20)
 # Feed subscriptions: how often a feed is polled, the longest back-off after errors, and after
@@ -565,3 +572,21 @@ OPENHAO_CREDIT_SEVERITY_POINTS = env_json(
 OPENHAO_CREDIT_THRESHOLDS = env_json(
     "OPENHAO_CREDIT_THRESHOLDS", {"original": 100, "campaigns": 80, "publish": 60}
 )
+
+# ActivityPub federation (docs/federation.md). The signature answer window (seconds either side
+# of now) for incoming Date/created values, and the replay memory that goes with it.
+OPENHAO_FEDERATION_SIGNATURE_WINDOW_SECONDS = env_int(
+    "OPENHAO_FEDERATION_SIGNATURE_WINDOW_SECONDS", 300
+)
+# How outgoing requests are signed: "cavage" (the draft-cavage "Signature" header that Mastodon
+# verifies) or "rfc9421" (HTTP Message Signatures). Incoming requests may use either.
+OPENHAO_FEDERATION_SIGN_WITH = os.environ.get("OPENHAO_FEDERATION_SIGN_WITH", "cavage")
+# Deliveries to remote inboxes: attempts before a dead letter, the first back-off (seconds,
+# doubled each time) and the longest.
+OPENHAO_FEDERATION_DELIVERY_ATTEMPTS = env_int("OPENHAO_FEDERATION_DELIVERY_ATTEMPTS", 8)
+OPENHAO_FEDERATION_RETRY_BASE_SECONDS = env_float("OPENHAO_FEDERATION_RETRY_BASE_SECONDS", 30.0)
+OPENHAO_FEDERATION_RETRY_MAX_SECONDS = env_float("OPENHAO_FEDERATION_RETRY_MAX_SECONDS", 6 * 3600)
+# The scheme WebFinger lookups of ``@name@host`` use (tests on loopback set "http").
+OPENHAO_FEDERATION_WEBFINGER_SCHEME = os.environ.get("OPENHAO_FEDERATION_WEBFINGER_SCHEME", "https")
+# Outbox pages: activities per page.
+OPENHAO_FEDERATION_OUTBOX_PAGE_SIZE = env_int("OPENHAO_FEDERATION_OUTBOX_PAGE_SIZE", 20)

@@ -4,7 +4,7 @@ PostgreSQL and Redis."""
 import os
 
 from .base import *  # noqa: F403
-from .base import CACHES, DATABASES, REDIS_URL
+from .base import CACHES, DATABASES, REDIS_URL, env_list
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -39,3 +39,7 @@ OPENHAO_MODERATION_SPAM_RULES = os.environ.get(
     '{"young_links": {"enabled": false}, "repeated_text": {"enabled": false},'
     ' "domain_flood": {"enabled": false}}',
 )
+# A server process started by a test (the two-instance federation test, docs/federation.md)
+# reaches the other instance on loopback through the SSRF-safe fetcher. Only this file defines
+# the setting (openhao/common/fetch.py), and only the test that starts such a process sets it.
+OPENHAO_FETCH_TEST_ALLOWED_NETWORKS = env_list("OPENHAO_TEST_FETCH_ALLOW_NETWORKS", [])

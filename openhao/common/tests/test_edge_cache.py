@@ -37,10 +37,13 @@ def edge(live_server, settings):
     server.stop()
 
 
-def get(base: str, path: str, cookie: str = ""):
+def get(base: str, path: str, cookie: str = "", accept: str = ""):
     parts = urlsplit(base)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-    conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+    headers = {"Cookie": cookie} if cookie else {}
+    if accept:
+        headers["Accept"] = accept
+    conn.request("GET", path, headers=headers)
     response = conn.getresponse()
     body = response.read().decode()
     conn.close()
@@ -184,3 +187,24 @@ def test_a_database_outage_serves_the_stale_copy(edge, live_server, settings):
     # Back up: the page is answered again (at first the stale copy, while it is refetched).
     response, body = get(edge.url, path)
     assert response.status == 200 and "停机之前的标题" in body
+
+
+def test_a_server_asking_for_activitypub_json_never_gets_the_cached_page(edge):
+    """docs/federation.md, "Caching": the edge passes ActivityPub requests to the app, which
+    redirects them to the /ap/ id; browsers keep getting the cached HTML."""
+    article = ArticleFactory()
+    path = f"/article/{article.pk}/"
+    get(edge.url, path)
+    cached, _ = get(edge.url, path)
+    assert cached.getheader("X-Edge-Cache") == "hit"
+    for accept in (
+        "application/activity+json",
+        'application/ld+json; profile="https://www.w3.org/ns/activitystreams"',
+    ):
+        server, _ = get(edge.url, path, accept=accept)
+        assert server.status == 302
+        assert server.getheader("Location").endswith(f"/ap/articles/{article.pk}")
+        assert server.getheader("X-Edge-Cache") == "pass"
+    browser, body = get(edge.url, path, accept="text/html")
+    assert browser.status == 200 and browser.getheader("X-Edge-Cache") == "hit"
+    assert article.title in body

@@ -342,3 +342,70 @@ def test_a_chinese_domain_name_is_sent_as_idna(server, monkeypatch):
     fetch.fetch_html(f"http://中国.example:{server.port}/a")
     assert calls == ["xn--fiqs8s.example"]
     assert server.requests[-1][1]["Host"] == f"xn--fiqs8s.example:{server.port}"
+
+
+# --- POST (ActivityPub deliveries) -----------------------------------------------------------
+
+
+def test_post_sends_the_body_and_accepts_any_2xx(server):
+    server.routes["/inbox"] = (202, {}, b"")
+    result = fetch.post(server.url("/inbox"), body=b'{"type": "Follow"}',
+                        headers={"Content-Type": "application/activity+json"})  # fmt: skip
+    assert result.status == 202
+    assert server.posted == [b'{"type": "Follow"}']
+    path, headers = server.requests[-1]
+    assert path == "/inbox"
+    assert headers["Host"] == f"{SERVER_HOST}:{server.port}"
+    assert fetch.request_target(server.url("/inbox?x=1")) == (
+        f"{SERVER_HOST}:{server.port}",
+        "/inbox?x=1",
+    )
+
+
+def test_post_is_never_redirected(server, loopback_server):
+    server.routes["/inbox"] = (307, {"Location": loopback_server.url("/secret")}, b"")
+    with pytest.raises(fetch.FetchError) as exc:
+        fetch.post(server.url("/inbox"), body=b"{}")
+    assert exc.value.status == 307
+    assert loopback_server.requests == []
+
+
+def test_post_error_status_is_kept_for_the_retry_decision(server):
+    server.routes["/inbox"] = (410, {"Content-Type": "text/plain"}, b"gone")
+    with pytest.raises(fetch.FetchError) as exc:
+        fetch.post(server.url("/inbox"), body=b"{}")
+    assert exc.value.status == 410
+
+
+def test_post_refuses_private_addresses(loopback_server):
+    with pytest.raises(fetch.BlockedAddress):
+        fetch.post(loopback_server.url("/secret"), body=b"{}")
+    assert loopback_server.requests == []
+
+
+def test_fetch_json_checks_the_type(server):
+    server.routes["/actor"] = (200, {"Content-Type": "application/activity+json"}, b"{}")
+    server.routes["/html"] = (200, HTML, PAGE)
+    assert fetch.fetch_json(server.url("/actor")).content == b"{}"
+    assert "activity+json" in server.requests[-1][1]["Accept"]
+    with pytest.raises(fetch.FetchError):
+        fetch.fetch_json(server.url("/html"))
+
+
+def test_the_test_only_setting_opens_loopback(settings, loopback_server):
+    """A second server process started by a test opens loopback through this setting, which
+    only openhao/settings/test.py defines; without it loopback stays closed."""
+    settings.OPENHAO_FETCH_TEST_ALLOWED_NETWORKS = []
+    with pytest.raises(fetch.BlockedAddress):
+        fetch.fetch_html(loopback_server.url("/secret"))
+    settings.OPENHAO_FETCH_TEST_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    assert fetch.fetch_html(loopback_server.url("/secret")).status == 200
+
+
+def test_only_the_test_settings_define_the_loopback_setting():
+    from pathlib import Path
+
+    settings_dir = Path(fetch.__file__).resolve().parents[1] / "settings"
+    for path in settings_dir.glob("*.py"):
+        defines = "OPENHAO_FETCH_TEST_ALLOWED_NETWORKS =" in path.read_text(encoding="utf-8")
+        assert defines == (path.name == "test.py"), path.name

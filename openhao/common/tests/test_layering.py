@@ -42,6 +42,7 @@ ALLOWED: dict[str, set[str]] = {
         "moderation",
         "campaigns",
         "corrections",
+        "federation",
     },
     # RSS/Atom feeds, sitemaps and robots.txt: reads of the public articles.
     "feeds": {"common", "accounts", "creators", "articles"},
@@ -76,6 +77,9 @@ ALLOWED: dict[str, set[str]] = {
         "importer",
         "corrections",
     },
+    # ActivityPub (docs/federation.md): creators and public articles as actors and objects,
+    # told about changes through the articles' hooks.
+    "federation": {"common", "accounts", "creators", "articles"},
     # The JSON API (docs/api.md): the reads and writes of every app, through their selectors
     # and services; no app imports it.
     "api": {

@@ -1,7 +1,8 @@
 """A small threaded web server on 127.0.0.1 for tests that download (fetcher, importer, e2e).
 
 ``routes`` maps a path to (status, headers, body) or to a callable taking the handler and
-returning that; every request is recorded in ``requests`` (path and headers)."""
+returning that; every request is recorded in ``requests`` (path and headers), and the body of
+each POST in ``posted``."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ class LocalWebServer:
         self.scheme = "https" if ssl_context else "http"
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.posted: list[bytes] = []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -37,6 +39,11 @@ class LocalWebServer:
                     self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+
+            def do_POST(self):  # noqa: N802
+                length = int(self.headers.get("Content-Length") or 0)
+                server.posted.append(self.rfile.read(length))
+                self.do_GET()
 
             def log_message(self, *args):
                 pass

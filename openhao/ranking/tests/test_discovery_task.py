@@ -55,6 +55,7 @@ def test_the_hooks_have_the_listeners_the_architecture_document_lists():
     from openhao.campaigns import scoring as campaign_scoring
     from openhao.campaigns import services as campaign_services
     from openhao.engagement import hooks as engagement_hooks
+    from openhao.federation import services as federation_services
     from openhao.moderation import selectors as moderation_selectors
 
     assert article_hooks.article_published.listeners == (
@@ -64,6 +65,7 @@ def test_the_hooks_have_the_listeners_the_architecture_document_lists():
     assert article_hooks.article_changed.listeners == (
         services.article_content_changed,
         moderation_content.article_changed_listener,
+        federation_services.article_changed_listener,
     )
     assert article_hooks.article_publish_check.listeners == (
         moderation_content.article_publish_check_listener,
