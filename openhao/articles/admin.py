@@ -66,6 +66,8 @@ class ArticleAdmin(SafeManyToManyAdmin, admin.ModelAdmin):
         "like_count",
         "share_count",
         "ring_like_count",
+        # Kept by the corrections service with its log; an admin edit must not reset it.
+        "correction_count",
     )
 
     def save_related(self, request, form, formsets, change):
