@@ -339,6 +339,16 @@ def search_meaning(
     return found.cosines(), found.extra
 
 
+def search_prefetch(text: str) -> None:
+    """Start embedding a search query while the engine matches its words (the sentence model
+    in a worker thread; nothing for the corpus backend): ``search_vectors`` then waits only
+    for what is left of the model's time (docs/search.md, "Cost")."""
+    from . import embedders
+
+    if text:
+        embedders.get_backend().prefetch_query(text)
+
+
 def search_levers() -> dict:
     """Search's levers of the active backend (related_weights.json): ``search_embed`` (the
     cosine's weight), ``search_feedback`` (how many of the best first-pass results move the

@@ -16,7 +16,12 @@ from openhao.articles.models import Article, Channel
 from openhao.articles.selectors import list_queryset, paginate
 from openhao.common.text import normalize, search_terms
 from openhao.creators.models import Creator
-from openhao.ranking.selectors import search_levers, search_neighbours, search_vectors
+from openhao.ranking.selectors import (
+    search_levers,
+    search_neighbours,
+    search_prefetch,
+    search_vectors,
+)
 
 from .backends import Hits, get_backend
 
@@ -144,6 +149,7 @@ def _search(
     kw = {"channel_id": channel_id, "since": since, "page_size": page_size, "until": until}
     if not rerank or not text:
         return _match(terms, offset=offset, limit=limit, **kw)
+    search_prefetch(text)  # the query's embedding is computed while the engine matches
     block = _match(terms, offset=0, limit=RERANK, **kw)
     head, joined = _rerank(
         block.ids, text, terms=terms, channel_id=channel_id, since=since, until=until
