@@ -36,9 +36,9 @@ TEXT_CHARS = 320  # the whole passage is cut here (about 200 model tokens of Chi
 # retrieval; article-to-article uses the query side on both (measured, docs/ranking.md).
 ARTICLE_AS_QUERY = True
 QUERY_CACHE = 2048  # search query embeddings kept per process (least recently used dropped)
-# A search query is embedded up to here: the engine's time grows with the tokens, and the box
-# allows 100 characters (docs/ranking.md, "Query embedding cost").
-QUERY_EMBED_CHARS = 64
+# A search query is embedded up to here (the box allows 100 characters): the engine's time grows
+# with the tokens, 32 characters cost less than half of 64 (docs/ranking.md, "Fifth round").
+QUERY_EMBED_CHARS = 32
 # Query embeddings shared between processes in the default cache (Redis when configured):
 # float16, 768 bytes each.
 SHARED_PREFIX = "qemb:"
