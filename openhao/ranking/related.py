@@ -318,28 +318,9 @@ def _unit(vector: np.ndarray) -> np.ndarray:
     return vector / norm if norm > 0 else vector
 
 
-def rank(
-    *,
-    query: dict[str, float],
-    query_embedding: np.ndarray | None = None,
-    self_score: float,
-    pool: list[Candidate],
-    channel_id: int,
-    topic_ids: set[int],
-    levers: dict,
-    now: datetime | None = None,
-    prepare=None,
-) -> list[tuple[int, float, str]]:
-    """(article id, score, reason) best first from a pool of candidate rows, creator-capped.
-    The text score is BM25 divided by the article's score against itself, so that it lies
-    around [0, 1] whatever the corpus and the small bonuses keep their meaning. The reason is
-    the signal that lifts the item most above the pool's average (``REASONS``).
-    ``prepare`` (the nearest-neighbour index's, ann.py) centres the query's and the candidates'
-    embeddings on the corpus mean before the cosine, when the levers' ``centre`` is set."""
-    if not pool:
-        return []
-    now = now or timezone.now()
-    scale = self_score if self_score > 0 else 1.0
+def _signals(pool, query, scale, channel_id, topic_ids, levers, now, dim):
+    """The per-candidate signals of ``rank`` (text, channel, topic, fresh) and the embeddings'
+    matrix (zero rows where a candidate has none) with its mask."""
     text = levers["text"] * np.array([dot(query, row.vector) / scale for row in pool])
     channel = levers["channel"] * np.array([row.channel_id == channel_id for row in pool], float)
     topic = np.zeros(len(pool))
@@ -351,17 +332,51 @@ def rank(
     fresh = np.array(
         [freshness(row.published_at, now, levers["fresh"], levers["fresh_days"]) for row in pool]
     )
+    matrix = np.zeros((len(pool), dim), dtype=np.float32)
+    has = np.zeros(len(pool), dtype=bool)
+    for i, row in enumerate(pool):
+        if dim and row.embedding is not None and len(row.embedding) == dim:
+            matrix[i] = row.embedding
+            has[i] = True
+    return text, channel, topic, fresh, matrix, has
+
+
+def rank(
+    *,
+    query: dict[str, float],
+    query_embedding: np.ndarray | None = None,
+    self_score: float,
+    pool: list[Candidate],
+    channel_id: int,
+    topic_ids: set[int],
+    levers: dict,
+    now: datetime | None = None,
+    prepare=None,
+    more=None,
+) -> list[tuple[int, float, str]]:
+    """(article id, score, reason) best first from a pool of candidate rows, creator-capped.
+    The text score is BM25 divided by the article's score against itself, so that it lies
+    around [0, 1] whatever the corpus and the small bonuses keep their meaning. The reason is
+    the signal that lifts the item most above the pool's average (``REASONS``).
+    ``prepare`` (the nearest-neighbour index's, ann.py) centres the query's and the candidates'
+    embeddings on the corpus mean before the cosine, when the levers' ``centre`` is set.
+    ``more(target, seen, k)``: candidate rows of the ``k`` nearest neighbours of the query's
+    embedding after the feedback moved it (lever ``feedback_neighbours``; 0: off), not in
+    ``seen``: a second nearest-neighbour step that looks where the feedback points."""
+    if not pool:
+        return []
+    now = now or timezone.now()
+    scale = self_score if self_score > 0 else 1.0
+    has_query = query_embedding is not None and len(query_embedding) > 0
+    dim = len(query_embedding) if has_query else 0
+    text, channel, topic, fresh, matrix, has = _signals(
+        pool, query, scale, channel_id, topic_ids, levers, now, dim
+    )
     meaning = np.zeros(len(pool))
-    if query_embedding is not None and len(query_embedding):
-        dim = len(query_embedding)
-        matrix = np.zeros((len(pool), dim), dtype=np.float32)
-        has = np.zeros(len(pool), dtype=bool)
-        for i, row in enumerate(pool):
-            if row.embedding is not None and len(row.embedding) == dim:
-                matrix[i] = row.embedding
-                has[i] = True
+    if has_query:
         target = _unit(np.asarray(query_embedding, dtype=np.float32))
-        if prepare is not None and levers.get("centre"):
+        centre = prepare is not None and levers.get("centre")
+        if centre:
             matrix = prepare(matrix) * has[:, None]
             target = prepare(target)
         meaning = levers["embed"] * (matrix @ target)
@@ -371,6 +386,19 @@ def rank(
             first = text + channel + topic + fresh + meaning
             best = np.argsort(-first, kind="stable")[: levers["feedback"]]
             target = _unit(target + matrix[best].mean(axis=0))
+            wanted = int(levers.get("feedback_neighbours", 0))
+            extra = more(target, {r.article_id for r in pool}, wanted) if more and wanted else []
+            if extra:
+                pool = pool + extra
+                signals = _signals(extra, query, scale, channel_id, topic_ids, levers, now, dim)
+                extra_matrix, extra_has = signals[4], signals[5]
+                if centre:
+                    extra_matrix = prepare(extra_matrix) * extra_has[:, None]
+                text, channel, topic, fresh = (
+                    np.concatenate([a, b])
+                    for a, b in zip((text, channel, topic, fresh), signals[:4], strict=True)
+                )
+                matrix = np.vstack([matrix, extra_matrix])
             meaning = levers["embed"] * (matrix @ target)
     total = text + channel + topic + fresh + meaning
     signals = {

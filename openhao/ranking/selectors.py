@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -234,41 +235,63 @@ HISTORY_LIMIT = 200  # = history.HISTORY_PER_USER
 NEAR_CACHE_SECONDS = 600
 
 
-def search_meaning(
+@dataclass
+class SearchMeaning:
+    """What search's re-rank reads of the embeddings (``search_vectors``): the query's vector
+    and the articles' (both centred like 相关推荐's when the ``centre`` lever is set), and the
+    query's nearest public articles that the engine did not find."""
+
+    target: Any = None  # the query's unit vector (numpy), None: no embedding
+    ids: list[int] = field(default_factory=list)  # the rows of ``vectors``
+    vectors: Any = None  # numpy matrix, one row per id
+    extra: list[int] = field(default_factory=list)
+
+    def cosines(self, target=None) -> dict[int, float]:
+        if self.vectors is None:
+            return {}
+        values = self.vectors @ (self.target if target is None else target)
+        return {pk: float(c) for pk, c in zip(self.ids, values, strict=True)}
+
+
+def search_vectors(
     text: str,
     article_ids: list[int],
     *,
     neighbours: int | None = None,
     channel_id: int | None = None,
     since=None,
-) -> tuple[dict[int, float], list[int]]:
-    """What search's re-rank needs of the embeddings (docs/search.md): the cosine between the
-    query ``text`` and each of ``article_ids`` (the engine's best matches), and, with the
-    sentence model, the query's nearest public articles that the engine did not find (up to
-    four times the ``search_neighbours`` lever, or ``neighbours``, for the caller to drop
-    those that match the words after all), best first, within the channel and time filters.
-    The query is normalised (Traditional → Simplified) and its embedding cached per process
-    by the backend; with the ``centre`` lever both sides are centred on the corpus mean like
-    相关推荐's. Returns (cosine by id, candidate ids); empty when the backend gives the query
-    no embedding. Sentence model: one query for the vectors (and one for the filters when
-    neighbours are asked); corpus: one for the query's terms, one for the embeddings."""
+) -> SearchMeaning:
+    """The query ``text``'s embedding, the stored embeddings of ``article_ids`` (the engine's
+    best matches) and, with the sentence model, the query's nearest public articles that the
+    engine did not find (up to four times the ``search_neighbours`` lever, or ``neighbours``,
+    for the caller to drop those that match the words after all), best first, within the
+    channel and time filters (docs/search.md). The query is normalised (Traditional →
+    Simplified) and its embedding cached by the backend. Empty when the backend gives the
+    query no embedding. Sentence model: one query for the vectors (and one for the filters
+    when neighbours are asked); corpus: one for the query's terms, one for the embeddings."""
     import numpy as np
 
-    from . import ann, embedders, embedding, related
+    from . import ann, embedders, related
     from .models import ArticleEmbedding
 
     backend = embedders.get_backend()
     levers = related.weights(backend.name)
     query = backend.embed_query(text)
     if query is None or not np.any(query):
-        return {}, []
+        return SearchMeaning()
     ids = list(article_ids)
+    target = np.asarray(query, dtype=np.float32)
     if backend.name == "corpus":
         stored = dict(
             ArticleTerms.objects.filter(article_id__in=ids).values_list("article_id", "embedding")
         )
-        q = [float(x) for x in query]
-        return {pk: embedding.cosine(q, stored.get(pk) or []) for pk in ids}, []
+        keep = [pk for pk in ids if stored.get(pk) and len(stored[pk]) == len(target)]
+        if not keep:
+            return SearchMeaning(target=target)
+        matrix = np.asarray([stored[pk] for pk in keep], dtype=np.float32)
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return SearchMeaning(target=target, ids=keep, vectors=matrix / norms)
     index = ann.get_index()
     wanted = search_neighbours() if neighbours is None else neighbours
     extra: list[int] = []
@@ -289,14 +312,56 @@ def search_meaning(
             article_id__in=ids + extra, model=backend.model, article__terms__isnull=False
         ).values_list("article_id", "vector", "scale")
     )
-    if not rows:
-        return {}, extra
-    matrix = np.vstack([embedders.unpack(v, s) for _pk, v, s in rows])
-    target = np.asarray(query, dtype=np.float32)
     if levers.get("centre"):
-        matrix, target = index.prepare(matrix), index.prepare(target)
-    cosines = matrix @ target
-    return {pk: float(c) for (pk, _v, _s), c in zip(rows, cosines, strict=True)}, extra
+        target = index.prepare(target)
+    if not rows:
+        return SearchMeaning(target=target, extra=extra)
+    matrix = np.vstack([embedders.unpack(v, s) for _pk, v, s in rows])
+    if levers.get("centre"):
+        matrix = index.prepare(matrix)
+    return SearchMeaning(
+        target=target, ids=[pk for pk, _v, _s in rows], vectors=matrix, extra=extra
+    )
+
+
+def search_meaning(
+    text: str,
+    article_ids: list[int],
+    *,
+    neighbours: int | None = None,
+    channel_id: int | None = None,
+    since=None,
+) -> tuple[dict[int, float], list[int]]:
+    """``search_vectors`` as (cosine by id, meaning-only candidate ids)."""
+    found = search_vectors(
+        text, article_ids, neighbours=neighbours, channel_id=channel_id, since=since
+    )
+    return found.cosines(), found.extra
+
+
+def search_prefetch(text: str) -> None:
+    """Start embedding a search query while the engine matches its words (the sentence model
+    in a worker thread; nothing for the corpus backend): ``search_vectors`` then waits only
+    for what is left of the model's time (docs/search.md, "Cost")."""
+    from . import embedders
+
+    if text:
+        embedders.get_backend().prefetch_query(text)
+
+
+def search_levers() -> dict:
+    """Search's levers of the active backend (related_weights.json): ``search_embed`` (the
+    cosine's weight), ``search_feedback`` (how many of the best first-pass results move the
+    query's vector; 0: off) and ``search_fusion`` ("linear" or "rrf")."""
+    from . import embedders, related
+
+    levers = related.weights(embedders.get_backend().name)
+    return {
+        "embed": float(levers["search_embed"]),
+        "feedback": int(levers.get("search_feedback", 0)),
+        "fusion": levers.get("search_fusion", "linear"),
+        "rrf_k": float(levers.get("search_rrf_k", 60)),
+    }
 
 
 def search_neighbours() -> int:

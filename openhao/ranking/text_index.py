@@ -121,7 +121,7 @@ def related_compute(*, article_id: int) -> list[tuple[int, float, str]]:
         model = backend.model
         own = article_vector(article_id, model)
     pool = related.candidates(query, dfs, documents, exclude_id=article_id, model=model)
-    prepare = None
+    prepare = more = None
     if model and own is not None:
         index = ann.get_index()
         prepare = index.prepare
@@ -129,6 +129,12 @@ def related_compute(*, article_id: int) -> list[tuple[int, float, str]]:
             seen = {row.article_id for row in pool}
             near = index.search(own, levers["neighbours"], exclude=article_id)
             pool += related.rows([i for i, _cos in near if i not in seen], model=model)
+
+        def more(target, seen, k):
+            # The feedback's target is centred already (prepare ran on it in rank).
+            near = index.search(target, k, exclude=article_id, centred=bool(levers.get("centre")))
+            return related.rows([i for i, _cos in near if i not in seen], model=model)
+
     return related.rank(
         query=query,
         query_embedding=own,
@@ -138,6 +144,7 @@ def related_compute(*, article_id: int) -> list[tuple[int, float, str]]:
         topic_ids=set(terms.topic_ids),
         levers=levers,
         prepare=prepare,
+        more=more,
     )
 
 

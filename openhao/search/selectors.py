@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import numpy as np
 from django.conf import settings
 from django.core.paginator import Page
 from django.utils import timezone
@@ -15,7 +16,12 @@ from openhao.articles.models import Article, Channel
 from openhao.articles.selectors import list_queryset, paginate
 from openhao.common.text import normalize, search_terms
 from openhao.creators.models import Creator
-from openhao.ranking.selectors import search_embed_weight, search_meaning, search_neighbours
+from openhao.ranking.selectors import (
+    search_levers,
+    search_neighbours,
+    search_prefetch,
+    search_vectors,
+)
 
 from .backends import Hits, get_backend
 
@@ -64,23 +70,47 @@ def _match(terms, *, channel_id, since, offset, limit, page_size, until=None) ->
     return hits
 
 
+def _fuse(text_rank: list[float], cosines: list[float], levers: dict) -> list[float]:
+    """One score per pooled article from its text rank (``None``: meaning-only) and cosine.
+    "linear": text rank (1 at the top, falling by 1 / RERANK a place; 0 for a meaning-only
+    article) + search_embed × cosine. "rrf" (reciprocal-rank fusion): 1 / (k + place) in the
+    engine's order + search_embed / 10 × 1 / (k + place) in the cosines' order, which reads
+    only the two orders and so does not depend on how a backend's cosines spread."""
+    if levers["fusion"] == "rrf":
+        k = levers["rrf_k"]
+        by_cos = sorted(range(len(cosines)), key=lambda i: (-cosines[i], i))
+        cos_place = {i: place for place, i in enumerate(by_cos)}
+        weight = levers["embed"] / 10
+        return [
+            (0.0 if rank is None else 1 / (k + rank)) + weight / (k + cos_place[i])
+            for i, rank in enumerate(text_rank)
+        ]
+    return [
+        (0.0 if rank is None else 1 - rank / RERANK) + levers["embed"] * cos
+        for rank, cos in zip(text_rank, cosines, strict=True)
+    ]
+
+
 def _rerank(
     ids: list[int], text: str, *, terms=(), channel_id=None, since=None, until=None
 ) -> tuple[list[int], int]:
     """The best text matches re-ordered by meaning, joined by articles that share the query's
-    meaning but not its words. Score: text rank (1 at the top, falling by 1 / RERANK a place;
-    0 for a meaning-only article) + a weight (ranking's related_weights.json, per embedding
-    backend) × the cosine between the query's embedding and the article's (ranking's
-    ``search_meaning``: the 相关推荐 embeddings, docs/ranking.md). Equal scores keep the engine's
-    order (relevance, then newest). Returns the ids and how many meaning-only articles joined
-    (each within the channel and time filters; the sentence model only)."""
+    meaning but not its words (docs/search.md). Each pooled article scores by ``_fuse`` of its
+    place in the engine's order and the cosine between the query's embedding and the
+    article's (ranking's ``search_vectors``: the 相关推荐 embeddings, docs/ranking.md). With the
+    ``search_feedback`` lever, the query's vector then moves towards the mean of the best few
+    (pseudo-relevance feedback: a three-word query says little, its best matches say what it
+    is about) and the cosines are taken again. Equal scores keep the engine's order
+    (relevance, then newest). Returns the ids and how many meaning-only articles joined (each
+    within the channel and time filters; the sentence model only)."""
     if not text:
         return ids, 0
-    cosines, near = search_meaning(text, ids, channel_id=channel_id, since=since)
-    if not cosines:
+    found = search_vectors(text, ids, channel_id=channel_id, since=since)
+    if found.vectors is None:
         return ids, 0
     # Meaning-only: articles that match none of the words (an article the engine matches comes
     # in its own place, and a page must never show it twice).
+    near = found.extra
     matched = get_backend().matching(list(terms), near) if near else set()
     extra = [pk for pk in near if pk not in matched]
     if until is not None and extra:
@@ -92,10 +122,20 @@ def _rerank(
         )
         extra = [pk for pk in extra if pk in kept]
     extra = extra[: search_neighbours()]
-    weight = search_embed_weight()
+    levers = search_levers()
     pool = ids + extra
-    text_rank = [1 - place / RERANK for place in range(len(ids))] + [0.0] * len(extra)
-    score = [rank + weight * cosines.get(pk, 0.0) for rank, pk in zip(text_rank, pool, strict=True)]
+    text_rank = [*range(len(ids)), *([None] * len(extra))]
+    cosines = found.cosines()
+    score = _fuse(text_rank, [cosines.get(pk, 0.0) for pk in pool], levers)
+    if levers["feedback"]:
+        row = {pk: i for i, pk in enumerate(found.ids)}
+        first = sorted(range(len(pool)), key=lambda i: (-score[i], i))
+        best = [pool[i] for i in first if pool[i] in row][: levers["feedback"]]
+        if best:
+            moved = found.target + found.vectors[[row[pk] for pk in best]].mean(axis=0)
+            norm = float(np.linalg.norm(moved))
+            cosines = found.cosines(moved / norm if norm > 0 else moved)
+            score = _fuse(text_rank, [cosines.get(pk, 0.0) for pk in pool], levers)
     order = sorted(range(len(pool)), key=lambda i: (-score[i], i))
     return [pool[i] for i in order], len(extra)
 
@@ -109,6 +149,7 @@ def _search(
     kw = {"channel_id": channel_id, "since": since, "page_size": page_size, "until": until}
     if not rerank or not text:
         return _match(terms, offset=offset, limit=limit, **kw)
+    search_prefetch(text)  # the query's embedding is computed while the engine matches
     block = _match(terms, offset=0, limit=RERANK, **kw)
     head, joined = _rerank(
         block.ids, text, terms=terms, channel_id=channel_id, since=since, until=until

@@ -1,0 +1,115 @@
+"""What the query's embedding adds to a search request, on the database of a previous
+`make eval-related` run (articles, keywords, embeddings, search index):
+
+    EVAL_DB=var/eval-related.sqlite3 OMP_NUM_THREADS=1 .venv/bin/python bench/search_latency.py [n]
+
+For ``n`` queries built like the evaluation's (an article's three strongest words), each seen
+for the first time in this process and then again (the per-process cache answers), times
+``search_ids`` (engine match, re-rank, meaning-only articles) in three ways:
+
+- ``new``: first time, the embedding started in a worker thread before the engine matches
+  (``search_prefetch``, what production does);
+- ``new, serial``: first time, the embedding computed after the match (prefetch off);
+- ``cached``: the same query again (a dictionary lookup instead of the model).
+
+"added" is the paired difference new − cached per query (what the model costs the request).
+Also the engine alone on queries cut at 16 / 32 / 64 / 100 characters. The shared (Redis)
+cache is off here (REDIS_URL empty): every first time runs the model.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+DB = os.environ.get("EVAL_DB", str(REPO / "var" / "eval-related.sqlite3"))
+os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
+os.environ["REDIS_URL"] = ""
+os.environ["OPENHAO_ANN_PATH"] = ""
+os.environ["OPENHAO_EMBEDDING_BACKEND"] = "e5"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openhao.settings.dev")
+
+
+def pct(samples: list[float]) -> str:
+    import numpy as np
+
+    return f"p50 {np.percentile(samples, 50):.1f} ms / p95 {np.percentile(samples, 95):.1f} ms"
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    from openhao.ranking import ann, embedders, related
+    from openhao.ranking.models import ArticleTerms
+    from openhao.search import selectors as search_selectors
+    from openhao.search.selectors import search_ids
+
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100
+    backend = embedders.get_backend()
+    assert backend.name == "e5", backend.name
+    rng = random.Random(3)
+    ids = list(ArticleTerms.objects.values_list("article_id", flat=True))
+    vectors = dict(
+        ArticleTerms.objects.filter(
+            article_id__in=rng.sample(ids, min(len(ids), 3 * n))
+        ).values_list("article_id", "vector")
+    )
+    queries = []
+    for vector in vectors.values():
+        words = [t[1:] for t, _w in related.strongest(vector, 50) if t[0] == "w"]
+        if len(words) >= 2:
+            queries.append(" ".join(words[:3]))
+    queries = list(dict.fromkeys(queries))[: 2 * n]
+    ann.get_index()  # built once, before any timing
+    backend.embed_query("预热")
+    search_ids("预热 引擎")
+
+    def timed(query: str) -> float:
+        started = time.perf_counter()
+        search_ids(query, limit=10)
+        return 1000 * (time.perf_counter() - started)
+
+    new, cached, added = [], [], []
+    for query in queries[:n]:
+        first = timed(query)
+        again = timed(query)
+        new.append(first)
+        cached.append(again)
+        added.append(first - again)
+    serial, serial_added = [], []
+    original = search_selectors.search_prefetch
+    search_selectors.search_prefetch = lambda text: None
+    try:
+        for query in queries[n : 2 * n]:
+            first = timed(query)
+            again = timed(query)
+            serial.append(first)
+            serial_added.append(first - again)
+    finally:
+        search_selectors.search_prefetch = original
+    threads = os.environ.get("OMP_NUM_THREADS", "unset")
+    print(f"OMP_NUM_THREADS={threads}, {len(new)} + {len(serial)} queries, database {DB}")
+    print(f"search request, new query:          {pct(new)}")
+    print(f"search request, cached query:       {pct(cached)}")
+    print(f"added by the embedding (prefetch):  {pct(added)}")
+    print(f"search request, new query, serial:  {pct(serial)}")
+    print(f"added by the embedding (serial):    {pct(serial_added)}")
+    engine = backend._engine()
+    long = [" ".join(queries[i : i + 12]) for i in range(0, min(len(queries), 240), 12)]
+    for chars in (16, 32, 64, 100):
+        costs = []
+        for text in long:
+            started = time.perf_counter()
+            engine.query(text[:chars])
+            costs.append(1000 * (time.perf_counter() - started))
+        print(f"engine alone, query cut at {chars:3d} characters: {pct(costs)}")
+
+
+if __name__ == "__main__":
+    main()
