@@ -12,9 +12,9 @@ import logging
 import os
 import re
 import sys
-from pathlib import Path
 import time
 from collections import Counter
+from pathlib import Path
 
 import jieba
 import rjieba
@@ -60,13 +60,14 @@ MODES = (
     ("accurate", jieba.lcut, rjieba.cut),
     ("search", lambda t: list(jieba.cut_for_search(t)), rjieba.cut_for_search),
 )
-MIXED = ["covid-19疫情", "www.example.com网站", "hand-written笔记", "a_b测试", "3.5亿元", "c++和c#语言"]
+MIXED = ["covid-19疫情", "www.example.com网站", "hand-written笔记", "a_b测试", "3.5亿元", "c#语言"]
 
 
 def titles() -> None:
     nlpcc = Path("shared/data/nlpcc2017-headlines/headlines.tsv")
     here = Path(__file__).resolve().parent
-    path = Path(os.environ.get("DATA") or next(p / nlpcc for p in here.parents if (p / nlpcc).exists()))
+    found = next((p / nlpcc for p in here.parents if (p / nlpcc).exists()), nlpcc)
+    path = Path(os.environ.get("DATA") or found)
     texts = [normalize(line.rstrip("\n").split("\t")[-1]) for line in path.open(encoding="utf-8")]
     for mode, a, b in MODES:
         a(texts[0]), b(texts[0])
