@@ -114,6 +114,12 @@ def article_object(request, pk):
 
 
 def _receive(request) -> HttpResponse:
+    if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        # An activity is JSON; a form was also already read as a form by the site's NUL check
+        # (the raw body is gone), which made this a 500.
+        return HttpResponse(
+            "an inbox takes ActivityPub JSON", status=415, content_type="text/plain"
+        )
     headers = dict(request.headers)
     if "Host" not in headers:
         headers["Host"] = request.get_host()

@@ -210,3 +210,13 @@ def test_the_delete_of_an_unknown_account_is_accepted_without_a_lookup(client, r
     )
     assert response.status_code == 202
     assert remote.fetched == []
+
+
+@pytest.mark.parametrize("path", ["/ap/inbox", "CREATOR"])
+def test_a_form_body_is_refused_not_a_500(client, path):
+    """Found by the fuzz test: a form post reached the inbox after the site's NUL check had read
+    the body as a form, and reading it again raised. An inbox takes JSON only."""
+    if path == "CREATOR":
+        path = f"/ap/creators/{CreatorFactory().pk}/inbox"
+    response = client.post(path, {"x": "2346"}, headers={"HX-Request": "true"})
+    assert response.status_code == 415
