@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from openhao.common.admin import SafeManyToManyAdmin
+from openhao.common.admin import ReadOnlyAdmin, SafeManyToManyAdmin
 
 from . import hooks
 from .models import Article, ArticleChange, Channel, Reference, Section, Topic
@@ -26,22 +26,13 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(ArticleChange)
-class ArticleChangeAdmin(admin.ModelAdmin):
+class ArticleChangeAdmin(ReadOnlyAdmin):
     """The public change log, read-only: it records what readers saw, so nobody rewrites it."""
 
     list_display = ("article", "kind", "at", "note", "label")
     list_filter = ("kind",)
     raw_id_fields = ("article", "revision")
     search_fields = ("note",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReferenceInline(admin.TabularInline):

@@ -9,6 +9,7 @@ query and raises ValueError on "abc". Both were 500s on a mistyped or forged for
 from __future__ import annotations
 
 from django import forms
+from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import connections
@@ -76,3 +77,17 @@ class SafeManyToManyAdmin:
                 except (ValidationError, ValueError, TypeError):
                     del initial[name]
         return initial
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that change only through their app's services (audit trails, logs): the admin shows
+    them and can neither add, edit nor delete one."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

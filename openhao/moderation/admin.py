@@ -1,37 +1,16 @@
 from django.contrib import admin
 
+from openhao.common.admin import ReadOnlyAdmin
+
 from .models import Appeal, CreditEvent, ModerationAction, Report, ReviewRecord, Suspension
 
 
 @admin.register(ReviewRecord)
-class ReviewRecordAdmin(admin.ModelAdmin):
+class ReviewRecordAdmin(ReadOnlyAdmin):
     """The append-only audit trail: viewable, never editable or deletable."""
 
     list_display = ("created_at", "staff", "decision", "application", "article", "reason")
     list_filter = ("decision",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Moderation rows change only through the moderation services (and the audit rows
-    never): the admin shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ModerationAction)

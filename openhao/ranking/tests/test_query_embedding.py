@@ -110,6 +110,7 @@ OTHERS = ["红烧排骨的家常做法", "春季皮肤保湿小窍门", "火星�
 @pytest.mark.parametrize(
     "changed",
     [
+        {},  # the shipped levers
         {"search_feedback": 5},
         {"search_fusion": "rrf", "search_embed": 10.0},
         {"search_feedback": 3, "search_fusion": "rrf"},

@@ -324,28 +324,5 @@ def test_shipped_vectors_are_reused_without_running_the_model(
     assert embeddings_rebuild(precomputed=shipped) == (1, len(articles))
 
 
-def test_search_pages_with_meaning_only_articles_never_repeat_or_skip(
-    sentence_model, monkeypatch, settings
-):
-    from openhao.search import selectors as search_selectors
-    from openhao.search.selectors import search
-
-    monkeypatch.setattr(search_selectors, "RERANK", 4)  # pages cross the re-ranked head
-    settings.OPENHAO_PAGE_SIZE = 5
-    original = related.weights
-    monkeypatch.setattr(
-        related, "weights", lambda b, today=None: {**original(b, today), "search_neighbours": 3}
-    )
-    channel = ChannelFactory()
-    matching = {
-        ArticleFactory(title=f"马拉松训练日记第{i}天", channel=channel).pk for i in range(9)
-    }
-    others = {
-        ArticleFactory(title=t, summary="", channel=channel).pk
-        for t in ["长跑配速心得", "半程赛跑完了", *OTHERS]
-    }
-    terms_rebuild()
-    pages = [search(q="马拉松", page_number=n).page for n in (1, 2, 3)]
-    seen = [a.pk for page in pages for a in page.object_list]
-    assert len(seen) == len(set(seen)) == pages[0].paginator.count == 9 + 3
-    assert matching <= set(seen) and len(set(seen) & others) == 3
+# Search pages with meaning-only articles never repeat or skip one: test_query_embedding.py
+# checks it with the shipped levers and with each lever changed.
