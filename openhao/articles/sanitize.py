@@ -20,6 +20,20 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
+# django-prose-editor's text extensions, for every editor on the site (the studio adds images,
+# campaign descriptions use it as it is); this file's whitelist covers all of them.
+TEXT_EDITOR_EXTENSIONS = {
+    "Heading": {"levels": [2, 3]},
+    "Bold": True,
+    "Italic": True,
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": sorted(URL_SCHEMES)},
+}
+
 
 def sanitize_body(html: str) -> str:
     if not html:

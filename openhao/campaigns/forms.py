@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 
 from openhao.articles.editor_strings import EDITOR_STRINGS
-from openhao.articles.sanitize import sanitize_body
+from openhao.articles.sanitize import TEXT_EDITOR_EXTENSIONS, sanitize_body
 from openhao.articles.services import topic_names_clean, topics_get_or_create
 from openhao.common.admin import SafeModelMultipleChoiceField
 
@@ -12,20 +12,9 @@ from .models import Campaign, RewardTier
 
 _DT = "%Y-%m-%dT%H:%M"
 
-# The studio's editor without images (a description has no uploads of its own); the same
-# server-side sanitiser as an article body (articles/sanitize.py), and Campaign.save runs it
-# again for any other write path.
-DESCRIPTION_EXTENSIONS = {
-    "Heading": {"levels": [2, 3]},
-    "Bold": True,
-    "Italic": True,
-    "BulletList": True,
-    "OrderedList": True,
-    "ListItem": True,
-    "Blockquote": True,
-    "HardBreak": True,
-    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
-}
+# The site's text editor without images (a description has no uploads of its own); the same
+# server-side sanitiser as an article body, and Campaign.save runs it again for any other write.
+DESCRIPTION_EXTENSIONS = TEXT_EDITOR_EXTENSIONS
 
 
 class BeijingDateTimeInput(forms.DateTimeInput):

@@ -14,7 +14,7 @@ from django_prose_editor.fields import ProseEditorFormField
 
 from openhao.articles.editor_strings import EDITOR_STRINGS
 from openhao.articles.models import Article, ArticleRevision, Channel
-from openhao.articles.sanitize import sanitize_body
+from openhao.articles.sanitize import TEXT_EDITOR_EXTENSIONS, sanitize_body
 from openhao.articles.services import (
     CORRECTION_NOTE_MAX,
     TITLE_MAX,
@@ -26,17 +26,10 @@ from openhao.articles.validators import validate_topic_name
 from openhao.common.images import validate_image_upload
 from openhao.common.params import parse_id
 
-# What the editor offers; the server's whitelist (articles/sanitize.py) covers all of it.
+# What the editor offers: the site's text extensions with one more heading level and images.
 EDITOR_EXTENSIONS = {
+    **TEXT_EDITOR_EXTENSIONS,
     "Heading": {"levels": [2, 3, 4]},
-    "Bold": True,
-    "Italic": True,
-    "BulletList": True,
-    "OrderedList": True,
-    "ListItem": True,
-    "Blockquote": True,
-    "HardBreak": True,
-    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     "Figure": True,
     "Caption": True,
     "Image": True,
