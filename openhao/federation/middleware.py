@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 
 from django.http import HttpResponseRedirect
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.cache import patch_vary_headers
+
+from openhao.common.views import private_response
 
 from . import uris
 
@@ -43,9 +45,7 @@ class ActivityNegotiationMiddleware:
             pk = int(match.group(2))
             target = uris.article_object(pk) if match.group(1) == "article" else None
             target = target or uris.creator_actor(pk)
-            response = HttpResponseRedirect(target)
-            add_never_cache_headers(response)
-            response["Cache-Control"] += ", private"
+            response = private_response(HttpResponseRedirect(target))
             patch_vary_headers(response, ["Accept"])
             return response
         return self.get_response(request)
