@@ -311,12 +311,12 @@ TOPICS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("国际观察", "全球视野下的新闻解读", ("toutiao", "mil")),
 )  # fmt: skip
 
-# (slug, name, description, symbol, colour)
+# Hand-set badges, as operators give them: (slug, name, description, symbol, colour). 原创作者,
+# 优质创作者, 新锐 and campaign winners are computed from data by the creator index
+# (campaigns.creator_index), which the demo runs last; hand-setting them too showed them twice.
 BADGES: tuple[tuple[str, str, str, str, str], ...] = (
-    ("quality", "优质创作者", "持续产出高质量内容的创作者", "★", "#c4302b"),
-    ("original", "原创作者", "坚持原创内容创作", "原", "#1f6feb"),
+    ("signed", "签约作者", "与平台签约的作者", "签", "#c4302b"),
     ("spring-campaign", CAMPAIGN_TOPIC, "参与春季图文激励计划的创作者", "✿", "#2e9d5b"),
-    ("rising", "新锐作者", "近期表现突出的新创作者", "新", "#d97706"),
 )
 
 # 申请入驻 waiting for the demo operator: (号名称, channel, 自我介绍).

@@ -420,14 +420,16 @@ class _Loader:
             username = accounts.CREATOR.username if index == 1 else f"{USERNAME_PREFIX}{index:02d}"
             verified = index == 1 or rng.random() < 0.45
             chosen = []
-            if verified:
-                chosen.append(badges["quality"])
-            if profile.channels[0] not in content.NEWS_CHANNELS or rng.random() < 0.25:
-                chosen.append(badges["original"])
+            # The random draws are those the demo made when it also hand-set 原创作者 and 新锐
+            # (now computed), so every later choice of the demo stays as it was.
+            if profile.channels[0] in content.NEWS_CHANNELS:
+                rng.random()
+            if verified and index % 2:
+                chosen.append(badges["signed"])
             if index == 1 or rng.random() < 0.3:
                 chosen.append(badges["spring-campaign"])
-            if not verified and rng.random() < 0.25:
-                chosen.append(badges["rising"])
+            if not verified:
+                rng.random()
             creator = creator_create(
                 username=username,
                 display_name=profile.display_name,

@@ -105,6 +105,11 @@ class TestDefaultLoad:
         assert all(c.motto and c.bio and c.avatar.name.endswith(".png") for c in creators)
         assert any(c.verified for c in creators) and not all(c.verified for c in creators)
         assert any(c.badges.all() for c in creators)
+        # Hand-set badges never repeat one the creator index computes (原创作者, 优质创作者,
+        # 新锐): the author card showed 原创作者 twice.
+        for c in creators:
+            names = [b.name for b in c.badges.all()]
+            assert len(names) == len(set(names)), (c.display_name, names)
         # Only the demo creator account can sign in; the others and the readers cannot.
         signs_in = {c.user.username for c in creators if c.user.has_usable_password()}
         assert signs_in == {accounts.CREATOR.username}
