@@ -144,7 +144,7 @@ def _use(name: str):
 
 
 def evaluate(name, sample, category, variant: dict) -> tuple[float, float]:
-    from openhao.ranking import related
+    from openhao.ranking import ann, related
     from openhao.ranking.models import ArticleTerms, RelatedArticle
     from openhao.ranking.services import related_refresh
     from openhao.search.selectors import search_ids
@@ -152,6 +152,8 @@ def evaluate(name, sample, category, variant: dict) -> tuple[float, float]:
     original = related.weights
     if variant:
         related.weights = lambda backend, today=None: {**original(backend, today), **variant}
+    if name != "corpus" and "spread" in variant:
+        ann.get_index().rebuild(save=False)  # the index holds vectors stretched by the lever
     try:
         started = time.monotonic()
         hits = 0
@@ -183,6 +185,8 @@ def evaluate(name, sample, category, variant: dict) -> tuple[float, float]:
         print(f"  related {related_p:.3f}, search {search_p:.3f}", flush=True)
     finally:
         related.weights = original
+        if name != "corpus" and "spread" in variant:
+            ann.get_index().rebuild(save=False)
     return related_p, search_p
 
 

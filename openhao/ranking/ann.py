@@ -21,6 +21,14 @@ headlines are ~0.75), which crushes the range of the cosines; without it they sp
 ``CENTRE_SAMPLE`` stored vectors, shrunk towards zero on a small corpus (n / (n + CENTRE_PRIOR)),
 and keeps it with the index (and in the index file); ``prepare`` centres a vector with it, so
 that the re-ranking compares vectors centred the same way as the index's.
+
+With the related levers' ``spread`` (α > 0) the centred vectors are also **stretched** along
+the corpus' own principal axes: multiplied by U·diag((λ / mean λ)^α)·Uᵀ, where λ, U are the
+eigenvalues and eigenvectors of the vectors' covariance (estimated on the same sample and
+shrunk towards the isotropic one on a small corpus, so ten articles change almost nothing).
+The directions in which a corpus' embeddings vary most are its main subjects (sport against
+finance, cars against cooking); what varies least is mostly the 4-bit model's noise. It is
+the opposite of whitening, which measured far worse here (docs/ranking.md, sixth round).
 """
 
 from __future__ import annotations
@@ -48,6 +56,8 @@ EXPANSION_SEARCH = 128
 BATCH = 5000
 CENTRE_SAMPLE = 50_000  # stored vectors the mean is estimated on (384 means settle long before)
 CENTRE_PRIOR = 100  # a corpus of n articles subtracts n / (n + 100) of its mean
+# The covariance of n articles counts n / (n + 100) against an isotropic one of the same trace.
+SPREAD_PRIOR = 100
 
 
 class AnnIndex:
@@ -59,6 +69,8 @@ class AnnIndex:
         self._synced_at = None
         self._checked = 0.0
         self._centre = np.zeros(dim, dtype=np.float32)
+        self._stretch: np.ndarray | None = None  # the spread's matrix, None: centring only
+        self._spread = 0.0
 
     def _new(self):
         from usearch.index import Index
@@ -89,16 +101,24 @@ class AnnIndex:
             meta = json.loads(meta_path.read_text())
             if meta.get("model") != self.model or meta.get("database") != _database():
                 return False
+            if float(meta.get("spread", 0.0)) != spread_lever():
+                return False  # the levers changed since the file was written: rebuild
             centre = np.asarray(meta.get("centre") or np.zeros(self.dim), dtype=np.float32)
             if centre.shape != (self.dim,):
                 return False
+            stretch = None
+            if meta.get("spread"):
+                stretch = np.load(self.path.with_suffix(".stretch.npy")).astype(np.float32)
+                if stretch.shape != (self.dim, self.dim):
+                    return False
             index = self._new()
             index.load(str(self.path))
         except (OSError, ValueError, RuntimeError) as exc:
             log.warning("ann: index file %s unreadable (%s); rebuilding", self.path, exc)
             return False
         self._index = index
-        self._centre = centre
+        self._centre, self._stretch = centre, stretch
+        self._spread = float(meta.get("spread", 0.0))
         self._synced_at = datetime.fromisoformat(meta["synced_at"])
         self.sync()
         return True
@@ -111,15 +131,18 @@ class AnnIndex:
             tmp = self.path.with_suffix(".tmp")
             self._index.save(str(tmp))
             tmp.replace(self.path)
+            if self._stretch is not None:
+                np.save(self.path.with_suffix(".stretch.npy"), self._stretch)
             meta = {
                 "model": self.model,
                 "database": _database(),
                 "synced_at": self._synced_at.isoformat(),
                 "centre": [round(float(x), 6) for x in self._centre],
+                "spread": self._spread,
             }
             self.path.with_suffix(".json").write_text(json.dumps(meta))
 
-    def _rows(self, queryset, centre: np.ndarray):
+    def _rows(self, queryset, shape: tuple):
         from .models import ArticleEmbedding
 
         rows = (
@@ -133,10 +156,10 @@ class AnnIndex:
             batch_ids.append(article_id)
             batch.append(embedders.unpack(data, scale))
             if len(batch) >= BATCH:
-                yield np.asarray(batch_ids, dtype=np.uint64), self.prepare(np.vstack(batch), centre)
+                yield np.asarray(batch_ids, dtype=np.uint64), self.prepare(np.vstack(batch), shape)
                 batch_ids, batch = [], []
         if batch:
-            yield np.asarray(batch_ids, dtype=np.uint64), self.prepare(np.vstack(batch), centre)
+            yield np.asarray(batch_ids, dtype=np.uint64), self.prepare(np.vstack(batch), shape)
 
     @property
     def centre(self) -> np.ndarray:
@@ -144,16 +167,25 @@ class AnnIndex:
         self._ready()
         return self._centre
 
-    def prepare(self, vectors: np.ndarray, centre: np.ndarray | None = None) -> np.ndarray:
-        """Vectors (one or a matrix, unit length as stored) centred on the index's mean, back to
-        unit length: what the index holds and what the re-ranking compares."""
-        centre = self.centre if centre is None else centre
+    def prepare(self, vectors: np.ndarray, shape: tuple | None = None) -> np.ndarray:
+        """Vectors (one or a matrix, unit length as stored) centred on the index's mean (and
+        stretched by the spread's matrix when there is one), back to unit length: what the index
+        holds and what the re-ranking compares. ``shape``: (centre, stretch) other than the
+        index's (a rebuild's before it is swapped in)."""
+        if shape is None:
+            self._ready()
+            shape = (self._centre, self._stretch)
+        centre, stretch = shape
         vectors = np.asarray(vectors, dtype=np.float32) - centre
+        if stretch is not None:
+            vectors = vectors @ stretch
         norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
         norms[norms == 0] = 1.0
         return vectors / norms
 
-    def _estimate_centre(self) -> np.ndarray:
+    def _estimate_shape(self, spread: float) -> tuple[np.ndarray, np.ndarray | None]:
+        """(centre, stretch) from the newest ``CENTRE_SAMPLE`` stored vectors (module
+        docstring); stretch is None when ``spread`` is 0 or there are no vectors."""
         from .models import ArticleEmbedding
 
         rows = (
@@ -162,13 +194,37 @@ class AnnIndex:
             .values_list("vector", "scale")[:CENTRE_SAMPLE]
         )
         total = np.zeros(self.dim, dtype=np.float64)
+        second = np.zeros((self.dim, self.dim), dtype=np.float64)
         n = 0
+        batch: list[np.ndarray] = []
+
+        def add(batch):
+            nonlocal total, second
+            block = np.vstack(batch).astype(np.float64)
+            total += block.sum(axis=0)
+            second += block.T @ block
+
         for data, scale in rows.iterator(chunk_size=BATCH):
-            total += embedders.unpack(data, scale)
+            batch.append(embedders.unpack(data, scale))
             n += 1
+            if len(batch) >= BATCH:
+                add(batch)
+                batch = []
+        if batch:
+            add(batch)
         if not n:
-            return np.zeros(self.dim, dtype=np.float32)
-        return (total / n * (n / (n + CENTRE_PRIOR))).astype(np.float32)
+            return np.zeros(self.dim, dtype=np.float32), None
+        mean = total / n
+        centre = (mean * (n / (n + CENTRE_PRIOR))).astype(np.float32)
+        if spread <= 0:
+            return centre, None
+        covariance = second / n - np.outer(mean, mean)
+        isotropic = np.trace(covariance) / self.dim * np.eye(self.dim)
+        covariance = (n * covariance + SPREAD_PRIOR * isotropic) / (n + SPREAD_PRIOR)
+        values, axes = np.linalg.eigh(covariance)
+        values = np.clip(values, 1e-12, None)
+        scales = (values / values.mean()) ** spread
+        return centre, ((axes * scales) @ axes.T).astype(np.float32)
 
     def rebuild(self, *, save: bool = True) -> int:
         """Read every stored vector into a new index (then swap it in)."""
@@ -176,12 +232,14 @@ class AnnIndex:
 
         started = timezone.now()
         index = self._new()
-        centre = self._estimate_centre()
-        for ids, vectors in self._rows(Q(), centre):
+        spread = spread_lever()
+        shape = self._estimate_shape(spread)
+        for ids, vectors in self._rows(Q(), shape):
             index.add(ids, vectors, threads=1)
         with self._lock:
             self._index = index
-            self._centre = centre
+            self._centre, self._stretch = shape
+            self._spread = spread
             self._synced_at = started
             self._checked = time.monotonic()
             if save:
@@ -196,7 +254,7 @@ class AnnIndex:
             started = timezone.now()
             changed = 0
             for ids, vectors in self._rows(
-                Q(updated_at__gte=self._synced_at - SYNC_MARGIN), self._centre
+                Q(updated_at__gte=self._synced_at - SYNC_MARGIN), (self._centre, self._stretch)
             ):
                 for key in ids:
                     if int(key) in self._index:
@@ -213,7 +271,7 @@ class AnnIndex:
                 return  # built from the database (with this row) on first use
             if article_id in self._index:
                 self._index.remove(article_id)
-            self._index.add(article_id, self.prepare(vector, self._centre))
+            self._index.add(article_id, self.prepare(vector, (self._centre, self._stretch)))
 
     def discard(self, article_id: int) -> None:
         with self._lock:
@@ -232,7 +290,7 @@ class AnnIndex:
         if centred:
             query = np.asarray(vector, dtype=np.float32)
         else:
-            query = self.prepare(vector, self._centre)
+            query = self.prepare(vector, (self._centre, self._stretch))
         matches = index.search(query, k + 1, threads=1)
         return [
             (int(key), 1.0 - float(distance))
@@ -253,6 +311,18 @@ class AnnIndex:
 
     def __len__(self) -> int:
         return len(self._ready())
+
+
+def spread_lever() -> float:
+    """The active sentence-model levers' ``spread`` (related_weights.json; 0: centring only).
+    The index holds vectors stretched by it, so a change takes effect at the next rebuild
+    (nightly, or a process that finds its file written with another value)."""
+    from . import related
+
+    try:
+        return float(related.weights(embedders.get_backend().name).get("spread", 0.0))
+    except LookupError:
+        return 0.0
 
 
 def _database() -> str:

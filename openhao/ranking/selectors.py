@@ -276,12 +276,12 @@ def search_vectors(
 
     backend = embedders.get_backend()
     levers = related.weights(backend.name)
-    query = backend.embed_query(text)
-    if query is None or not np.any(query):
-        return SearchMeaning()
     ids = list(article_ids)
-    target = np.asarray(query, dtype=np.float32)
     if backend.name == "corpus":
+        query = backend.embed_query(text)
+        if query is None or not np.any(query):
+            return SearchMeaning()
+        target = np.asarray(query, dtype=np.float32)
         stored = dict(
             ArticleTerms.objects.filter(article_id__in=ids).values_list("article_id", "embedding")
         )
@@ -292,26 +292,32 @@ def search_vectors(
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         return SearchMeaning(target=target, ids=keep, vectors=matrix / norms)
+    # What needs no query vector comes first, while the model (started by ``search_prefetch``)
+    # runs in its thread: the matches' stored vectors and the index's catch-up.
+    embeddings = ArticleEmbedding.objects.filter(model=backend.model, article__terms__isnull=False)
+    rows = list(embeddings.filter(article_id__in=ids).values_list("article_id", "vector", "scale"))
     index = ann.get_index()
+    _ = index.centre  # loads the index, or catches up with other processes, before the wait
+    query = backend.embed_query(text)
+    if query is None or not np.any(query):
+        return SearchMeaning()
+    target = np.asarray(query, dtype=np.float32)
     wanted = search_neighbours() if neighbours is None else neighbours
     extra: list[int] = []
     if wanted:
         known = set(ids)
         near = [pk for pk, _cos in index.search(query, len(ids) + 4 * wanted) if pk not in known]
         if near:
-            rows = ArticleTerms.objects.filter(article_id__in=near)
+            # The public ones within the filters, with their vectors, in one query.
+            public = embeddings.filter(article_id__in=near)
             if channel_id is not None:
-                rows = rows.filter(channel_id=channel_id)
+                public = public.filter(article__terms__channel_id=channel_id)
             if since is not None:
-                rows = rows.filter(published_at__gte=since)
-            public = set(rows.values_list("article_id", flat=True))
+                public = public.filter(article__terms__published_at__gte=since)
+            found = {pk: (v, s) for pk, v, s in public.values_list("article_id", "vector", "scale")}
             # More than asked for: the caller drops those that match the words after all.
-            extra = [pk for pk in near if pk in public]
-    rows = list(
-        ArticleEmbedding.objects.filter(
-            article_id__in=ids + extra, model=backend.model, article__terms__isnull=False
-        ).values_list("article_id", "vector", "scale")
-    )
+            extra = [pk for pk in near if pk in found]
+            rows += [(pk, *found[pk]) for pk in extra]
     if levers.get("centre"):
         target = index.prepare(target)
     if not rows:

@@ -265,6 +265,8 @@ def search(
     *, q: str | None, channel_slug: str = "", period: str = "", page_number=None
 ) -> SearchResults:
     parsed = parse_query(q)
+    if parsed.terms:
+        search_prefetch(parsed.text)  # the model runs while the filters and names are read
     channel = Channel.objects.filter(slug=channel_slug).first() if channel_slug else None
     period = period if period in PERIODS else ""
     days = PERIODS[period]

@@ -2,6 +2,7 @@
 index (ann.py) and what 相关推荐 and search make of them. Tests that need the sentence model ask
 for the ``sentence_model`` fixture (conftest.py); the model loads once per process."""
 
+import json
 import logging
 import random
 import sys
@@ -292,6 +293,63 @@ def test_the_centre_is_the_corpus_mean_and_travels_with_the_index_file(
     built = index.centre.copy()
     ann.reset()
     assert np.allclose(ann.get_index().centre, built, atol=1e-5)
+
+
+def with_spread(monkeypatch, value):
+    """The active levers with ``spread`` set (as a dated entry of related_weights.json would)."""
+    original = related.weights
+
+    def patched(backend, today=None):
+        return {**original(backend, today), "spread": value}
+
+    monkeypatch.setattr(related, "weights", patched)
+
+
+def test_the_spread_stretches_the_corpus_principal_axes_and_travels_with_the_file(
+    sentence_model, settings, tmp_path, monkeypatch
+):
+    settings.OPENHAO_ANN_PATH = str(tmp_path)
+    ann.reset()
+    creator, channel = CreatorFactory(), ChannelFactory()
+    for title in [t for pair in PAIRS for t in pair] + OTHERS:
+        publish(creator, channel, title)
+    with_spread(monkeypatch, 0.5)
+    index = ann.get_index()
+    index.rebuild()
+    vectors = np.vstack(list(stored().values()))
+    n, dim = vectors.shape
+    # The stretch is U diag((lambda / mean lambda) ** spread) U^T of the covariance, shrunk
+    # towards the isotropic one of the same trace.
+    covariance = np.cov(vectors.T, bias=True)
+    iso = np.trace(covariance) / dim * np.eye(dim)
+    shrunk = (n * covariance + ann.SPREAD_PRIOR * iso) / (n + ann.SPREAD_PRIOR)
+    values, axes = np.linalg.eigh(shrunk)
+    expected = (axes * (values / values.mean()) ** 0.5) @ axes.T
+    assert np.allclose(index._stretch, expected, atol=1e-3)
+    prepared = index.prepare(vectors)
+    assert np.allclose(np.linalg.norm(prepared, axis=1), 1.0, atol=1e-5)
+    centre_only = index.prepare(vectors, (index.centre, None))
+    # Ten articles are stretched only a little (the prior outweighs them) ...
+    assert (prepared * centre_only).sum(axis=1).min() > 0.8
+    # ... but it is stretched: the axis along which the articles vary most weighs more.
+    assert not np.allclose(prepared, centre_only, atol=1e-3)
+    # What the index holds is what ``prepare`` makes of the stored vectors.
+    for pk, vector in stored().items():
+        assert float(index.vector(pk) @ index.prepare(vector)) > 0.99
+    built = index._stretch.copy()
+
+    # A new process loads the stretch from the file rather than estimating it again.
+    ann.reset()
+    assert np.allclose(ann.get_index().prepare(vectors), prepared, atol=1e-5)
+    assert np.allclose(ann.get_index()._stretch, built, atol=1e-6)
+
+    # A file written with another spread is not used: the index is rebuilt with the levers'.
+    with_spread(monkeypatch, 0.0)
+    ann.reset()
+    index = ann.get_index()
+    assert index._stretch is None
+    assert np.allclose(index.prepare(vectors), centre_only, atol=1e-5)
+    assert json.loads((tmp_path / f"{sentence_model.model}.json").read_text())["spread"] == 0.0
 
 
 def test_shipped_vectors_are_reused_without_running_the_model(
