@@ -220,40 +220,46 @@ class CorpusBackend(EmbeddingBackend):
 
         self.dim = embedding.DIM
 
-    def _embed(self, text: str, *, query: bool) -> np.ndarray:
-        from . import embedding, related, text_index
+    def query_embedding(self, text: str) -> tuple[np.ndarray, int]:
+        """A search query's corpus embedding and the corpus' size, in one database query (a
+        search request pays it; search's re-rank also mixes it with the sentence model's)."""
+        from . import embedding, related
         from .models import TermStat
 
         counts = related.features(text)
-        zero = np.zeros(self.dim, dtype=np.float32)
         if not counts:
-            return zero
-        if query:
-            # One query for the document frequencies, the documents and the term embeddings: a
-            # search request pays it.
-            rows = TermStat.objects.filter(term__in=["", embedding.MEAN_TERM, *counts]).values_list(
-                "term", "df", "embedding"
-            )
-            dfs, terms = {}, {}
-            for term, df, emb in rows:
-                dfs[term] = df
-                if emb:
-                    terms[term] = emb
-            vector = related.query_vector(counts, dfs, dfs.pop("", 0))
-        else:
-            dfs = text_index.document_frequencies(counts)
-            vector = related.vectorize(counts, dfs, *text_index.corpus_stats())
-            terms = text_index.term_embeddings(vector)
-        out = embedding.embed(vector, terms)
-        return np.asarray(out, dtype=np.float32) if out else zero
+            return np.zeros(self.dim, dtype=np.float32), 0
+        rows = TermStat.objects.filter(term__in=["", embedding.MEAN_TERM, *counts]).values_list(
+            "term", "df", "embedding"
+        )
+        dfs, terms = {}, {}
+        for term, df, emb in rows:
+            dfs[term] = df
+            if emb:
+                terms[term] = emb
+        documents = dfs.pop("", 0)
+        out = embedding.embed(related.query_vector(counts, dfs, documents), terms)
+        vector = np.asarray(out, dtype=np.float32) if out else np.zeros(self.dim, np.float32)
+        return vector, documents
+
+    def _embed_article(self, text: str) -> np.ndarray:
+        from . import embedding, related, text_index
+
+        counts = related.features(text)
+        if not counts:
+            return np.zeros(self.dim, dtype=np.float32)
+        dfs = text_index.document_frequencies(counts)
+        vector = related.vectorize(counts, dfs, *text_index.corpus_stats())
+        out = embedding.embed(vector, text_index.term_embeddings(vector))
+        return np.asarray(out, dtype=np.float32) if out else np.zeros(self.dim, np.float32)
 
     def embed_articles(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return np.vstack([self._embed(t, query=False) for t in texts])
+        return np.vstack([self._embed_article(t) for t in texts])
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self._embed(text, query=True)
+        return self.query_embedding(text)[0]
 
 
 _backend: EmbeddingBackend | None = None

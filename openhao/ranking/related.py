@@ -171,7 +171,8 @@ def candidate_scores(
 @dataclass(frozen=True)
 class Candidate:
     """What ``rank`` reads of a candidate (the fields of its ArticleTerms row, and its
-    embedding: the corpus one from that row, or the sentence model's from ArticleEmbedding)."""
+    embedding: the corpus one from that row, or the sentence model's from ArticleEmbedding;
+    with the sentence model, ``corpus`` is the row's corpus embedding as well)."""
 
     article_id: int
     vector: dict[str, float]
@@ -180,6 +181,7 @@ class Candidate:
     creator_id: int
     published_at: datetime
     topic_ids: list[int]
+    corpus: np.ndarray | None = None
 
 
 def _select(model: str | None) -> tuple[str, list]:
@@ -189,8 +191,8 @@ def _select(model: str | None) -> tuple[str, list]:
         "t.published_at, CAST(t.topic_ids AS TEXT), "
     )
     if model is None:
-        return columns + "CAST(t.embedding AS TEXT), NULL ", []
-    return columns + "e.vector, e.scale ", []
+        return columns + "CAST(t.embedding AS TEXT), NULL, NULL ", []
+    return columns + "e.vector, e.scale, CAST(t.embedding AS TEXT) ", []
 
 
 def _join(model: str | None) -> str:
@@ -203,12 +205,15 @@ def _join(model: str | None) -> str:
 
 def _decode(rows, model: str | None) -> list[Candidate]:
     out = []
-    for article_id, vector, channel_id, creator_id, published_at, topic_ids, emb, scale in rows:
+    for row in rows:
+        article_id, vector, channel_id, creator_id, published_at, topic_ids, *stored = row
+        emb, scale, corpus = stored
+        corpus_vec = None
         if model is None:
-            values = json.loads(emb) if emb else []
-            emb_vec = np.asarray(values, dtype=np.float32) if values else None
+            emb_vec = _json_vector(emb)
         else:
             emb_vec = embedders.unpack(emb, scale) if emb is not None else None
+            corpus_vec = _json_vector(corpus)
         out.append(
             Candidate(
                 article_id=article_id,
@@ -218,9 +223,15 @@ def _decode(rows, model: str | None) -> list[Candidate]:
                 creator_id=creator_id,
                 published_at=_aware(published_at),
                 topic_ids=json.loads(topic_ids),
+                corpus=corpus_vec,
             )
         )
     return out
+
+
+def _json_vector(text: str | None) -> np.ndarray | None:
+    values = json.loads(text) if text else []
+    return np.asarray(values, dtype=np.float32) if values else None
 
 
 def candidates(
@@ -341,6 +352,28 @@ def _signals(pool, query, scale, channel_id, topic_ids, levers, now, dim):
     return text, channel, topic, fresh, matrix, has
 
 
+def corpus_weight(levers: dict, documents: int, lever: str = "corpus_embed") -> float:
+    """The weight of the corpus embeddings' cosine beside the sentence model's: ``corpus_embed``
+    × n / (n + ``corpus_half``) for a corpus of n articles. The corpus embeddings are learned
+    from the site's own articles, so they say little on a young site and more as it grows
+    (docs/ranking.md, sixth round); 0 when the levers have none. Search's weight is the same
+    with ``lever="search_corpus_embed"``."""
+    weight = float(levers.get(lever, 0.0))
+    if weight <= 0 or documents <= 0:
+        return 0.0
+    return weight * documents / (documents + float(levers.get("corpus_half", 10_000)))
+
+
+def _corpus_cosines(pool: list[Candidate], target: np.ndarray | None) -> np.ndarray:
+    out = np.zeros(len(pool))
+    if target is None:
+        return out
+    for i, row in enumerate(pool):
+        if row.corpus is not None and len(row.corpus) == len(target):
+            out[i] = float(_unit(row.corpus) @ target)
+    return out
+
+
 def rank(
     *,
     query: dict[str, float],
@@ -353,6 +386,8 @@ def rank(
     now: datetime | None = None,
     prepare=None,
     more=None,
+    corpus_query: np.ndarray | None = None,
+    documents: int = 0,
 ) -> list[tuple[int, float, str]]:
     """(article id, score, reason) best first from a pool of candidate rows, creator-capped.
     The text score is BM25 divided by the article's score against itself, so that it lies
@@ -362,7 +397,10 @@ def rank(
     embeddings on the corpus mean before the cosine, when the levers' ``centre`` is set.
     ``more(target, seen, k)``: candidate rows of the ``k`` nearest neighbours of the query's
     embedding after the feedback moved it (lever ``feedback_neighbours``; 0: off), not in
-    ``seen``: a second nearest-neighbour step that looks where the feedback points."""
+    ``seen``: a second nearest-neighbour step that looks where the feedback points.
+    ``corpus_query``: the article's corpus embedding, when the sentence model ranks: the
+    cosine with each candidate's corpus embedding is added with ``corpus_weight`` of the
+    levers and the corpus' size ``documents`` (lever ``corpus_embed``)."""
     if not pool:
         return []
     now = now or timezone.now()
@@ -373,6 +411,11 @@ def rank(
         pool, query, scale, channel_id, topic_ids, levers, now, dim
     )
     meaning = np.zeros(len(pool))
+    mix = corpus_weight(levers, documents)
+    corpus_target = None
+    if mix and corpus_query is not None and len(corpus_query) and np.any(corpus_query):
+        corpus_target = _unit(np.asarray(corpus_query, dtype=np.float32))
+    learned = mix * _corpus_cosines(pool, corpus_target)
     if has_query:
         target = _unit(np.asarray(query_embedding, dtype=np.float32))
         centre = prepare is not None and levers.get("centre")
@@ -383,7 +426,7 @@ def rank(
         if levers["feedback"]:
             # Pseudo-relevance feedback in embedding space: the best few candidates say what
             # the short query is about (docs/ranking.md).
-            first = text + channel + topic + fresh + meaning
+            first = text + channel + topic + fresh + meaning + learned
             best = np.argsort(-first, kind="stable")[: levers["feedback"]]
             target = _unit(target + matrix[best].mean(axis=0))
             wanted = int(levers.get("feedback_neighbours", 0))
@@ -399,7 +442,9 @@ def rank(
                     for a, b in zip((text, channel, topic, fresh), signals[:4], strict=True)
                 )
                 matrix = np.vstack([matrix, extra_matrix])
+                learned = np.concatenate([learned, mix * _corpus_cosines(extra, corpus_target)])
             meaning = levers["embed"] * (matrix @ target)
+    meaning = meaning + learned
     total = text + channel + topic + fresh + meaning
     signals = {
         "words": text,

@@ -245,11 +245,18 @@ class SearchMeaning:
     ids: list[int] = field(default_factory=list)  # the rows of ``vectors``
     vectors: Any = None  # numpy matrix, one row per id
     extra: list[int] = field(default_factory=list)
+    # Per row: the corpus embeddings' cosine with the query's, times its weight relative to
+    # the sentence model's (lever ``search_corpus_embed``; zeros when off).
+    learned: Any = None
 
     def cosines(self, target=None) -> dict[int, float]:
+        """The query's cosine with each row (``target``: another query vector), plus the
+        corpus embeddings' weighted cosine when that lever is on."""
         if self.vectors is None:
             return {}
         values = self.vectors @ (self.target if target is None else target)
+        if self.learned is not None:
+            values = values + self.learned
         return {pk: float(c) for pk, c in zip(self.ids, values, strict=True)}
 
 
@@ -293,9 +300,12 @@ def search_vectors(
         norms[norms == 0] = 1.0
         return SearchMeaning(target=target, ids=keep, vectors=matrix / norms)
     # What needs no query vector comes first, while the model (started by ``search_prefetch``)
-    # runs in its thread: the matches' stored vectors and the index's catch-up.
+    # runs in its thread: the matches' stored vectors, the query's corpus embedding and the
+    # index's catch-up.
     embeddings = ArticleEmbedding.objects.filter(model=backend.model, article__terms__isnull=False)
-    rows = list(embeddings.filter(article_id__in=ids).values_list("article_id", "vector", "scale"))
+    columns = ("article_id", "vector", "scale", "article__terms__embedding")
+    rows = list(embeddings.filter(article_id__in=ids).values_list(*columns))
+    mix, learned_target = _search_corpus_mix(text, levers)
     index = ann.get_index()
     _ = index.centre  # loads the index, or catches up with other processes, before the wait
     query = backend.embed_query(text)
@@ -314,7 +324,7 @@ def search_vectors(
                 public = public.filter(article__terms__channel_id=channel_id)
             if since is not None:
                 public = public.filter(article__terms__published_at__gte=since)
-            found = {pk: (v, s) for pk, v, s in public.values_list("article_id", "vector", "scale")}
+            found = {pk: rest for pk, *rest in public.values_list(*columns)}
             # More than asked for: the caller drops those that match the words after all.
             extra = [pk for pk in near if pk in found]
             rows += [(pk, *found[pk]) for pk in extra]
@@ -322,12 +332,42 @@ def search_vectors(
         target = index.prepare(target)
     if not rows:
         return SearchMeaning(target=target, extra=extra)
-    matrix = np.vstack([embedders.unpack(v, s) for _pk, v, s in rows])
+    matrix = np.vstack([embedders.unpack(v, s) for _pk, v, s, _c in rows])
     if levers.get("centre"):
         matrix = index.prepare(matrix)
+    learned = None
+    if learned_target is not None:
+        learned = np.zeros(len(rows))
+        for i, (_pk, _v, _s, corpus) in enumerate(rows):
+            if corpus and len(corpus) == len(learned_target):
+                vector = np.asarray(corpus, dtype=np.float32)
+                norm = float(np.linalg.norm(vector))
+                learned[i] = mix * float(vector @ learned_target) / norm if norm > 0 else 0.0
     return SearchMeaning(
-        target=target, ids=[pk for pk, _v, _s in rows], vectors=matrix, extra=extra
+        target=target,
+        ids=[row[0] for row in rows],
+        vectors=matrix,
+        extra=extra,
+        learned=learned,
     )
+
+
+def _search_corpus_mix(text: str, levers: dict):
+    """(weight relative to ``search_embed``, the query's unit corpus embedding) when the
+    ``search_corpus_embed`` lever is on and the corpus embeddings know the query's words; else
+    (0, None). The weight grows with the corpus like 相关推荐's (``related.corpus_weight``)."""
+    import numpy as np
+
+    from . import embedders, related
+
+    if not float(levers.get("search_corpus_embed", 0.0)):
+        return 0.0, None
+    vector, documents = embedders.CorpusBackend().query_embedding(text)
+    weight = related.corpus_weight(levers, documents, "search_corpus_embed")
+    norm = float(np.linalg.norm(vector))
+    if not weight or norm == 0:
+        return 0.0, None
+    return weight / float(levers["search_embed"]), vector / norm
 
 
 def search_meaning(

@@ -113,6 +113,7 @@ def related_compute(*, article_id: int) -> list[tuple[int, float, str]]:
     levers = related.weights(backend.name)
     documents, _avg = corpus_stats()
     dfs = document_frequencies(terms.counts)
+    corpus_query = None
     query = related.query_vector(terms.counts, dfs, documents)
     if backend.name == "corpus":
         model = None
@@ -120,6 +121,7 @@ def related_compute(*, article_id: int) -> list[tuple[int, float, str]]:
     else:
         model = backend.model
         own = article_vector(article_id, model)
+        corpus_query = np.asarray(terms.embedding, dtype=np.float32) if terms.embedding else None
     pool = related.candidates(query, dfs, documents, exclude_id=article_id, model=model)
     prepare = more = None
     if model and own is not None:
@@ -145,6 +147,8 @@ def related_compute(*, article_id: int) -> list[tuple[int, float, str]]:
         levers=levers,
         prepare=prepare,
         more=more,
+        corpus_query=corpus_query,
+        documents=documents,
     )
 
 

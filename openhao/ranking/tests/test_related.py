@@ -159,3 +159,57 @@ def test_an_article_typed_in_traditional_is_related_like_its_simplified_twin():
     # ... and Simplified articles list it as they list the twin.
     assert traditional.pk in ids(related_articles(football[0], limit=4))
     assert related.features(traditional.title) == related.features(FOOTBALL[1])
+
+
+def _candidate(article_id, corpus_vector):
+    import numpy as np
+
+    return related.Candidate(
+        article_id=article_id,
+        vector={"w话题": 1.0},
+        embedding=np.ones(4, dtype=np.float32) / 2,
+        channel_id=1,
+        creator_id=article_id,
+        published_at=timezone.now() - timedelta(days=3),
+        topic_ids=[],
+        corpus=None if corpus_vector is None else np.asarray(corpus_vector, dtype=np.float32),
+    )
+
+
+def test_the_corpus_weight_grows_with_the_corpus_and_is_half_at_corpus_half():
+    levers = {"corpus_embed": 8.0, "corpus_half": 18000}
+    assert related.corpus_weight(levers, 0) == 0
+    assert related.corpus_weight(levers, 18000) == pytest.approx(4.0)
+    assert related.corpus_weight(levers, 2700) < related.corpus_weight(levers, 36000) < 8.0
+    assert related.corpus_weight({}, 36000) == 0
+    assert related.corpus_weight({"search_corpus_embed": 4.0}, 18000, "search_corpus_embed") > 0
+
+
+def test_with_the_sentence_model_the_corpus_embeddings_decide_between_equal_candidates():
+    import numpy as np
+
+    levers = {
+        **related.weights("e5"),
+        "feedback": 0,
+        "corpus_embed": 8.0,
+        "corpus_half": 18000,
+    }
+    # Two candidates alike in every signal but the corpus embedding: the one whose corpus
+    # embedding agrees with the article's comes first, and says it was chosen for its meaning.
+    pool = [_candidate(1, [0.0, 1.0]), _candidate(2, [1.0, 0.0]), _candidate(3, None)]
+    kwargs = {
+        "query": {"w话题": 1.0},
+        "query_embedding": np.ones(4, dtype=np.float32) / 2,
+        "self_score": 1.0,
+        "pool": pool,
+        "channel_id": 1,
+        "topic_ids": set(),
+        "corpus_query": np.asarray([1.0, 0.0], dtype=np.float32),
+    }
+    ranked = related.rank(levers=levers, documents=18000, **kwargs)
+    assert [pk for pk, _s, _r in ranked][:1] == [2]
+    assert ranked[0][2] == "meaning"
+    # Off (or on a corpus too small to learn from): the newest id breaks the tie as before.
+    assert [pk for pk, _s, _r in related.rank(levers=levers, documents=0, **kwargs)][0] == 3
+    off = {**levers, "corpus_embed": 0}
+    assert [pk for pk, _s, _r in related.rank(levers=off, documents=18000, **kwargs)][0] == 3

@@ -384,3 +384,42 @@ def test_shipped_vectors_are_reused_without_running_the_model(
 
 # Search pages with meaning-only articles never repeat or skip one: test_query_embedding.py
 # checks it with the shipped levers and with each lever changed.
+
+
+def test_search_mixes_in_the_corpus_embeddings_with_their_lever(sentence_model, monkeypatch):
+    from openhao.ranking.selectors import search_vectors
+
+    # A corpus the corpus embeddings can learn from (two subjects, as in the first test).
+    channel = ChannelFactory()
+    rng = random.Random(5)
+    sport = list("球赛队冠军联杯场教练员进攻防守射门篮板决胜负")
+    food = list("菜肉汤锅炒煮蒸烤饭面粥甜咸辣酸香味厨")
+    articles = {"sport": [], "food": []}
+    for _ in range(40):
+        for name, pool in (("sport", sport), ("food", food)):
+            title = "".join(rng.sample(pool, 6))
+            articles[name].append(ArticleFactory(title=title, summary="", channel=channel))
+    terms_rebuild(related_for=0)  # keywords, IDF, corpus embeddings and sentence embeddings
+    ids = [a.pk for a in articles["sport"][:5] + articles["food"][:5]]
+    original = related.weights
+
+    def levers(**changed):
+        monkeypatch.setattr(
+            related, "weights", lambda backend, today=None: {**original(backend), **changed}
+        )
+
+    levers(search_corpus_embed=0.0)
+    plain = search_vectors("球队教练进攻", ids, neighbours=0)
+    assert plain.learned is None
+    levers(search_corpus_embed=4.0, corpus_half=1)
+    mixed = search_vectors("球队教练进攻", ids, neighbours=0)
+    assert mixed.learned is not None
+    assert sorted(mixed.ids) == sorted(plain.ids) == sorted(ids)
+    # Its cosines are the sentence model's plus the corpus embeddings' weighted ones, which
+    # favour the articles of the query's subject.
+    learned = dict(zip(mixed.ids, mixed.learned, strict=True))
+    for pk, value in mixed.cosines().items():
+        assert value == pytest.approx(plain.cosines()[pk] + learned[pk], abs=1e-4)
+    sport_ids = {a.pk for a in articles["sport"]}
+    on_subject = np.mean([learned[pk] for pk in ids if pk in sport_ids])
+    assert on_subject > np.mean([learned[pk] for pk in ids if pk not in sport_ids])
