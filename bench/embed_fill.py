@@ -21,7 +21,7 @@ def main() -> None:
 
     django.setup()
     from embed_cache import Cache
-    from eval_related import read
+    from eval_related import _text_choice, body_html, read
 
     from openhao.ranking import embedders
 
@@ -31,11 +31,12 @@ def main() -> None:
         else Path("/work/shared/data/nlpcc2017-headlines/headlines.tsv")
     )
     rows = read(path)
+    print(_text_choice())
     backend = embedders.get_backend()
     assert backend.name == "e5", backend.name
     cache = Cache(backend.model)
     side = "query" if embedders.ARTICLE_AS_QUERY else "passage"
-    texts = [embedders.article_text(title) for _c, title in rows]
+    texts = [embedders.article_text(title, "", body_html(body)) for _c, title, body in rows]
     started = time.monotonic()
     cache.get_many(texts, side, backend.embed_articles)
     cache.save()

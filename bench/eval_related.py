@@ -1,7 +1,8 @@
 """Quality of 相关推荐 and search on labelled headlines: `make eval-related [DATA=file.tsv]`.
 
-Loads every line of a ``category<TAB>title`` file (titles segmented or not) as a published
-article — all in ONE channel, without hashtags or summaries, so only the text can decide —
+Loads every line of a ``category<TAB>title[<TAB>body]`` file (segmented or not; a body's
+paragraphs separated by a literal ``\\n``) as a published article — all in ONE channel,
+without hashtags or summaries, so only the text can decide —
 builds the keyword index, the IDF table and the search index through the production code, then
 reports precision@10 (share of the ten items in the query article's category) for:
 
@@ -13,6 +14,11 @@ articles. ``EVAL_VARIANTS='[{"embed": 4}, ...]'`` scores each variant of the rel
 (related_weights.json) too. Sentence-model embeddings are cached under var/embed-cache/.
 
 Runs against ``EVAL_DATABASE_URL`` (default: a SQLite file under var/), which it empties first.
+
+What text the sentence model embeds is a choice to measure on a set with bodies:
+``EVAL_BODY_CHARS=0`` (title only), the default ``embedders.BODY_CHARS`` (160) or more, and
+``EVAL_TEXT_CHARS`` for the whole passage's cut (``embedders.TEXT_CHARS``); each is one run on
+a fresh load (the embeddings and the cache keys follow the text).
 """
 
 from __future__ import annotations
@@ -43,20 +49,41 @@ KEYWORDS = 3
 BACKENDS = os.environ.get("EVAL_BACKENDS", "e5,corpus").split(",")
 
 
-def read(path: Path) -> list[tuple[str, str]]:
+def _text_choice() -> str:
+    """Apply ``EVAL_BODY_CHARS`` / ``EVAL_TEXT_CHARS`` to what the sentence model embeds."""
+    from openhao.ranking import embedders
+
+    if os.environ.get("EVAL_BODY_CHARS"):
+        embedders.BODY_CHARS = int(os.environ["EVAL_BODY_CHARS"])
+    if os.environ.get("EVAL_TEXT_CHARS"):
+        embedders.TEXT_CHARS = int(os.environ["EVAL_TEXT_CHARS"])
+    return f"body cut at {embedders.BODY_CHARS}, text at {embedders.TEXT_CHARS} characters"
+
+
+def read(path: Path) -> list[tuple[str, str, str]]:
+    """(category, title, body) of every line: ``category<TAB>title[<TAB>body]`` (titles and
+    bodies segmented or not; the body plain text, empty when the set has none)."""
     from openhao.demo.loader import join_segmented
 
     rows = []
     with path.open(encoding="utf-8", errors="replace") as lines:
         for line in lines:
-            category, tab, title = line.rstrip("\n").partition("\t")
+            category, _tab, rest = line.rstrip("\n").partition("\t")
+            title, _tab, body = rest.partition("\t")
             title = join_segmented(title)[:64]
-            if tab and category.strip() and title:
-                rows.append((category.strip(), title))
+            if category.strip() and title:
+                rows.append((category.strip(), title, join_segmented(body).strip()))
     return rows
 
 
-def load(rows: list[tuple[str, str]]) -> dict[int, str]:
+def body_html(body: str) -> str:
+    """A labelled set's plain-text body as the article's HTML (one paragraph per line)."""
+    from django.utils.html import escape
+
+    return "".join(f"<p>{escape(p)}</p>" for p in body.split("\\n") if p.strip())
+
+
+def load(rows: list[tuple[str, str, str]]) -> dict[int, str]:
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.utils import timezone
@@ -98,10 +125,11 @@ def load(rows: list[tuple[str, str]]) -> dict[int, str]:
             creator=rng.choice(creators),
             channel=channel,
             title=title,
+            body_html=body_html(body),
             status=Article.Status.PUBLISHED,
             published_at=now - timedelta(seconds=rng.randrange(60 * 86400)),
         )
-        for _category, title in rows
+        for _category, title, body in rows
     ]
     Article.objects.bulk_create(articles, batch_size=2000)
     ids = list(Article.objects.order_by("id").values_list("id", flat=True))
@@ -205,7 +233,8 @@ def main() -> None:
         path = next((p / nlpcc for p in REPO.parents if (p / nlpcc).exists()), REPO.parent / nlpcc)
     call_command("migrate", verbosity=0)
     rows = read(path)
-    print(f"data: {path} ({len(rows)} titles)")
+    bodies = sum(1 for row in rows if row[2])
+    print(f"data: {path} ({len(rows)} titles, {bodies} with a body; {_text_choice()})")
     started = time.monotonic()
     if os.environ.get("EVAL_REUSE"):
         # The database of the previous run with the same data (EVAL_REUSE=1): no reload.

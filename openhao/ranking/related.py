@@ -205,15 +205,17 @@ def _join(model: str | None) -> str:
 
 def _decode(rows, model: str | None) -> list[Candidate]:
     out = []
-    for row in rows:
+    # The corpus embeddings beside the sentence model's: one JSON parse for the whole pool.
+    corpora = json.loads("[" + ",".join(r[8] or "[]" for r in rows) + "]") if model else []
+    for i, row in enumerate(rows):
         article_id, vector, channel_id, creator_id, published_at, topic_ids, *stored = row
-        emb, scale, corpus = stored
+        emb, scale, _corpus = stored
         corpus_vec = None
         if model is None:
             emb_vec = _json_vector(emb)
         else:
             emb_vec = embedders.unpack(emb, scale) if emb is not None else None
-            corpus_vec = _json_vector(corpus)
+            corpus_vec = np.asarray(corpora[i], dtype=np.float32) if corpora[i] else None
         out.append(
             Candidate(
                 article_id=article_id,
@@ -368,9 +370,14 @@ def _corpus_cosines(pool: list[Candidate], target: np.ndarray | None) -> np.ndar
     out = np.zeros(len(pool))
     if target is None:
         return out
-    for i, row in enumerate(pool):
-        if row.corpus is not None and len(row.corpus) == len(target):
-            out[i] = float(_unit(row.corpus) @ target)
+    has = [
+        i for i, row in enumerate(pool) if row.corpus is not None and len(row.corpus) == len(target)
+    ]
+    if has:
+        matrix = np.vstack([pool[i].corpus for i in has])
+        norms = np.linalg.norm(matrix, axis=1)
+        norms[norms == 0] = 1.0
+        out[has] = (matrix @ target) / norms
     return out
 
 

@@ -18,6 +18,7 @@ from openhao.common.text import normalize, search_terms
 from openhao.creators.models import Creator
 from openhao.ranking.selectors import (
     search_levers,
+    search_more,
     search_neighbours,
     search_prefetch,
     search_vectors,
@@ -108,20 +109,7 @@ def _rerank(
     found = search_vectors(text, ids, channel_id=channel_id, since=since)
     if found.vectors is None:
         return ids, 0
-    # Meaning-only: articles that match none of the words (an article the engine matches comes
-    # in its own place, and a page must never show it twice).
-    near = found.extra
-    matched = get_backend().matching(list(terms), near) if near else set()
-    extra = [pk for pk in near if pk not in matched]
-    if until is not None and extra:
-        # A pinned search (the API's cursor) leaves out what was published after its pin.
-        kept = set(
-            Article.objects.filter(pk__in=extra, published_at__lte=until).values_list(
-                "pk", flat=True
-            )
-        )
-        extra = [pk for pk in extra if pk in kept]
-    extra = extra[: search_neighbours()]
+    extra = _meaning_only(found.extra, terms, until)[: search_neighbours()]
     levers = search_levers()
     pool = ids + extra
     text_rank = [*range(len(ids)), *([None] * len(extra))]
@@ -134,10 +122,39 @@ def _rerank(
         if best:
             moved = found.target + found.vectors[[row[pk] for pk in best]].mean(axis=0)
             norm = float(np.linalg.norm(moved))
-            cosines = found.cosines(moved / norm if norm > 0 else moved)
+            moved = moved / norm if norm > 0 else moved
+            if levers["more"]:
+                # A second look for meaning-only articles, near where the feedback points.
+                near = search_more(
+                    found,
+                    moved,
+                    4 * levers["more"],
+                    exclude=set(pool),
+                    channel_id=channel_id,
+                    since=since,
+                )
+                more = _meaning_only(near, terms, until)[: levers["more"]]
+                pool += more
+                text_rank += [None] * len(more)
+                extra += more
+            cosines = found.cosines(moved)
             score = _fuse(text_rank, [cosines.get(pk, 0.0) for pk in pool], levers)
     order = sorted(range(len(pool)), key=lambda i: (-score[i], i))
     return [pool[i] for i in order], len(extra)
+
+
+def _meaning_only(candidates: list[int], terms, until) -> list[int]:
+    """Those of ``candidates`` that match none of the words (an article the engine matches
+    comes in its own place, and a page must never show it twice) and, for a pinned search (the
+    API's cursor), were published by its pin."""
+    matched = get_backend().matching(list(terms), candidates) if candidates else set()
+    out = [pk for pk in candidates if pk not in matched]
+    if until is not None and out:
+        kept = set(
+            Article.objects.filter(pk__in=out, published_at__lte=until).values_list("pk", flat=True)
+        )
+        out = [pk for pk in out if pk in kept]
+    return out
 
 
 def _search(

@@ -274,6 +274,32 @@ def test_search_finds_an_article_that_shares_the_meaning_but_no_word(sentence_mo
     assert search_ids("新生兒哭鬧") == search_ids(query)
 
 
+def test_a_second_look_near_the_feedback_finds_meaning_only_articles(sentence_model, monkeypatch):
+    creator, channel = CreatorFactory(), ChannelFactory()
+    match = publish(creator, channel, "新生儿哭闹怎么哄", "新手爸妈的哄睡经验")
+    baby = publish(creator, channel, "宝宝夜里睡不踏实", "父母可以试试这些办法")
+    for title in OTHERS:
+        publish(creator, channel, title)
+    terms_rebuild()
+    query = "新生儿哭闹"
+    assert set(query).isdisjoint(baby.title + baby.summary)
+    original = related.weights
+
+    def levers(**changed):
+        monkeypatch.setattr(
+            related, "weights", lambda backend, today=None: {**original(backend), **changed}
+        )
+
+    # No meaning-only article from the query's own embedding: only the engine's match ...
+    levers(search_neighbours=0, search_feedback_neighbours=0)
+    assert search_ids(query) == [match.pk]
+    # ... and the look near where the feedback points adds the one that shares its meaning,
+    # never an engine match twice.
+    levers(search_neighbours=0, search_feedback_neighbours=3)
+    found = search_ids(query)
+    assert found[0] == match.pk and baby.pk in found and len(found) == len(set(found)) <= 4
+
+
 def test_the_centre_is_the_corpus_mean_and_travels_with_the_index_file(
     sentence_model, settings, tmp_path
 ):
