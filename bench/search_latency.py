@@ -13,7 +13,8 @@ for the first time in this process and then again (the per-process cache answers
 - ``cached``: the same query again (a dictionary lookup instead of the model).
 
 "added" is the paired difference new − cached per query (what the model costs the request).
-Also the engine alone on queries cut at 16 / 32 / 64 / 100 characters. The shared (Redis)
+Then the cached queries again with search's sixth-round levers switched off one by one, and
+the engine alone on queries cut at 16 / 32 / 64 / 100 characters. The shared (Redis)
 cache is off here (REDIS_URL empty): every first time runs the model.
 """
 
@@ -100,6 +101,20 @@ def main() -> None:
     print(f"added by the embedding (prefetch):  {pct(added)}")
     print(f"search request, new query, serial:  {pct(serial)}")
     print(f"added by the embedding (serial):    {pct(serial_added)}")
+    # What this round's search levers cost a cached query (the model is out of the picture).
+    original = related.weights
+    for label, changed in (
+        ("levers as they are", {}),
+        ("without the second look", {"search_feedback_neighbours": 0}),
+        ("without the corpus mix", {"search_corpus_embed": 0}),
+        ("without either", {"search_feedback_neighbours": 0, "search_corpus_embed": 0}),
+    ):
+        related.weights = lambda b, today=None, changed=changed: {**original(b, today), **changed}
+        try:
+            costs = [timed(query) for query in queries[:n]]
+        finally:
+            related.weights = original
+        print(f"cached query, {label + ':':26s} {pct(costs)}")
     engine = backend._engine()
     long = [" ".join(queries[i : i + 12]) for i in range(0, min(len(queries), 240), 12)]
     for chars in (16, 32, 64, 100):
