@@ -124,6 +124,8 @@ def test_apply_approve_write_publish(
         staff_page.goto(f"{base}/review/articles/")
         staff_page.get_by_role("link", name=TITLE).click()
         staff_page.get_by_role("button", name="通过").click()
+        # The click returns before the POST has landed: wait for its answer, as a person would.
+        assert f"已通过《{TITLE}》" in staff_page.locator(".messages").inner_text()
         article.refresh_from_db()
         assert article.status == Article.Status.PUBLISHED
     finally:
