@@ -13,20 +13,13 @@ so ``spread`` cannot be switched per call)."""
 from __future__ import annotations
 
 import json
-import os
 import random
 import sys
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-DB = os.environ.get("EVAL_DB", str(REPO / "var" / "eval-related.sqlite3"))
-os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
-os.environ["REDIS_URL"] = ""
-os.environ["OPENHAO_ANN_PATH"] = ""
-os.environ["OPENHAO_EMBEDDING_BACKEND"] = "e5"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openhao.settings.dev")
+from eval_db import use
+
+DB = use()
 
 OFF = {"corpus_embed": 0}
 

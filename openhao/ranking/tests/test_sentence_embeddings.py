@@ -261,41 +261,44 @@ def test_weights_are_dated_data():
         related.weights("e5", date(2020, 1, 1))
 
 
-def test_search_finds_an_article_that_shares_the_meaning_but_no_word(sentence_model):
+def levers(monkeypatch, **changed):
+    """The active levers with ``changed`` over them (as a dated entry would set them)."""
+    original = related.weights
+    monkeypatch.setattr(
+        related, "weights", lambda backend, today=None: {**original(backend, today), **changed}
+    )
+
+
+def baby_corpus(*titles):
+    """A baby article that shares no character with the query 新生儿哭闹, the given articles
+    and OTHERS, indexed; returns the baby article and the given ones."""
     creator, channel = CreatorFactory(), ChannelFactory()
+    given = [publish(creator, channel, title, body) for title, body in titles]
     baby = publish(creator, channel, "宝宝夜里睡不踏实", "父母可以试试这些办法")
     for title in OTHERS:
         publish(creator, channel, title)
     terms_rebuild()
+    assert set("新生儿哭闹").isdisjoint(baby.title + baby.summary)
+    return baby, given
+
+
+def test_search_finds_an_article_that_shares_the_meaning_but_no_word(sentence_model):
+    baby, _ = baby_corpus()
     query = "新生儿哭闹"
-    assert set(query).isdisjoint(baby.title + baby.summary)
     assert search_ids(query)[:1] == [baby.pk]
     # Traditional and Simplified are one query.
     assert search_ids("新生兒哭鬧") == search_ids(query)
 
 
 def test_a_second_look_near_the_feedback_finds_meaning_only_articles(sentence_model, monkeypatch):
-    creator, channel = CreatorFactory(), ChannelFactory()
-    match = publish(creator, channel, "新生儿哭闹怎么哄", "新手爸妈的哄睡经验")
-    baby = publish(creator, channel, "宝宝夜里睡不踏实", "父母可以试试这些办法")
-    for title in OTHERS:
-        publish(creator, channel, title)
-    terms_rebuild()
+    baby, (match,) = baby_corpus(("新生儿哭闹怎么哄", "新手爸妈的哄睡经验"))
     query = "新生儿哭闹"
-    assert set(query).isdisjoint(baby.title + baby.summary)
-    original = related.weights
-
-    def levers(**changed):
-        monkeypatch.setattr(
-            related, "weights", lambda backend, today=None: {**original(backend), **changed}
-        )
-
     # No meaning-only article from the query's own embedding: only the engine's match ...
-    levers(search_neighbours=0, search_feedback_neighbours=0)
+    levers(monkeypatch, search_neighbours=0, search_feedback_neighbours=0)
     assert search_ids(query) == [match.pk]
     # ... and the look near where the feedback points adds the one that shares its meaning,
     # never an engine match twice.
-    levers(search_neighbours=0, search_feedback_neighbours=3)
+    levers(monkeypatch, search_neighbours=0, search_feedback_neighbours=3)
     found = search_ids(query)
     assert found[0] == match.pk and baby.pk in found and len(found) == len(set(found)) <= 4
 
@@ -321,16 +324,6 @@ def test_the_centre_is_the_corpus_mean_and_travels_with_the_index_file(
     assert np.allclose(ann.get_index().centre, built, atol=1e-5)
 
 
-def with_spread(monkeypatch, value):
-    """The active levers with ``spread`` set (as a dated entry of related_weights.json would)."""
-    original = related.weights
-
-    def patched(backend, today=None):
-        return {**original(backend, today), "spread": value}
-
-    monkeypatch.setattr(related, "weights", patched)
-
-
 def test_the_spread_stretches_the_corpus_principal_axes_and_travels_with_the_file(
     sentence_model, settings, tmp_path, monkeypatch
 ):
@@ -339,7 +332,7 @@ def test_the_spread_stretches_the_corpus_principal_axes_and_travels_with_the_fil
     creator, channel = CreatorFactory(), ChannelFactory()
     for title in [t for pair in PAIRS for t in pair] + OTHERS:
         publish(creator, channel, title)
-    with_spread(monkeypatch, 0.5)
+    levers(monkeypatch, spread=0.5)
     index = ann.get_index()
     index.rebuild()
     vectors = np.vstack(list(stored().values()))
@@ -370,7 +363,7 @@ def test_the_spread_stretches_the_corpus_principal_axes_and_travels_with_the_fil
     assert np.allclose(ann.get_index()._stretch, built, atol=1e-6)
 
     # A file written with another spread is not used: the index is rebuilt with the levers'.
-    with_spread(monkeypatch, 0.0)
+    levers(monkeypatch, spread=0.0)
     ann.reset()
     index = ann.get_index()
     assert index._stretch is None
@@ -427,17 +420,10 @@ def test_search_mixes_in_the_corpus_embeddings_with_their_lever(sentence_model, 
             articles[name].append(ArticleFactory(title=title, summary="", channel=channel))
     terms_rebuild(related_for=0)  # keywords, IDF, corpus embeddings and sentence embeddings
     ids = [a.pk for a in articles["sport"][:5] + articles["food"][:5]]
-    original = related.weights
-
-    def levers(**changed):
-        monkeypatch.setattr(
-            related, "weights", lambda backend, today=None: {**original(backend), **changed}
-        )
-
-    levers(search_corpus_embed=0.0)
+    levers(monkeypatch, search_corpus_embed=0.0)
     plain = search_vectors("球队教练进攻", ids, neighbours=0)
     assert plain.learned is None
-    levers(search_corpus_embed=4.0, corpus_half=1)
+    levers(monkeypatch, search_corpus_embed=4.0, corpus_half=1)
     mixed = search_vectors("球队教练进攻", ids, neighbours=0)
     assert mixed.learned is not None
     assert sorted(mixed.ids) == sorted(plain.ids) == sorted(ids)
