@@ -101,7 +101,9 @@ def _rerank(
     article's (ranking's ``search_vectors``: the 相关推荐 embeddings, docs/ranking.md). With the
     ``search_feedback`` lever, the query's vector then moves towards the mean of the best few
     (pseudo-relevance feedback: a three-word query says little, its best matches say what it
-    is about) and the cosines are taken again. Equal scores keep the engine's order
+    is about) and the cosines are taken again; with ``search_feedback_neighbours`` (off since
+    the sixth round: ~8 ms for +0.005) the moved vector's nearest meaning-only articles join
+    too (ranking's ``search_more``). Equal scores keep the engine's order
     (relevance, then newest). Returns the ids and how many meaning-only articles joined (each
     within the channel and time filters; the sentence model only)."""
     if not text:
