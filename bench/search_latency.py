@@ -99,9 +99,7 @@ def main() -> None:
     original = related.weights
     for label, changed in (
         ("levers as they are", {}),
-        ("without the second look", {"search_feedback_neighbours": 0}),
         ("without the corpus mix", {"search_corpus_embed": 0}),
-        ("without either", {"search_feedback_neighbours": 0, "search_corpus_embed": 0}),
     ):
         related.weights = lambda b, today=None, changed=changed: {**original(b, today), **changed}
         try:

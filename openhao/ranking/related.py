@@ -366,15 +366,15 @@ def corpus_weight(levers: dict, documents: int, lever: str = "corpus_embed") -> 
     return weight * documents / (documents + float(levers.get("corpus_half", 10_000)))
 
 
-def _corpus_cosines(pool: list[Candidate], target: np.ndarray | None) -> np.ndarray:
-    out = np.zeros(len(pool))
+def corpus_cosines(vectors: list, target: np.ndarray | None) -> np.ndarray:
+    """The cosine of each corpus embedding (None or another size: 0) with the unit ``target``
+    (zeros when there is none): 相关推荐's and search's corpus mix."""
+    out = np.zeros(len(vectors))
     if target is None:
         return out
-    has = [
-        i for i, row in enumerate(pool) if row.corpus is not None and len(row.corpus) == len(target)
-    ]
+    has = [i for i, v in enumerate(vectors) if v is not None and len(v) == len(target)]
     if has:
-        matrix = np.vstack([pool[i].corpus for i in has])
+        matrix = np.vstack([vectors[i] for i in has])
         norms = np.linalg.norm(matrix, axis=1)
         norms[norms == 0] = 1.0
         out[has] = (matrix @ target) / norms
@@ -422,7 +422,13 @@ def rank(
     corpus_target = None
     if mix and corpus_query is not None and len(corpus_query) and np.any(corpus_query):
         corpus_target = _unit(np.asarray(corpus_query, dtype=np.float32))
-    learned = mix * _corpus_cosines(pool, corpus_target)
+
+    def learned_of(rows: list[Candidate]) -> np.ndarray:
+        if corpus_target is None:
+            return np.zeros(len(rows))
+        return mix * corpus_cosines([r.corpus for r in rows], corpus_target)
+
+    learned = learned_of(pool)
     if has_query:
         target = _unit(np.asarray(query_embedding, dtype=np.float32))
         centre = prepare is not None and levers.get("centre")
@@ -449,7 +455,7 @@ def rank(
                     for a, b in zip((text, channel, topic, fresh), signals[:4], strict=True)
                 )
                 matrix = np.vstack([matrix, extra_matrix])
-                learned = np.concatenate([learned, mix * _corpus_cosines(extra, corpus_target)])
+                learned = np.concatenate([learned, learned_of(extra)])
             meaning = levers["embed"] * (matrix @ target)
     meaning = meaning + learned
     total = text + channel + topic + fresh + meaning

@@ -248,8 +248,6 @@ class SearchMeaning:
     # Per row: the corpus embeddings' cosine with the query's, times its weight relative to
     # the sentence model's (lever ``search_corpus_embed``; zeros when off).
     learned: Any = None
-    mix: float = 0.0
-    learned_target: Any = None
 
     def cosines(self, target=None) -> dict[int, float]:
         """The query's cosine with each row (``target``: another query vector), plus the
@@ -336,8 +334,6 @@ def search_vectors(
         vectors=matrix,
         extra=extra,
         learned=_learned(rows, mix, learned_target),
-        mix=mix,
-        learned_target=learned_target,
     )
 
 
@@ -356,60 +352,15 @@ def _public_rows(embeddings, ids, channel_id, since) -> dict[int, tuple]:
 
 
 def _learned(rows, mix: float, learned_target):
+    """``mix`` × the corpus embeddings' cosine with the query's, per row (None when off)."""
     import numpy as np
+
+    from . import related
 
     if learned_target is None:
         return None
-    learned = np.zeros(len(rows))
-    for i, (_pk, _v, _s, corpus) in enumerate(rows):
-        if corpus and len(corpus) == len(learned_target):
-            vector = np.asarray(corpus, dtype=np.float32)
-            norm = float(np.linalg.norm(vector))
-            learned[i] = mix * float(vector @ learned_target) / norm if norm > 0 else 0.0
-    return learned
-
-
-def search_more(
-    found: SearchMeaning, target, k: int, *, exclude: set[int], channel_id=None, since=None
-) -> list[int]:
-    """The up to ``k`` nearest public articles (within the filters) to ``target``, a query
-    vector as the re-rank compares them (search's feedback moved it), that are not in
-    ``exclude``, nearest first; their rows join ``found`` so that its cosines cover them.
-    Search's second look for meaning-only articles (lever ``search_feedback_neighbours``)."""
-    import numpy as np
-
-    from . import ann, embedders, related
-    from .models import ArticleEmbedding
-
-    backend = embedders.get_backend()
-    if backend.name == "corpus" or k <= 0 or found.vectors is None:
-        return []
-    levers = related.weights(backend.name)
-    index = ann.get_index()
-    centred = bool(levers.get("centre"))
-    near = [
-        pk
-        for pk, _cos in index.search(target, k + len(exclude), centred=centred)
-        if pk not in exclude
-    ][:k]
-    if not near:
-        return []
-    embeddings = ArticleEmbedding.objects.filter(model=backend.model, article__terms__isnull=False)
-    stored = _public_rows(embeddings, near, channel_id, since)
-    joined = [pk for pk in near if pk in stored and pk not in set(found.ids)]
-    if not joined:
-        return [pk for pk in near if pk in stored]
-    rows = [(pk, *stored[pk]) for pk in joined]
-    matrix = np.vstack([embedders.unpack(v, s) for _pk, v, s, _c in rows])
-    if centred:
-        matrix = index.prepare(matrix)
-    found.ids = found.ids + joined
-    found.vectors = np.vstack([found.vectors, matrix])
-    if found.learned is not None:
-        found.learned = np.concatenate(
-            [found.learned, _learned(rows, found.mix, found.learned_target)]
-        )
-    return [pk for pk in near if pk in stored]
+    corpus = [np.asarray(c, dtype=np.float32) if c else None for _pk, _v, _s, c in rows]
+    return mix * related.corpus_cosines(corpus, learned_target)
 
 
 def _search_corpus_mix(text: str, levers: dict):
@@ -467,7 +418,6 @@ def search_levers() -> dict:
         "feedback": int(levers.get("search_feedback", 0)),
         "fusion": levers.get("search_fusion", "linear"),
         "rrf_k": float(levers.get("search_rrf_k", 60)),
-        "more": int(levers.get("search_feedback_neighbours", 0)),
     }
 
 

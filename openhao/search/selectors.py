@@ -18,7 +18,6 @@ from openhao.common.text import normalize, search_terms
 from openhao.creators.models import Creator
 from openhao.ranking.selectors import (
     search_levers,
-    search_more,
     search_neighbours,
     search_prefetch,
     search_vectors,
@@ -101,9 +100,7 @@ def _rerank(
     article's (ranking's ``search_vectors``: the 相关推荐 embeddings, docs/ranking.md). With the
     ``search_feedback`` lever, the query's vector then moves towards the mean of the best few
     (pseudo-relevance feedback: a three-word query says little, its best matches say what it
-    is about) and the cosines are taken again; with ``search_feedback_neighbours`` (off since
-    the sixth round: ~8 ms for +0.005) the moved vector's nearest meaning-only articles join
-    too (ranking's ``search_more``). Equal scores keep the engine's order
+    is about) and the cosines are taken again. Equal scores keep the engine's order
     (relevance, then newest). Returns the ids and how many meaning-only articles joined (each
     within the channel and time filters; the sentence model only)."""
     if not text:
@@ -124,22 +121,7 @@ def _rerank(
         if best:
             moved = found.target + found.vectors[[row[pk] for pk in best]].mean(axis=0)
             norm = float(np.linalg.norm(moved))
-            moved = moved / norm if norm > 0 else moved
-            if levers["more"]:
-                # A second look for meaning-only articles, near where the feedback points.
-                near = search_more(
-                    found,
-                    moved,
-                    4 * levers["more"],
-                    exclude=set(pool),
-                    channel_id=channel_id,
-                    since=since,
-                )
-                more = _meaning_only(near, terms, until)[: levers["more"]]
-                pool += more
-                text_rank += [None] * len(more)
-                extra += more
-            cosines = found.cosines(moved)
+            cosines = found.cosines(moved / norm if norm > 0 else moved)
             score = _fuse(text_rank, [cosines.get(pk, 0.0) for pk in pool], levers)
     order = sorted(range(len(pool)), key=lambda i: (-score[i], i))
     return [pool[i] for i in order], len(extra)

@@ -114,9 +114,6 @@ OTHERS = ["红烧排骨的家常做法", "春季皮肤保湿小窍门", "火星�
         {"search_feedback": 5},
         {"search_fusion": "rrf", "search_embed": 10.0},
         {"search_feedback": 3, "search_fusion": "rrf"},
-        {"search_feedback_neighbours": 0},
-        {"search_feedback_neighbours": 2},
-        {"search_feedback": 0, "search_feedback_neighbours": 2},  # no feedback, no second look
     ],
 )
 def test_search_levers_keep_pages_whole(sentence_model, monkeypatch, settings, changed):
@@ -136,13 +133,8 @@ def test_search_levers_keep_pages_whole(sentence_model, monkeypatch, settings, c
     terms_rebuild()
     pages = [search(q="马拉松", page_number=n).page for n in (1, 2, 3)]
     seen = [a.pk for page in pages for a in page.object_list]
-    # 3 meaning-only articles from the query's embedding, and as many as the second look near
-    # the feedback's target may add of the 3 left (it needs the feedback).
-    active = related.weights("e5")
-    second = active["search_feedback_neighbours"] if active["search_feedback"] else 0
-    joined = 3 + min(3, second)
-    assert len(seen) == len(set(seen)) == pages[0].paginator.count == 9 + joined
-    assert matching <= set(seen) and len(set(seen) & others) == joined
+    assert len(seen) == len(set(seen)) == pages[0].paginator.count == 9 + 3
+    assert matching <= set(seen) and len(set(seen) & others) == 3
     # Traditional and Simplified give the same results with every lever.
     assert search_ids("馬拉松") == search_ids("马拉松")
 
