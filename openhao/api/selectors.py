@@ -149,27 +149,38 @@ def _search_signer(query: str) -> signing.Signer:
     return signing.Signer(salt=f"{SEARCH_SALT}:{search_selectors.parse_query(query).text}")
 
 
-def search_cursor_decode(query: str, raw: str) -> tuple[datetime, int] | None:
-    """(pin, offset) of a cursor that ``search_page`` gave for this query, else None."""
+# A cursor's mark for "the pages so far are in the engine's order" (search_window).
+_ENGINE_ORDER = "e"
+
+
+def search_cursor_decode(query: str, raw: str) -> tuple[datetime, int, bool] | None:
+    """(pin, offset, re-ranked by meaning) of a cursor that ``search_page`` gave for this
+    query, else None."""
     try:
         value = _search_signer(query).unsign(raw)
     except signing.BadSignature:
         return None
     pin, _sep, offset = value.partition(".")
-    if not (pin.isdigit() and offset.isdigit()):
+    offset, _sep, order = offset.partition(".")
+    if not (pin.isdigit() and offset.isdigit()) or order not in ("", _ENGINE_ORDER):
         return None
-    return keyset._EPOCH + timedelta(microseconds=int(pin)), int(offset)
+    return keyset._EPOCH + timedelta(microseconds=int(pin)), int(offset), order == ""
 
 
 def search_page(
-    *, query: str, position: tuple[datetime, int] | None, size: int
+    *, query: str, position: tuple[datetime, int, bool] | None, size: int
 ) -> keyset.KeysetPage:
     """Article items (dicts of ITEM_FIELDS, in the engine's order) of one page of matches and
     the signed cursor of the next; ``position`` is a decoded cursor (None: the first page,
     pinned now)."""
-    pin, offset = position or (timezone.now(), 0)
-    ids, more = search_selectors.search_window(
-        query, until=pin, offset=offset, limit=size, page_size=SEARCH_FALLBACK_PAGE
+    pin, offset, rerank = position or (timezone.now(), 0, True)
+    ids, more, reranked = search_selectors.search_window(
+        query,
+        until=pin,
+        offset=offset,
+        limit=size,
+        page_size=SEARCH_FALLBACK_PAGE,
+        rerank=rerank,
     )
     rows = {
         r["id"]: r for r in article_selectors.published().filter(pk__in=ids).values(*ITEM_FIELDS)
@@ -178,4 +189,5 @@ def search_page(
     if not more:
         return keyset.KeysetPage(items, None)
     micros = keyset.encode(pin, 0).partition("_")[0]
-    return keyset.KeysetPage(items, _search_signer(query).sign(f"{micros}.{offset + size}"))
+    mark = "" if reranked else f".{_ENGINE_ORDER}"
+    return keyset.KeysetPage(items, _search_signer(query).sign(f"{micros}.{offset + size}{mark}"))

@@ -168,6 +168,13 @@ def add_cache_tags(request: HttpRequest, *tags: str) -> None:
     request._cache_tags = [*getattr(request, "_cache_tags", []), *tags]  # noqa: SLF001
 
 
+def skip_page_cache(request: HttpRequest) -> None:
+    """Keep the page being rendered out of every cache (the page cache, the edge, shared
+    proxies): it is a degraded answer that the next request will do better (search's first
+    page when the model was late)."""
+    request._skip_page_cache = True  # noqa: SLF001
+
+
 def _set_public_headers(response: HttpResponse, max_age: int, tags: Iterable[str]) -> None:
     # Browsers revalidate every time (cheap: ETag + 304) so a care-mode switch shows at once;
     # shared caches may hold the page for max_age.
@@ -205,6 +212,11 @@ def public_page(view: Callable) -> Callable:
         request._cache_tags = []  # noqa: SLF001
         response = _render(view, request, args, kwargs)
         if response.status_code not in (200, 404) or response.cookies:
+            PAGE_CACHE.labels("bypass").inc()
+            return response
+        if getattr(request, "_skip_page_cache", False):
+            patch_cache_control(response, private=True, no_cache=True, max_age=0)
+            response["X-Page-Cache"] = "bypass"
             PAGE_CACHE.labels("bypass").inc()
             return response
         # Read after the render: a change committed during these few milliseconds can be

@@ -20,6 +20,7 @@ import logging
 import threading
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as WaitTimeout
 
 import numpy as np
 
@@ -63,7 +64,10 @@ class EmbeddingBackend:
     def embed_articles(self, texts: list[str]) -> np.ndarray:
         raise NotImplementedError
 
-    def embed_query(self, text: str) -> np.ndarray:
+    def embed_query(self, text: str, wait: float | None = None) -> np.ndarray | None:
+        """The query's unit vector. ``wait`` (seconds): how long a search may wait for a
+        model that runs beside the request; None when it is not ready by then (the model goes
+        on and caches it for the next request). None: wait as long as it takes."""
         raise NotImplementedError
 
     def prefetch_query(self, text: str) -> None:
@@ -137,7 +141,8 @@ class SentenceBackend(EmbeddingBackend):
             with self._queries_lock:
                 self._pending.pop(key, None)
 
-    def embed_query(self, text: str) -> np.ndarray:
+    def embed_query(self, text: str, wait: float | None = None) -> np.ndarray | None:
+        raw = text
         text, key = self.query_key(text)
         with self._queries_lock:
             hit = self._queries.get(key)
@@ -145,8 +150,20 @@ class SentenceBackend(EmbeddingBackend):
                 self._queries.move_to_end(key)
                 return hit
             future = self._pending.get(key)
+        if future is None and wait is not None:
+            # A bounded wait needs the model in the worker, where it can finish after the
+            # request has moved on.
+            self.prefetch_query(raw)
+            with self._queries_lock:
+                hit = self._queries.get(key)
+                future = self._pending.get(key)
+            if hit is not None:
+                return hit
         if future is not None:
-            return future.result()
+            try:
+                return future.result(timeout=wait)
+            except WaitTimeout:
+                return None
         future = Future()
         self._fill(text, key, future)
         return future.result()
@@ -258,7 +275,8 @@ class CorpusBackend(EmbeddingBackend):
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.vstack([self._embed_article(t) for t in texts])
 
-    def embed_query(self, text: str) -> np.ndarray:
+    def embed_query(self, text: str, wait: float | None = None) -> np.ndarray:
+        # A database read in the request's thread: nothing to wait for.
         return self.query_embedding(text)[0]
 
 

@@ -248,6 +248,9 @@ class SearchMeaning:
     # Per row: the corpus embeddings' cosine with the query's, times its weight relative to
     # the sentence model's (lever ``search_corpus_embed``; zeros when off).
     learned: Any = None
+    # The model was not ready within the search's wait (``search_vectors``' ``wait``): no
+    # meaning this time; it goes on in its thread and the next search of the query has it.
+    late: bool = False
 
     def cosines(self, target=None) -> dict[int, float]:
         """The query's cosine with each row (``target``: another query vector), plus the
@@ -267,6 +270,7 @@ def search_vectors(
     neighbours: int | None = None,
     channel_id: int | None = None,
     since=None,
+    wait: float | None = None,
 ) -> SearchMeaning:
     """The query ``text``'s embedding, the stored embeddings of ``article_ids`` (the engine's
     best matches) and, with the sentence model, the query's nearest public articles that the
@@ -275,7 +279,9 @@ def search_vectors(
     channel and time filters (docs/search.md). The query is normalised (Traditional →
     Simplified) and its embedding cached by the backend. Empty when the backend gives the
     query no embedding. Sentence model: one query for the vectors (and one for the filters
-    when neighbours are asked); corpus: one for the query's terms, one for the embeddings."""
+    when neighbours are asked); corpus: one for the query's terms, one for the embeddings.
+    ``wait``: at most this many seconds for the sentence model (None: as long as it takes);
+    past it the result is empty and ``late``."""
     import numpy as np
 
     from . import ann, embedders, related
@@ -307,8 +313,10 @@ def search_vectors(
     mix, learned_target = _search_corpus_mix(text, levers)
     index = ann.get_index()
     _ = index.centre  # loads the index, or catches up with other processes, before the wait
-    query = backend.embed_query(text)
-    if query is None or not np.any(query):
+    query = backend.embed_query(text, wait=wait)
+    if query is None:
+        return SearchMeaning(late=True)
+    if not np.any(query):
         return SearchMeaning()
     target = np.asarray(query, dtype=np.float32)
     wanted = search_neighbours() if neighbours is None else neighbours

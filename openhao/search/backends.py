@@ -28,6 +28,9 @@ class Entry:
 class Hits:
     ids: list[int]
     total: int
+    # The meaning re-rank was skipped because the model had not answered within the search's
+    # wait (search/selectors.py, ``_search``): this order is the engine's, not to be stored.
+    late: bool = False
 
 
 class SearchBackend:

@@ -92,8 +92,8 @@ def _fuse(text_rank: list[float], cosines: list[float], levers: dict) -> list[fl
 
 
 def _rerank(
-    ids: list[int], text: str, *, terms=(), channel_id=None, since=None, until=None
-) -> tuple[list[int], int]:
+    ids: list[int], text: str, *, terms=(), channel_id=None, since=None, until=None, wait=None
+) -> tuple[list[int], int, bool]:
     """The best text matches re-ordered by meaning, joined by articles that share the query's
     meaning but not its words (docs/search.md). Each pooled article scores by ``_fuse`` of its
     place in the engine's order and the cosine between the query's embedding and the
@@ -101,13 +101,14 @@ def _rerank(
     ``search_feedback`` lever, the query's vector then moves towards the mean of the best few
     (pseudo-relevance feedback: a three-word query says little, its best matches say what it
     is about) and the cosines are taken again. Equal scores keep the engine's order
-    (relevance, then newest). Returns the ids and how many meaning-only articles joined (each
-    within the channel and time filters; the sentence model only)."""
+    (relevance, then newest). Returns the ids, how many meaning-only articles joined (each
+    within the channel and time filters; the sentence model only) and whether the model was
+    late (``wait`` seconds passed without the query's embedding: the engine's order)."""
     if not text:
-        return ids, 0
-    found = search_vectors(text, ids, channel_id=channel_id, since=since)
+        return ids, 0, False
+    found = search_vectors(text, ids, channel_id=channel_id, since=since, wait=wait)
     if found.vectors is None:
-        return ids, 0
+        return ids, 0, found.late
     extra = _meaning_only(found.extra, terms, until)[: search_neighbours()]
     levers = search_levers()
     pool = ids + extra
@@ -124,7 +125,7 @@ def _rerank(
             cosines = found.cosines(moved / norm if norm > 0 else moved)
             score = _fuse(text_rank, [cosines.get(pk, 0.0) for pk in pool], levers)
     order = sorted(range(len(pool)), key=lambda i: (-score[i], i))
-    return [pool[i] for i in order], len(extra)
+    return [pool[i] for i in order], len(extra), False
 
 
 def _meaning_only(candidates: list[int], terms, until) -> list[int]:
@@ -141,27 +142,45 @@ def _meaning_only(candidates: list[int], terms, until) -> list[int]:
     return out
 
 
+def embed_wait() -> float | None:
+    """Seconds a first page may wait for the query's embedding (OPENHAO_SEARCH_EMBED_WAIT_MS;
+    None: no limit)."""
+    wait = settings.OPENHAO_SEARCH_EMBED_WAIT_MS
+    return None if wait is None else max(0.0, float(wait)) / 1000
+
+
 def _search(
     terms, *, text="", channel_id, since, offset, limit, page_size, rerank=True, until=None
 ) -> Hits:
     """``_match``, with the first ``RERANK`` matches and the meaning-only articles re-ordered
     by ``_rerank``; pages past them keep the engine's order (shifted by the meaning-only
-    articles), so paging never repeats or skips an item. The total counts both."""
+    articles), so paging never repeats or skips an item. The total counts both.
+
+    A first page waits for the query's embedding at most ``embed_wait()`` (a query no process
+    has embedded yet costs the model ~10-25 ms): past it, the page is the engine's order and
+    ``late``, and the model finishes in its thread for the next request. Later pages wait as
+    long as it takes, since they must follow the order of the page before."""
     kw = {"channel_id": channel_id, "since": since, "page_size": page_size, "until": until}
     if not rerank or not text:
         return _match(terms, offset=offset, limit=limit, **kw)
     search_prefetch(text)  # the query's embedding is computed while the engine matches
     block = _match(terms, offset=0, limit=RERANK, **kw)
-    head, joined = _rerank(
-        block.ids, text, terms=terms, channel_id=channel_id, since=since, until=until
+    head, joined, late = _rerank(
+        block.ids,
+        text,
+        terms=terms,
+        channel_id=channel_id,
+        since=since,
+        until=until,
+        wait=embed_wait() if offset == 0 else None,
     )
     total = block.total + joined
     if offset + limit <= len(head) or block.total <= len(block.ids):
-        return Hits(head[offset : offset + limit], total)
+        return Hits(head[offset : offset + limit], total, late)
     # Past the head: the engine's order, shifted by the meaning-only articles in the head.
     start = max(offset, len(head))
     rest = _match(terms, offset=start - joined, limit=offset + limit - start, **kw).ids
-    return Hits(head[offset:] + rest if offset < len(head) else rest, total)
+    return Hits(head[offset:] + rest if offset < len(head) else rest, total, late)
 
 
 def search_ids(query: str, *, limit: int = 10) -> list[int]:
@@ -182,16 +201,18 @@ def search_ids(query: str, *, limit: int = 10) -> list[int]:
 
 
 def search_window(
-    query: str, *, until: datetime, offset: int, limit: int, page_size: int
-) -> tuple[list[int], bool]:
+    query: str, *, until: datetime, offset: int, limit: int, page_size: int, rerank: bool = True
+) -> tuple[list[int], bool, bool]:
     """``limit`` ids from ``offset`` of the matches of ``query`` as they stood at ``until``
-    (the web's order: relevance, re-ordered by meaning at the top), and whether more follow.
-    The API's search cursor pins ``until`` and the offset: an article published after the pin
-    is in no later page, so publishing between two pages shifts nothing. ``page_size`` decides
-    when "all terms" falls back to "any term" and must not change between pages."""
+    (the web's order: relevance, re-ordered by meaning at the top), whether more follow, and
+    whether the order was re-ranked by meaning. The API's search cursor pins ``until``, the
+    offset and that last answer: an article published after the pin is in no later page, and
+    a first page served in the engine's order (the model was late, ``_search``) is followed in
+    that order, so neither shifts anything. ``page_size`` decides when "all terms" falls back
+    to "any term" and must not change between pages."""
     parsed = parse_query(query)
     if not parsed.terms:
-        return [], False
+        return [], False, rerank
     hits = _search(
         parsed.terms,
         text=parsed.text,
@@ -201,8 +222,9 @@ def search_window(
         limit=limit + 1,
         page_size=page_size,
         until=until,
+        rerank=rerank,
     )
-    return hits.ids[:limit], len(hits.ids) > limit
+    return hits.ids[:limit], len(hits.ids) > limit, rerank and not hits.late
 
 
 class _LazyResults:
@@ -234,6 +256,11 @@ class _LazyResults:
             rerank=rerank,
         )
 
+    @property
+    def late(self) -> bool:
+        """Whether a page read so far is in the engine's order because the model was late."""
+        return any(hits.late for hits in self._memo.values())
+
     def count(self) -> int:
         if self._total is None:
             # The first page's search: the count includes the meaning-only articles.
@@ -260,6 +287,7 @@ class SearchResults:
     channel: Channel | None
     period: str
     creators: list[Creator] = field(default_factory=list)
+    late: bool = False  # the page is in the engine's order: the model was late (``_search``)
 
 
 def search(
@@ -282,6 +310,7 @@ def search(
         size = settings.OPENHAO_PAGE_SIZE
         lazy = _LazyResults(parsed.terms, parsed.text, channel.pk if channel else None, since, size)
         results.page = paginate(lazy, page_number, size)
+        results.late = lazy.late  # the paginator has run the page's search
     return results
 
 

@@ -2,7 +2,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from openhao.common.cache import LISTS_TAG, add_cache_tags, public_page
+from openhao.common.cache import LISTS_TAG, add_cache_tags, public_page, skip_page_cache
 
 from . import selectors
 
@@ -18,6 +18,8 @@ def results(request):
         period=request.GET.get("period", ""),
         page_number=request.GET.get("page"),
     )
+    if found.late:
+        skip_page_cache(request)
     return TemplateResponse(
         request,
         "search/results.html",

@@ -500,6 +500,11 @@ OPENHAO_API_RATE_TOKEN = os.environ.get("OPENHAO_API_RATE_TOKEN", "600/m,10000/h
 # corpus model's, and the demo corpus ships its vectors, so `make run` pays seconds, not minutes
 # (docs/ranking.md, "Embedding backends"). The test settings keep "corpus" unless a test asks.
 OPENHAO_EMBEDDING_BACKEND = os.environ.get("OPENHAO_EMBEDDING_BACKEND", "")
+# How long a search's first page waits for the sentence model to embed a query that no process
+# has embedded yet (search/selectors.py, ``_search``): past it the page keeps the engine's order
+# and is not cached, and the model finishes for the next request. Empty: no limit.
+_embed_wait = os.environ.get("OPENHAO_SEARCH_EMBED_WAIT_MS", "12").strip()
+OPENHAO_SEARCH_EMBED_WAIT_MS = float(_embed_wait) if _embed_wait else None
 # 相关推荐's nearest-neighbour index files (ranking/ann.py), one per embedding model; empty keeps
 # the index in memory only (rebuilt from the database by each process).
 OPENHAO_ANN_PATH = os.environ.get("OPENHAO_ANN_PATH", str(VAR_DIR / "ann"))

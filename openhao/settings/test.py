@@ -26,6 +26,9 @@ if os.environ.get("OPENHAO_TEST_MEDIA_ROOT"):
     # the files the test uploaded: both use this directory instead of memory.
     MEDIA_ROOT = os.environ["OPENHAO_TEST_MEDIA_ROOT"]
     STORAGES["default"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Search waits for the model as long as it takes, so that no result depends on the machine's
+# speed; the tests of the wait set it (openhao/search/tests/test_embed_wait.py).
+OPENHAO_SEARCH_EMBED_WAIT_MS = None
 # The nearest-neighbour index lives in memory in tests (rebuilt per test from the database).
 OPENHAO_ANN_PATH = ""
 # Tests run on the corpus embeddings unless they ask for the sentence model (the fixture

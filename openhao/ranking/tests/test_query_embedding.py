@@ -91,6 +91,17 @@ def test_a_prefetched_query_runs_the_model_once(backend):
     assert np.array_equal(vector, fresh.embed_query("股市 大涨"))
 
 
+def test_a_bounded_wait_gives_up_and_the_model_still_fills_the_cache(backend):
+    started = threading.Event()
+    backend._model = CountingEngine(started)
+    assert backend.embed_query("台风 登陆", wait=0.01) is None  # nothing prefetched: it starts
+    assert backend.embed_query("颱風 登陸", wait=0.01) is None  # the same call, still running
+    started.set()
+    vector = backend.embed_query("台风 登陆")
+    assert backend._model.texts == ["台风 登陆"]
+    assert np.array_equal(backend.embed_query("台风 登陆", wait=0), vector)
+
+
 def test_the_corpus_backend_does_not_prefetch(settings):
     settings.OPENHAO_EMBEDDING_BACKEND = "corpus"
     embedders.reset_backend()
