@@ -111,8 +111,9 @@ def related_compute(*, article_id: int) -> list[tuple[int, float, str]]:
         return []
     backend = embedders.get_backend()
     levers = related.weights(backend.name)
-    documents, _avg = corpus_stats()
-    dfs = document_frequencies(terms.counts)
+    # The corpus' size is the df of the empty term: one query for both.
+    dfs = document_frequencies(["", *terms.counts])
+    documents = dfs.pop("", 0)
     corpus_query = None
     query = related.query_vector(terms.counts, dfs, documents)
     if backend.name == "corpus":
