@@ -123,21 +123,20 @@ def related_compute(*, article_id: int) -> list[tuple[int, float, str]]:
         model = backend.model
         own = article_vector(article_id, model)
         corpus_query = np.asarray(terms.embedding, dtype=np.float32) if terms.embedding else None
-    pool = related.candidates(query, dfs, documents, exclude_id=article_id, model=model)
     prepare = more = None
+    near: list[int] = []
     if model and own is not None:
         index = ann.get_index()
         prepare = index.prepare
         if levers["neighbours"]:
-            seen = {row.article_id for row in pool}
-            near = index.search(own, levers["neighbours"], exclude=article_id)
-            pool += related.rows([i for i, _cos in near if i not in seen], model=model)
+            near = [i for i, _cos in index.search(own, levers["neighbours"], exclude=article_id)]
 
         def more(target, seen, k):
             # The feedback's target is centred already (prepare ran on it in rank).
-            near = index.search(target, k, exclude=article_id, centred=bool(levers.get("centre")))
-            return related.rows([i for i, _cos in near if i not in seen], model=model)
+            found = index.search(target, k, exclude=article_id, centred=bool(levers.get("centre")))
+            return related.rows([i for i, _cos in found if i not in seen], model=model)
 
+    pool = related.candidates(query, dfs, documents, exclude_id=article_id, model=model, also=near)
     return related.rank(
         query=query,
         query_embedding=own,
