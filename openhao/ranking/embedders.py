@@ -173,7 +173,9 @@ class SentenceBackend(EmbeddingBackend):
             vector = _shared_get(key, self.dim)
             if vector is None:
                 with self._lock:
-                    vector = _unit(np.atleast_2d(self._engine().query(text or " ")))[0]
+                    engine = self._engine()
+                    _one_thread_in_worker(engine)
+                    vector = _unit(np.atleast_2d(engine.query(text or " ")))[0]
                 _shared_set(key, vector)
             with self._queries_lock:
                 self._queries[key] = vector
@@ -190,6 +192,7 @@ class SentenceBackend(EmbeddingBackend):
 
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
+_worker_thread = threading.local()
 
 
 def _worker() -> ThreadPoolExecutor:
@@ -197,8 +200,32 @@ def _worker() -> ThreadPoolExecutor:
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-embed")
+            _pool = ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix="query-embed", initializer=_mark_worker
+            )
         return _pool
+
+
+def _mark_worker() -> None:
+    _worker_thread.query_embed = True
+
+
+def _one_thread_in_worker(engine) -> None:
+    """In the query worker, run the engine's OpenMP on one thread (its own setting, per
+    thread: article batches elsewhere keep every core). Two threads are no faster for one
+    short query, and their team, spinning between the model's steps, took the core that the
+    request's own database work needed: at 1,000,000 articles on PostgreSQL a first-time query
+    added ~20 ms p50 with two, ~8 with one (docs/search.md)."""
+    lib = getattr(engine, "_lib", None)
+    if (
+        not getattr(_worker_thread, "query_embed", False)
+        or getattr(_worker_thread, "lib", 0) is lib
+    ):
+        return
+    setter = getattr(lib, "omp_set_num_threads", None)
+    if setter is not None:
+        setter(1)
+    _worker_thread.lib = lib
 
 
 def _shared_get(key: str, dim: int) -> np.ndarray | None:

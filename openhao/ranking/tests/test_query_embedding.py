@@ -102,6 +102,27 @@ def test_a_bounded_wait_gives_up_and_the_model_still_fills_the_cache(backend):
     assert np.array_equal(backend.embed_query("台风 登陆", wait=0), vector)
 
 
+def test_the_query_worker_runs_the_engine_on_one_thread(backend):
+    class Lib:
+        def __init__(self):
+            self.calls = []
+
+        def omp_set_num_threads(self, n):
+            self.calls.append((threading.current_thread().name, n))
+
+    engine = CountingEngine()
+    engine._lib = Lib()
+    backend._model = engine
+    backend.embed_query("秋季 养生")  # in the request's thread: its threads are left alone
+    assert engine._lib.calls == []
+    backend.prefetch_query("冬季 进补")
+    backend.embed_query("冬季 进补")
+    backend.prefetch_query("春季 踏青")
+    backend.embed_query("春季 踏青")
+    assert [n for _name, n in engine._lib.calls] == [1]  # once, in the worker
+    assert engine._lib.calls[0][0].startswith("query-embed")
+
+
 def test_the_corpus_backend_does_not_prefetch(settings):
     settings.OPENHAO_EMBEDDING_BACKEND = "corpus"
     embedders.reset_backend()
