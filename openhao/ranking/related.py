@@ -123,7 +123,14 @@ def dot(a: dict[str, float], b: dict[str, float]) -> float:
 
 
 def _candidate_sql(
-    query: dict[str, float], dfs: dict[str, int], documents: int, exclude_id: int, limit: int
+    query: dict[str, float],
+    dfs: dict[str, int],
+    documents: int,
+    exclude_id: int,
+    limit: int,
+    *,
+    postings: int = POSTINGS_PER_TERM,
+    query_terms: int = QUERY_TERMS,
 ) -> tuple[str, list] | None:
     """SQL for the best ``limit`` candidates as (article_id, score): one UNION ALL of per-term
     range scans on ranking_posting_term_idx (newest postings first), summed by the database so
@@ -131,7 +138,7 @@ def _candidate_sql(
     max_df = max(50, int(documents * MAX_DF_SHARE))
     # A term only this article has (df <= 1) finds nothing; a ubiquitous one finds everything.
     terms = [(t, w) for t, w in strongest(query, len(query)) if 1 < dfs.get(t, 0) <= max_df]
-    terms = terms[:QUERY_TERMS]
+    terms = terms[:query_terms]
     if not terms:
         return None
     if connection.vendor == "postgresql":
@@ -145,7 +152,7 @@ def _candidate_sql(
             "GROUP BY p.article_id ORDER BY score DESC, p.article_id DESC LIMIT %s"
         )
         words = [t for t, _w in terms]
-        return sql, [words, [w for _t, w in terms], POSTINGS_PER_TERM, exclude_id, limit]
+        return sql, [words, [w for _t, w in terms], postings, exclude_id, limit]
     part = (
         "SELECT article_id, weight * %s AS s FROM (SELECT article_id, weight "
         "FROM ranking_termposting WHERE term = %s ORDER BY article_id DESC LIMIT %s) AS p{i}"
@@ -159,7 +166,7 @@ def _candidate_sql(
     )
     params: list = []
     for term, weight in terms:
-        params.extend([weight, term, POSTINGS_PER_TERM])
+        params.extend([weight, term, postings])
     params.extend([exclude_id, limit])
     return sql, params
 
@@ -262,6 +269,8 @@ def candidates(
     *,
     model: str | None = None,
     also: list[int] = (),
+    postings: int = POSTINGS_PER_TERM,
+    query_terms: int = QUERY_TERMS,
 ) -> list[Candidate]:
     """The ``POOL`` best candidates with their stored rows, and the rows of the articles
     ``also`` names (the nearest neighbours in embedding space) that are not among them, in one
@@ -269,7 +278,9 @@ def candidates(
     JSON columns are read as text and decoded here: Django's per-field decoding costs three
     times as much for 200 rows. ``model``: the sentence model whose stored embeddings come
     with the rows (None: the corpus embeddings on the terms row)."""
-    built = _candidate_sql(query, dfs, documents, exclude_id, POOL)
+    built = _candidate_sql(
+        query, dfs, documents, exclude_id, POOL, postings=postings, query_terms=query_terms
+    )
     if built is None:
         return rows(list(also), model=model)
     sql, params = built

@@ -136,7 +136,16 @@ def related_compute(*, article_id: int) -> list[tuple[int, float, str]]:
             found = index.search(target, k, exclude=article_id, centred=bool(levers.get("centre")))
             return related.rows([i for i, _cos in found if i not in seen], model=model)
 
-    pool = related.candidates(query, dfs, documents, exclude_id=article_id, model=model, also=near)
+    pool = related.candidates(
+        query,
+        dfs,
+        documents,
+        exclude_id=article_id,
+        model=model,
+        also=near,
+        postings=int(levers.get("postings", related.POSTINGS_PER_TERM)),
+        query_terms=int(levers.get("query_terms", related.QUERY_TERMS)),
+    )
     return related.rank(
         query=query,
         query_embedding=own,
