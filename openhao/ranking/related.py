@@ -132,9 +132,11 @@ def _candidate_sql(
     postings: int = POSTINGS_PER_TERM,
     query_terms: int = QUERY_TERMS,
 ) -> tuple[str, list] | None:
-    """SQL for the best ``limit`` candidates as (article_id, score): one UNION ALL of per-term
-    range scans on ranking_posting_term_idx (newest postings first), summed by the database so
-    that only ``limit`` rows, not tens of thousands of postings, travel to Python."""
+    """SQL for the best ``limit`` candidates as (article_id, score): per-term range scans on
+    ranking_posting_term_idx (the newest ``postings`` of each of the query's strongest
+    ``query_terms`` terms; a LATERAL scan per term on PostgreSQL, a UNION ALL on SQLite),
+    summed by the database so that only ``limit`` rows, not tens of thousands of postings,
+    travel to Python."""
     max_df = max(50, int(documents * MAX_DF_SHARE))
     # A term only this article has (df <= 1) finds nothing; a ubiquitous one finds everything.
     terms = [(t, w) for t, w in strongest(query, len(query)) if 1 < dfs.get(t, 0) <= max_df]

@@ -81,6 +81,20 @@ def test_int8_storage_keeps_the_cosine():
     assert abs(float(embedders.unpack(data, scale) @ b) - float(a @ b)) < 0.01
 
 
+def test_a_pool_decoded_at_once_is_each_vector_decoded_alone():
+    rng = np.random.default_rng(4)
+    stored = [embedders.pack(v) for v in rng.standard_normal((5, 384)).astype(np.float32)]
+    stored.insert(2, (None, None))  # a candidate without an embedding
+    stored.append(embedders.pack(np.zeros(8, dtype=np.float32)))  # another size
+    decoded = embedders.unpack_many(stored)
+    assert decoded[2] is None
+    for (data, scale), vector in zip(stored, decoded, strict=True):
+        if data is not None:
+            assert np.allclose(vector, embedders.unpack(data, scale), atol=1e-6)
+    same_size = embedders.unpack_many([s for s in stored if s[0] is not None][:5])
+    assert np.allclose(np.linalg.norm(np.vstack(same_size), axis=1), 1.0, atol=1e-5)
+
+
 def test_articles_alike_in_meaning_but_not_in_words_are_related_by_the_sentence_model(
     sentence_model,
 ):
