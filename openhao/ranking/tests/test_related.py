@@ -119,6 +119,25 @@ def test_fresher_article_wins_at_equal_text():
     assert ids(related_articles(query, limit=2)) == [new.pk, old.pk]
 
 
+def test_the_postings_and_query_terms_levers_bound_the_candidates():
+    target = ArticleFactory(title="鲸鱼老鹰", summary="")  # the oldest: never a newest posting
+    whale = ArticleFactory(title="鲸鱼", summary="")
+    eagle = ArticleFactory(title="老鹰", summary="")
+    twins = [ArticleFactory(title="鲸鱼", summary="") for _ in range(3)]
+    terms_rebuild()
+    query, dfs = {"c鲸": 2.0, "c鹰": 1.0}, {"c鲸": 5, "c鹰": 3}
+
+    def found(**levers):
+        pool = related.candidates(query, dfs, 6, exclude_id=target.pk, **levers)
+        return {row.article_id for row in pool}
+
+    assert found() == {whale.pk, eagle.pk, *ids(twins)}
+    # The strongest term only: the eagle shares the weaker one.
+    assert found(query_terms=1) == {whale.pk, *ids(twins)}
+    # The newest posting of each term only.
+    assert found(postings=1) == {twins[-1].pk, eagle.pk}
+
+
 def test_publishing_computes_related_through_the_task():
     channel = ChannelFactory()
     football, _ = corpus(channel)
