@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 from django.core import signing
 from django.db.models import Count, F, QuerySet, Window
@@ -51,8 +52,21 @@ def articles_page(
     if topic_id is not None:
         qs = qs.filter(topics__id=topic_id)
     if since is not None:
-        qs = qs.filter(published_at__gte=since)
+        qs = qs.filter(published_at__gte=_utc(since))
     return keyset.page(qs, field="published_at", cursor=cursor, size=size)
+
+
+def _utc(value: datetime) -> datetime:
+    """A client's time in UTC. PostgreSQL refuses offsets past ±15:59 that ISO 8601 and Python
+    accept (+21:37), and moving a time at either end of the calendar to UTC can leave it."""
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=timezone.get_current_timezone())
+    try:
+        return value.astimezone(dt_timezone.utc)
+    except OverflowError:
+        if value.year == 1:
+            return datetime.min.replace(tzinfo=dt_timezone.utc)
+        return datetime.max.replace(tzinfo=dt_timezone.utc)
 
 
 def _id_page(qs: QuerySet, cursor: int | None, size: int) -> tuple[list, int | None]:

@@ -2,6 +2,7 @@
 comments, ETags, problem responses, flat query counts, and nothing private in any answer."""
 
 from datetime import timedelta
+from datetime import timezone as dt_timezone
 
 import pytest
 from django.db import connection
@@ -39,6 +40,13 @@ def test_list_and_filters(client):
     assert ids(client.get("/api/v1/articles?topic=城市跑步")) == [a.pk]
     since = (timezone.now() - timedelta(days=1)).isoformat()
     assert ids(client.get("/api/v1/articles", {"since": since})) == [a.pk, b.pk]
+    # Any offset Python accepts, at any year: PostgreSQL refuses offsets past 15:59 and the
+    # ends of the calendar can leave it when moved to UTC (found by the schema fuzz test).
+    for odd in ("0977-04-05T23:56:10+21:37", "0001-01-01T00:00:00+21:00", "9999-12-31T23:59-21:00"):
+        found = ids(client.get("/api/v1/articles", {"since": odd}))
+        assert found == ([] if odd.startswith("9999") else [a.pk, b.pk, old.pk])
+    recent = (timezone.now() - timedelta(days=1)).astimezone(dt_timezone(timedelta(hours=21)))
+    assert ids(client.get("/api/v1/articles", {"since": recent.isoformat()})) == [a.pk, b.pk]
     response = client.get("/api/v1/articles?channel=no-such")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/problem+json")
