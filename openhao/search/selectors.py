@@ -159,7 +159,8 @@ def _search(
     A first page waits for the query's embedding at most ``embed_wait()`` (a query no process
     has embedded yet costs the model ~10-25 ms): past it, the page is the engine's order and
     ``late``, and the model finishes in its thread for the next request. Later pages wait as
-    long as it takes, since they must follow the order of the page before."""
+    long as it takes: by then the query's embedding is most likely cached, and the API's
+    cursor says when its first page was late (``search_window``'s ``rerank``)."""
     kw = {"channel_id": channel_id, "since": since, "page_size": page_size, "until": until}
     if not rerank or not text:
         return _match(terms, offset=offset, limit=limit, **kw)
