@@ -168,13 +168,6 @@ def add_cache_tags(request: HttpRequest, *tags: str) -> None:
     request._cache_tags = [*getattr(request, "_cache_tags", []), *tags]  # noqa: SLF001
 
 
-def skip_page_cache(request: HttpRequest) -> None:
-    """Keep the page being rendered out of every cache (the page cache, the edge, shared
-    proxies): it is a degraded answer that the next request will do better (search's first
-    page when the model was late)."""
-    request._skip_page_cache = True  # noqa: SLF001
-
-
 def _set_public_headers(response: HttpResponse, max_age: int, tags: Iterable[str]) -> None:
     # Browsers revalidate every time (cheap: ETag + 304) so a care-mode switch shows at once;
     # shared caches may hold the page for max_age.
@@ -214,8 +207,9 @@ def public_page(view: Callable) -> Callable:
         if response.status_code not in (200, 404) or response.cookies:
             PAGE_CACHE.labels("bypass").inc()
             return response
-        if getattr(request, "_skip_page_cache", False):
-            patch_cache_control(response, private=True, no_cache=True, max_age=0)
+        if _private(response):
+            # The view said this answer is for this request only (Django's never_cache
+            # headers: search's first page when the model was late): not stored, not shared.
             response["X-Page-Cache"] = "bypass"
             PAGE_CACHE.labels("bypass").inc()
             return response
@@ -254,6 +248,13 @@ def public_page(view: Callable) -> Callable:
         return response
 
     return wrapper
+
+
+def _private(response: HttpResponse) -> bool:
+    directives = {
+        d.split("=")[0].strip().lower() for d in response.get("Cache-Control", "").split(",")
+    }
+    return bool(directives & {"private", "no-store"})
 
 
 def _render(view, request, args, kwargs) -> HttpResponse:

@@ -1,8 +1,9 @@
 from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from openhao.common.cache import LISTS_TAG, add_cache_tags, public_page, skip_page_cache
+from openhao.common.cache import LISTS_TAG, add_cache_tags, public_page
 
 from . import selectors
 
@@ -18,9 +19,7 @@ def results(request):
         period=request.GET.get("period", ""),
         page_number=request.GET.get("page"),
     )
-    if found.late:
-        skip_page_cache(request)
-    return TemplateResponse(
+    response = TemplateResponse(
         request,
         "search/results.html",
         {
@@ -35,3 +34,8 @@ def results(request):
             ],
         },
     )
+    if found.late:
+        # The engine's order because the model was late: this request's only, never cached
+        # (the next request of the query has the meaning; docs/search.md).
+        add_never_cache_headers(response)
+    return response

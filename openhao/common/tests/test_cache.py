@@ -166,6 +166,31 @@ def test_cached_views_may_not_read_the_user():
         leaky(request)
 
 
+def test_a_page_its_view_marks_private_is_never_stored():
+    from django.utils.cache import add_never_cache_headers
+
+    calls = []
+
+    @public_page
+    def degraded(request):
+        calls.append(1)
+        response = HttpResponse("engine order")
+        if len(calls) == 1:
+            add_never_cache_headers(response)
+        return response
+
+    def get():
+        request = RequestFactory().get("/degraded/")
+        request.user, request.session = object(), object()
+        return degraded(request)
+
+    first = get()
+    assert first["X-Page-Cache"] == "bypass" and "private" in first["Cache-Control"]
+    assert "s-maxage" not in first["Cache-Control"]
+    assert get()["X-Page-Cache"] == "miss"  # the private answer was not kept
+    assert get()["X-Page-Cache"] == "hit" and len(calls) == 2
+
+
 def test_a_fragment_hit_is_one_read_and_none_is_never_stored():
     from django.core.cache import cache as default_cache
 
