@@ -333,7 +333,7 @@ def search_vectors(
         target = index.prepare(target)
     if not rows:
         return SearchMeaning(target=target, extra=extra)
-    matrix = np.vstack([embedders.unpack(v, s) for _pk, v, s, _c in rows])
+    matrix = np.vstack(embedders.unpack_many([(v, s) for _pk, v, s, _c in rows]))
     if levers.get("centre"):
         matrix = index.prepare(matrix)
     return SearchMeaning(
