@@ -417,7 +417,8 @@ def search_prefetch(text: str) -> None:
 def search_levers() -> dict:
     """Search's levers of the active backend (related_weights.json): ``search_embed`` (the
     cosine's weight), ``search_feedback`` (how many of the best first-pass results move the
-    query's vector; 0: off) and ``search_fusion`` ("linear" or "rrf")."""
+    query's vector; 0: off), ``search_feedback_weight`` (how far they move it: that many times
+    their mean is added to it) and ``search_fusion`` ("linear" or "rrf")."""
     from . import embedders, related
 
     levers = related.weights(embedders.get_backend().name)
@@ -426,6 +427,7 @@ def search_levers() -> dict:
         "feedback": int(levers.get("search_feedback", 0)),
         "fusion": levers.get("search_fusion", "linear"),
         "rrf_k": float(levers.get("search_rrf_k", 60)),
+        "feedback_weight": float(levers.get("search_feedback_weight", 1.0)),
     }
 
 

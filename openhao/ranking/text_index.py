@@ -145,6 +145,7 @@ def related_compute(*, article_id: int) -> list[tuple[int, float, str]]:
         also=near,
         postings=int(levers.get("postings", related.POSTINGS_PER_TERM)),
         query_terms=int(levers.get("query_terms", related.QUERY_TERMS)),
+        pool=int(levers.get("pool", related.POOL)),
     )
     return related.rank(
         query=query,

@@ -98,12 +98,13 @@ def _rerank(
     meaning but not its words (docs/search.md). Each pooled article scores by ``_fuse`` of its
     place in the engine's order and the cosine between the query's embedding and the
     article's (ranking's ``search_vectors``: the 相关推荐 embeddings, docs/ranking.md). With the
-    ``search_feedback`` lever, the query's vector then moves towards the mean of the best few
-    (pseudo-relevance feedback: a three-word query says little, its best matches say what it
-    is about) and the cosines are taken again. Equal scores keep the engine's order
-    (relevance, then newest). Returns the ids, how many meaning-only articles joined (each
-    within the channel and time filters; the sentence model only) and whether the model was
-    late (``wait`` seconds passed without the query's embedding: the engine's order)."""
+    ``search_feedback`` lever, the query's vector then moves towards the mean of the best few,
+    ``search_feedback_weight`` times that mean added to it (pseudo-relevance feedback: a
+    three-word query says little, its best matches say what it is about), and the cosines are
+    taken again. Equal scores keep the engine's order (relevance, then newest). Returns the
+    ids, how many meaning-only articles joined (each within the channel and time filters; the
+    sentence model only) and whether the model was late (``wait`` seconds passed without the
+    query's embedding: the engine's order)."""
     if not text:
         return ids, 0, False
     found = search_vectors(text, ids, channel_id=channel_id, since=since, wait=wait)
@@ -120,7 +121,8 @@ def _rerank(
         first = sorted(range(len(pool)), key=lambda i: (-score[i], i))
         best = [pool[i] for i in first if pool[i] in row][: levers["feedback"]]
         if best:
-            moved = found.target + found.vectors[[row[pk] for pk in best]].mean(axis=0)
+            mean = found.vectors[[row[pk] for pk in best]].mean(axis=0)
+            moved = found.target + levers["feedback_weight"] * mean
             norm = float(np.linalg.norm(moved))
             cosines = found.cosines(moved / norm if norm > 0 else moved)
             score = _fuse(text_rank, [cosines.get(pk, 0.0) for pk in pool], levers)

@@ -146,6 +146,7 @@ OTHERS = ["红烧排骨的家常做法", "春季皮肤保湿小窍门", "火星�
         {"search_feedback": 5},
         {"search_fusion": "rrf", "search_embed": 10.0},
         {"search_feedback": 3, "search_fusion": "rrf"},
+        {"search_feedback": 2, "search_feedback_weight": 2.0},
     ],
 )
 def test_search_levers_keep_pages_whole(sentence_model, monkeypatch, settings, changed):
@@ -169,6 +170,37 @@ def test_search_levers_keep_pages_whole(sentence_model, monkeypatch, settings, c
     assert matching <= set(seen) and len(set(seen) & others) == 3
     # Traditional and Simplified give the same results with every lever.
     assert search_ids("馬拉松") == search_ids("马拉松")
+
+
+@pytest.mark.parametrize(("weight", "order"), [(1.0, [1, 3, 2]), (3.0, [1, 2, 3])])
+def test_the_feedback_weight_sets_how_far_the_best_match_moves_the_query(
+    monkeypatch, weight, order
+):
+    """Article 1 is the best first-pass match. Article 2 is close to it and far from the
+    query's words; article 3 is the other way round. The further the feedback moves the query
+    towards article 1, the higher article 2 comes."""
+    from openhao.ranking.selectors import SearchMeaning
+    from openhao.search import selectors as search_selectors
+
+    def unit(*v):
+        return np.asarray(v, dtype=np.float32) / np.linalg.norm(v)
+
+    meaning = SearchMeaning(
+        target=unit(1, 0, 0),
+        ids=[1, 2, 3],
+        vectors=np.vstack([unit(1, 1, 0), unit(0.2, 1, 0), unit(1, 0, 1)]),
+    )
+    monkeypatch.setattr(search_selectors, "search_vectors", lambda *a, **k: meaning)
+    levers(
+        monkeypatch,
+        search_feedback=1,
+        search_feedback_weight=weight,
+        search_embed=20.0,
+        search_fusion="linear",
+        search_corpus_embed=0.0,
+    )
+    ranked, joined, late = search_selectors._rerank([1, 2, 3], "查询")
+    assert (ranked, joined, late) == (order, 0, False)
 
 
 @pytest.mark.django_db

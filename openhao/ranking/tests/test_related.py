@@ -119,7 +119,7 @@ def test_fresher_article_wins_at_equal_text():
     assert ids(related_articles(query, limit=2)) == [new.pk, old.pk]
 
 
-def test_the_postings_and_query_terms_levers_bound_the_candidates():
+def test_the_postings_query_terms_and_pool_levers_bound_the_candidates():
     target = ArticleFactory(title="鲸鱼老鹰", summary="")  # the oldest: never a newest posting
     whale = ArticleFactory(title="鲸鱼", summary="")
     eagle = ArticleFactory(title="老鹰", summary="")
@@ -136,6 +136,8 @@ def test_the_postings_and_query_terms_levers_bound_the_candidates():
     assert found(query_terms=1) == {whale.pk, *ids(twins)}
     # The newest posting of each term only.
     assert found(postings=1) == {twins[-1].pk, eagle.pk}
+    # The best two only: the whale's word weighs more, and equal scores keep the newest.
+    assert found(pool=2) == {twins[-1].pk, twins[-2].pk}
 
 
 def test_publishing_computes_related_through_the_task():
