@@ -110,11 +110,20 @@ def _bump(word_list: WordList, user) -> None:
 def wordlist_create(*, user, name: str, description: str = "") -> WordList:
     require_wordlist_editor(user)
     name = name.strip()
+    description = description.strip()
     if not name:
         raise ValidationError(_("请填写词表名称。"))
+    # PostgreSQL refuses a value longer than its column (SQLite would store it).
+    for field, value in (("name", name), ("description", description)):
+        limit = WordList._meta.get_field(field).max_length
+        if len(value) > limit:
+            label = WordList._meta.get_field(field).verbose_name
+            raise ValidationError(
+                _("%(field)s不能超过 %(n)d 个字。") % {"field": label, "n": limit}
+            )
     if WordList.objects.filter(name=name).exists():
         raise ValidationError(_("已有同名词表。"))
-    word_list = WordList.objects.create(name=name, description=description.strip(), updated_by=user)
+    word_list = WordList.objects.create(name=name, description=description, updated_by=user)
     _forget_version()
     return word_list
 

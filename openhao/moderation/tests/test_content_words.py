@@ -217,3 +217,19 @@ def test_word_list_pages(client, editor):
     assert client.get(url).status_code == 200  # 审核 reads the list
     assert client.post(url, {"op": "add", "words": "x", "action": "block"}).status_code == 403
     assert "添加词语" not in client.get(url).content.decode()
+
+
+def test_a_name_or_description_longer_than_its_column_is_refused_not_a_500(client, editor):
+    """PostgreSQL refuses a value longer than a varchar (SQLite stores it): the fuzz test of
+    the PostgreSQL suite posted a 61-character name and got a 500."""
+    with pytest.raises(ValidationError):
+        content.wordlist_create(user=editor, name="词" * 61)
+    with pytest.raises(ValidationError):
+        content.wordlist_create(user=editor, name="广告词", description="说" * 201)
+    client.force_login(editor)
+    lists_url = reverse("modcontent:word_lists")
+    response = client.post(lists_url, {"name": "😀" * 61}, follow=True)
+    assert response.status_code == 200
+    assert "60" in response.content.decode()  # the message says the limit
+    assert not WordList.objects.exists()
+    assert content.wordlist_create(user=editor, name="词" * 60, description="说" * 200)
