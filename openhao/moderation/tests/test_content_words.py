@@ -230,6 +230,6 @@ def test_a_name_or_description_longer_than_its_column_is_refused_not_a_500(clien
     lists_url = reverse("modcontent:word_lists")
     response = client.post(lists_url, {"name": "😀" * 61}, follow=True)
     assert response.status_code == 200
-    assert "60" in response.content.decode()  # the message says the limit
+    assert "名称不能超过 60 个字。" in response.content.decode()
     assert not WordList.objects.exists()
     assert content.wordlist_create(user=editor, name="词" * 60, description="说" * 200)

@@ -177,7 +177,7 @@ def test_the_feedback_weight_sets_how_far_the_best_match_moves_the_query(
     monkeypatch, weight, order
 ):
     """Article 1 is the best first-pass match. Article 2 is close to it and far from the
-    query's words; article 3 is the other way round. The further the feedback moves the query
+    query's vector; article 3 is the other way round. The further the feedback moves the query
     towards article 1, the higher article 2 comes."""
     from openhao.ranking.selectors import SearchMeaning
     from openhao.search import selectors as search_selectors
