@@ -60,7 +60,7 @@ def _utc(value: datetime) -> datetime:
     """A client's time in UTC. PostgreSQL refuses offsets past ±15:59 that ISO 8601 and Python
     accept (+21:37), and moving a time at either end of the calendar to UTC can leave it."""
     if timezone.is_naive(value):
-        value = value.replace(tzinfo=timezone.get_current_timezone())
+        value = timezone.make_aware(value)
     try:
         return value.astimezone(dt_timezone.utc)
     except OverflowError:
